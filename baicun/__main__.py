@@ -1,0 +1,3 @@
+from baicun.cli import main
+
+main()

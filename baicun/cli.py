@@ -1,0 +1,84 @@
+"""The ``baicun`` command line. Every command only parses options, calls the pipeline and prints; no rule lives here."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from baicun.errors import InputError
+from baicun.texts import set_language, t
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="百村遴选 baicun — 村庄遴选决策支持 / village selection decision support")
+pool_app = typer.Typer(no_args_is_help=True, help="村庄库：校验、生成 / pool: check, generate")
+app.add_typer(pool_app, name="pool")
+
+EXIT_INFEASIBLE, EXIT_BAD_INPUT = 1, 2
+
+
+@app.callback()
+def _options(lang: str = typer.Option("zh", "--lang", help="输出语言 zh|en / language of messages")) -> None:
+    set_language(lang if lang in ("zh", "en") else "zh")
+
+
+def fail(error: InputError, report: Optional[Path] = None) -> None:
+    """Bad input: the whole report on stderr (and optionally to a CSV), exit code 2, nothing written elsewhere."""
+    typer.echo(error.render(limit=200), err=True)
+    if report is not None:
+        from report.problems import write_problem_report
+
+        write_problem_report(error, report)
+    raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def echo(text: str = "") -> None:
+    typer.echo(text)
+
+
+# --- pool -------------------------------------------------------------------------------------------------------
+
+
+@pool_app.command("check")
+def pool_check(
+    file: Path = typer.Argument(..., help="村庄库文件 .xlsx / .csv"),
+    encoding: Optional[str] = typer.Option(None, help="CSV 编码，例如 gbk / encoding of a CSV file"),
+    sheet: Optional[str] = typer.Option(None, help="工作表名称 / sheet name"),
+    header_row: int = typer.Option(1, "--header-row", help="表头所在行 / row of the header"),
+    region: Optional[str] = typer.Option(None, help="坐标合理范围：吉林省、全国 或 经度下限,经度上限,纬度下限,纬度上限"),
+    report: Optional[Path] = typer.Option(None, help="把全部问题写入 CSV 文件 / write every problem to a CSV"),
+) -> None:
+    """校验村庄库文件并汇总 / validate a pool file and summarise it (exit 0 clean, 2 with the report)."""
+    from pool.read import read_pool
+    from report.text import pool_summary_text
+
+    try:
+        pool = read_pool(file, encoding=encoding, sheet=sheet, header_row=header_row, region=region)
+    except InputError as error:
+        fail(error, report)
+    echo(pool_summary_text(pool))
+
+
+@pool_app.command("generate")
+def pool_generate(
+    out: list[Path] = typer.Option(..., "--out", help="输出文件 .csv 或 .xlsx（可多次给出）"),
+    seed: int = typer.Option(2023, help="随机种子 / random seed"),
+    villages: int = typer.Option(9300, help="村庄总数 / number of villages"),
+    headers: str = typer.Option("zh", help="表头语言 zh|en / header language"),
+) -> None:
+    """生成合成的示例村庄库（示例数据）/ write a synthetic sample pool."""
+    from pool.generate import generate_pool, write_pool
+
+    frame = generate_pool(villages=villages, seed=seed)
+    for path in out:
+        write_pool(frame, path, headers)
+    echo(t("generate.done", villages=len(frame), files="、".join(str(p) for p in out)))
+
+
+def main() -> None:
+    try:
+        app()
+    except InputError as error:  # a bad input that escaped a command's own handling
+        typer.echo(error.render(limit=200), err=True)
+        sys.exit(EXIT_BAD_INPUT)

@@ -1,0 +1,105 @@
+"""Turning one column of text cells into typed values, recording every cell that cannot be read.
+
+Conversion only parses; value checks (ranges, uniqueness, required) run afterwards in ``pool.schema`` so that a
+cell that cannot be parsed is reported once, as unparsable, and never hides a problem in another cell.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from pool.columns import DEBT_LEVELS, FLAG_SPELLINGS
+
+_SCIENTIFIC = re.compile(r"^[+-]?\d+(\.\d+)?[eE][+-]?\d+$")
+
+
+@dataclass(frozen=True)
+class CellProblem:
+    position: int
+    code: str
+    value: str
+
+
+def _blank(cells: pd.Series) -> pd.Series:
+    return cells.str.strip() == ""
+
+
+def _numbers(cells: pd.Series, thousands: bool = False) -> pd.Series:
+    text = cells.str.strip()
+    if thousands:
+        text = text.str.replace(r"(?<=\d),(?=\d{3})", "", regex=True)
+    return pd.to_numeric(text.where(text != "", None), errors="coerce").astype(float)
+
+
+def _problems(mask: pd.Series, cells: pd.Series, code: str) -> list[CellProblem]:
+    return [CellProblem(int(i), code, str(cells.iat[i]).strip()) for i in np.flatnonzero(mask.to_numpy())]
+
+
+def convert_id(cells: pd.Series, numeric: pd.Series | None) -> tuple[pd.Series, list[CellProblem]]:
+    text = cells.str.strip()
+    scientific = text.str.match(_SCIENTIFIC.pattern)
+    stored_as_number = (numeric if numeric is not None else pd.Series(False, index=cells.index)) & ~scientific
+    problems = _problems(scientific, cells, "pool.id_scientific") + _problems(stored_as_number, cells, "pool.id_numeric")
+    return text.where(~(scientific | stored_as_number) & (text != ""), None).astype(object), problems
+
+
+def convert_text(cells: pd.Series) -> tuple[pd.Series, list[CellProblem]]:
+    text = cells.str.strip()
+    return text.where(text != "", None).astype(object), []
+
+
+def convert_flag(cells: pd.Series) -> tuple[pd.Series, list[CellProblem]]:
+    key = cells.str.strip().str.lower()
+    values = key.map(FLAG_SPELLINGS)
+    return values.fillna(False).astype(bool), _problems(values.isna(), cells, "pool.bad_flag")
+
+
+def convert_level(cells: pd.Series) -> tuple[pd.Series, list[CellProblem]]:
+    key = cells.str.strip().str.replace(r"\.0$", "", regex=True)
+    values = key.map(DEBT_LEVELS).astype(float)
+    return values, _problems(values.isna() & ~_blank(cells), cells, "pool.bad_level")
+
+
+def convert_number(cells: pd.Series, thousands: bool = False) -> tuple[pd.Series, list[CellProblem]]:
+    values = _numbers(cells, thousands)
+    return values, _problems(values.isna() & ~_blank(cells), cells, "pool.not_number")
+
+
+def convert_integer(cells: pd.Series, thousands: bool = False) -> tuple[pd.Series, list[CellProblem]]:
+    values, problems = convert_number(cells, thousands)
+    fractional = values.notna() & (values != values.round())
+    values = values.where(~fractional)
+    return values, problems + _problems(fractional, cells, "pool.not_integer")
+
+
+def convert_column(kind: str, cells: pd.Series, numeric: pd.Series | None = None) -> tuple[pd.Series, list[CellProblem]]:
+    """Typed values of one column of the given kind (see ``pool.columns``) and the cells that could not be read."""
+    if kind == "id":
+        return convert_id(cells, numeric)
+    if kind == "text":
+        return convert_text(cells)
+    if kind == "flag":
+        return convert_flag(cells)
+    if kind == "level":
+        return convert_level(cells)
+    if kind in ("year", "count"):
+        return convert_integer(cells, thousands=kind == "count")
+    return convert_number(cells, thousands=kind in ("amount", "cost"))
+
+
+def infer_extra(cells: pd.Series) -> tuple[str, pd.Series]:
+    """Kind and values of a column the catalogue does not know: number if every filled cell is one, else yes/no if
+    every filled cell is a yes/no word (0/1 counts as a number), else text."""
+    filled = cells[~_blank(cells)]
+    if filled.empty:
+        return "text", convert_text(cells)[0]
+    numbers = _numbers(filled)
+    if numbers.notna().all():
+        return "number", _numbers(cells)
+    if filled.str.strip().str.lower().isin([k for k in FLAG_SPELLINGS if k]).all():
+        return "flag", convert_flag(cells)[0]
+    return "text", convert_text(cells)[0]

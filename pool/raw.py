@@ -1,0 +1,194 @@
+"""Reading a pool file into a grid of text cells, before any column is interpreted.
+
+Encodings are tried strictly in this order: UTF-8 (with or without BOM), GB18030 (a superset of GBK, which Excel
+and WPS write on Chinese Windows), then charset-normalizer's detector; if none fits, the user is asked for
+``--encoding``. Nothing is ever decoded with replacement characters.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from baicun.errors import InputError, Problem
+from pool.columns import CATALOGUE
+
+_KNOWN_HEADERS = {c.zh for c in CATALOGUE} | {c.key for c in CATALOGUE}
+_HEADER_SCAN_ROWS = 20
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """Header cells and data cells as text, with the Excel row number of the header."""
+
+    header: list[str]
+    cells: pd.DataFrame  # one column per header cell, all text ("" for blank)
+    header_row: int
+    numeric_cells: pd.DataFrame | None = None  # xlsx only: which cells Excel stored as numbers
+    encoding: str | None = None
+    sheet: str | None = None
+    notices: list[Problem] = field(default_factory=list)
+
+    def excel_row(self, position: int) -> int:
+        return self.header_row + 1 + position
+
+
+def normalize_header(text: str) -> str:
+    """Header text as compared with the catalogue: no surrounding or full-width spaces, ASCII brackets."""
+    text = str(text).replace("\u3000", " ").strip()
+    text = text.replace("（", "(").replace("）", ")")
+    return re.sub(r"\s*([()、])\s*", r"\1", text)
+
+
+def _looks_like_header(row: list[str]) -> bool:
+    names = {normalize_header(c) for c in row if c}
+    lowered = {n.lower() for n in names}
+    return len((names | lowered) & _KNOWN_HEADERS) >= 2
+
+
+def read_raw(path: Path, encoding: str | None = None, sheet: str | None = None, header_row: int = 1) -> RawTable:
+    file = path.name
+    if not path.exists():
+        raise InputError("pool.invalid", [Problem("pool.not_found", params={"file": str(path)})], file=file)
+    suffix = path.suffix.lower()
+    if suffix == ".xls":
+        raise InputError("pool.invalid", [Problem("pool.xls_legacy")], file=file)
+    if suffix not in (".csv", ".xlsx", ".xlsm", ".txt"):
+        raise InputError("pool.invalid", [Problem("pool.bad_suffix", params={"suffix": suffix or "?"})], file=file)
+    data = path.read_bytes()
+    if not data.strip():
+        raise InputError("pool.invalid", [Problem("pool.empty_file")], file=file)
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_xlsx(data, file, sheet, header_row)
+    text, used, notices = _decode(data, encoding, file)
+    return _read_csv_text(text, file, header_row, used, notices)
+
+
+# --- CSV --------------------------------------------------------------------------------------------------------
+
+
+def _decode(data: bytes, encoding: str | None, file: str) -> tuple[str, str, list[Problem]]:
+    if encoding:
+        try:
+            return data.decode(encoding), encoding, []
+        except (UnicodeDecodeError, LookupError) as error:
+            problem = Problem("pool.encoding_failed", params={"encoding": encoding, "detail": str(error)[:120]})
+            raise InputError("pool.invalid", [problem], file=file)
+    for candidate in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(candidate), candidate, []
+        except UnicodeDecodeError:
+            continue
+    detected = _detect(data)
+    if detected is None:
+        raise InputError("pool.invalid", [Problem("pool.encoding_unknown")], file=file)
+    return detected[0], detected[1], [Problem("pool.notice_encoding", params={"encoding": detected[1]})]
+
+
+def _detect(data: bytes) -> tuple[str, str] | None:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None or best.encoding is None:
+        return None
+    text = str(best)
+    # A "detection" that needs control characters to make sense is binary junk, not a pool.
+    if sum(ch < " " and ch not in "\r\n\t" for ch in text) > 0:
+        return None
+    return text, best.encoding
+
+
+def _read_csv_text(text: str, file: str, header_row: int, encoding: str, notices: list[Problem]) -> RawTable:
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as error:
+        raise InputError("pool.invalid", [Problem("pool.csv_unparsable", params={"detail": str(error)})], file=file)
+    return _table_from_rows(rows, file, header_row, encoding=encoding, notices=notices)
+
+
+# --- XLSX -------------------------------------------------------------------------------------------------------
+
+
+def _read_xlsx(data: bytes, file: str, sheet: str | None, header_row: int) -> RawTable:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as error:
+        raise InputError("pool.invalid", [Problem("pool.unreadable_xlsx", params={"detail": type(error).__name__})], file=file)
+    names = book.sheetnames
+    if sheet is not None and sheet not in names:
+        problem = Problem("pool.no_sheet", params={"sheet": sheet, "sheets": "、".join(names)})
+        raise InputError("pool.invalid", [problem], file=file)
+    chosen = sheet or names[0]
+    grids = {name: _sheet_grid(book[name]) for name in names}
+    book.close()
+    values, numeric = grids[chosen]
+    rows = [[_cell_text(v) for v in row] for row in values]
+    if sheet is None and not _header_found(rows):
+        other = next((n for n in names[1:] if _header_found([[_cell_text(v) for v in r] for r in grids[n][0]])), None)
+        if other is not None:
+            problem = Problem("pool.header_other_sheet", row=header_row, params={"sheet": chosen, "found": other})
+            raise InputError("pool.invalid", [problem], file=file)
+    return _table_from_rows(rows, file, header_row, numeric=numeric, sheet=chosen)
+
+
+def _sheet_grid(worksheet) -> tuple[list[list], list[list[bool]]]:
+    values = [list(row) for row in worksheet.iter_rows(values_only=True)]
+    numeric = [[isinstance(v, (int, float)) and not isinstance(v, bool) for v in row] for row in values]
+    return values, numeric
+
+
+def _header_found(rows: list[list[str]]) -> bool:
+    return any(_looks_like_header(r) for r in rows[:_HEADER_SCAN_ROWS])
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+# --- shared: header detection and the cell grid ----------------------------------------------------------------
+
+
+def _table_from_rows(
+    rows: list[list[str]],
+    file: str,
+    header_row: int,
+    *,
+    numeric: list[list[bool]] | None = None,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    notices: list[Problem] | None = None,
+) -> RawTable:
+    if not any(any(c.strip() for c in r) for r in rows):
+        raise InputError("pool.invalid", [Problem("pool.empty_file")], file=file)
+    header_index = header_row - 1
+    header = rows[header_index] if header_index < len(rows) else []
+    if not _looks_like_header(header):
+        found = next((i + 1 for i, r in enumerate(rows[:_HEADER_SCAN_ROWS]) if _looks_like_header(r)), None)
+        code = "pool.header_elsewhere" if found else "pool.no_header"
+        raise InputError("pool.invalid", [Problem(code, row=header_row, params={"found": found})], file=file)
+    body = rows[header_index + 1 :]
+    width = max([len(header)] + [len(r) for r in body])
+    header = [h.strip() if isinstance(h, str) else "" for h in header] + [""] * (width - len(header))
+    padded = [list(r) + [""] * (width - len(r)) for r in body]
+    cells = pd.DataFrame(padded, columns=range(width), dtype=object).fillna("")
+    numeric_cells = None
+    if numeric is not None:
+        flags = [list(r) + [False] * (width - len(r)) for r in numeric[header_index + 1 :]]
+        numeric_cells = pd.DataFrame(flags, columns=range(width), dtype=bool) if flags else None
+    return RawTable(header, cells, header_row, numeric_cells, encoding, sheet, notices or [])

@@ -1,0 +1,176 @@
+"""Reading and validating a pool file (SPEC §2). ``read_pool`` returns a whole, valid ``Pool`` or raises an
+``InputError`` listing every problem; a partially loaded pool is never returned."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from baicun.errors import InputError, Problem
+from baicun.texts import SAMPLE_LABEL
+from pool.columns import CATALOGUE, DEFAULT_COST, Column, header_of
+from pool.convert import convert_column, infer_extra
+from pool.raw import RawTable, normalize_header, read_raw
+from pool.regions import Region, region_named
+from pool.schema import value_failures
+
+_BY_HEADER = {normalize_header(c.zh): c for c in CATALOGUE} | {c.key: c for c in CATALOGUE}
+
+
+@dataclass(frozen=True)
+class Pool:
+    """A validated village pool: one row per village, columns named by catalogue key (extras by their header)."""
+
+    frame: pd.DataFrame
+    source: str
+    rows: np.ndarray  # the Excel row number of every village, for messages
+    headers: dict[str, str]  # column key -> header as written in the file
+    extra: dict[str, str] = field(default_factory=dict)  # extra column -> "number" | "flag" | "text"
+    encoding: str | None = None
+    notices: tuple[Problem, ...] = ()
+
+    @property
+    def size(self) -> int:
+        return len(self.frame)
+
+    @property
+    def is_sample(self) -> bool:
+        labels = self.frame.get("data_label")
+        return labels is not None and bool(labels.astype(str).str.contains(SAMPLE_LABEL).any())
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """SHA-256 of the canonical pool: rows sorted by village_id, columns by name, values as CSV text."""
+        canonical = self.frame.sort_values("village_id").reindex(columns=sorted(self.frame.columns))
+        text = canonical.to_csv(index=False, float_format="%.10g", lineterminator="\n")
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def column_kind(self, key: str) -> str | None:
+        """Catalogue kind, or the inferred kind of an extra column, or None if the pool has no such column."""
+        if key not in self.frame.columns:
+            return None
+        column = next((c for c in CATALOGUE if c.key == key), None)
+        return column.kind if column else self.extra[key]
+
+
+def read_pool(
+    path: str | Path,
+    *,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    header_row: int = 1,
+    region: Region | str | None = None,
+    this_year: int | None = None,
+) -> Pool:
+    """Read, convert and validate a pool file. Raises ``InputError`` with every problem found."""
+    path = Path(path)
+    region = region if isinstance(region, Region) else region_named(region)
+    this_year = this_year or _dt.date.today().year
+    raw = read_raw(path, encoding, sheet, header_row)
+    columns, labels = _map_headers(raw, path.name)
+    frame, rows, problems, extra = _convert(raw, columns, labels, path.name)
+    unreadable = {(p.row, p.column) for p in problems}
+    catalogue_columns = [c for c in columns.values() if isinstance(c, Column)]
+    for position, key, code, params in value_failures(frame, catalogue_columns, region, this_year):
+        if (int(rows[position]), labels[key]) in unreadable:
+            continue  # already reported as a cell that could not be read
+        value = frame[key].iat[position]
+        if code == "pool.duplicate_id":
+            params = {"rows": ", ".join(str(r) for r in rows[(frame[key] == value).to_numpy()])}
+        problems.append(Problem(code, int(rows[position]), labels[key], _show(value), params))
+    if problems:
+        order = {key: i for i, key in enumerate(labels)}
+        problems.sort(key=lambda p: (p.row or 0, order.get(_key_of(p.column, labels), 0)))
+        raise InputError("pool.invalid", problems, file=path.name)
+    notices = list(raw.notices)
+    if "cost" not in frame.columns:
+        frame["cost"] = DEFAULT_COST
+        notices.append(Problem("pool.notice_cost_default"))
+    headers = {key: raw.header[index] for index, key in _indexed_keys(columns)}
+    return Pool(frame.reset_index(drop=True), path.name, rows, headers, extra, raw.encoding, tuple(notices))
+
+
+def _key_of(label: str | None, labels: dict[str, str]) -> str | None:
+    return next((k for k, v in labels.items() if v == label), None)
+
+
+def _indexed_keys(columns: dict[int, Column | str]):
+    return [(i, c.key if isinstance(c, Column) else c) for i, c in columns.items()]
+
+
+def _show(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _map_headers(raw: RawTable, file: str) -> tuple[dict[int, Column | str], dict[str, str]]:
+    """Which catalogue column (or extra column name) each file column is, and the label used in messages."""
+    columns: dict[int, Column | str] = {}
+    labels: dict[str, str] = {}
+    problems: list[Problem] = []
+    for index, text in enumerate(raw.header):
+        name = normalize_header(text)
+        if not name:
+            if (raw.cells[index].str.strip() != "").any():
+                problems.append(Problem("pool.blank_header", row=raw.header_row, column=_letter(index)))
+            continue
+        column = _BY_HEADER.get(name) or _BY_HEADER.get(name.lower())
+        key = column.key if column else name
+        if key in labels:
+            problems.append(Problem("pool.duplicate_column", row=raw.header_row, column=text, params={"header": text}))
+            continue
+        columns[index] = column or name
+        labels[key] = column.zh if column and name == normalize_header(column.zh) else (
+            f"{column.zh}（{text}）" if column else name
+        )
+    for column in CATALOGUE:
+        if column.required and column.key not in labels:
+            problems.append(Problem("pool.missing_column", row=raw.header_row, params={"header": column.zh, "key": column.key}))
+    if problems:
+        raise InputError("pool.invalid", problems, file=file)
+    return columns, labels
+
+
+def _letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _convert(raw: RawTable, columns: dict[int, Column | str], labels: dict[str, str], file: str):
+    cells = raw.cells
+    blank = (cells.apply(lambda c: c.str.strip()) == "").all(axis=1).to_numpy()
+    last = np.flatnonzero(~blank).max() if (~blank).any() else -1
+    if last < 0:
+        raise InputError("pool.invalid", [Problem("pool.no_rows", row=raw.header_row)], file=file)
+    keep = ~blank[: last + 1]
+    positions = np.flatnonzero(keep)
+    excel_rows = np.array([raw.excel_row(p) for p in positions])
+    problems = [Problem("pool.blank_row", row=raw.excel_row(int(p))) for p in np.flatnonzero(blank[: last + 1])]
+    data: dict[str, pd.Series] = {}
+    extra: dict[str, str] = {}
+    for index, column in columns.items():
+        text = cells[index].iloc[positions].reset_index(drop=True).astype(str)
+        if isinstance(column, Column):
+            numeric = raw.numeric_cells[index].iloc[positions].reset_index(drop=True) if raw.numeric_cells is not None else None
+            values, failures = convert_column(column.kind, text, numeric)
+            problems += [Problem(f.code, int(excel_rows[f.position]), labels[column.key], f.value) for f in failures]
+            data[column.key] = values
+        else:
+            extra[column], data[column] = infer_extra(text)
+    ordered = [c.key for c in CATALOGUE if c.key in data] + [k for k in data if k not in {c.key for c in CATALOGUE}]
+    frame = pd.DataFrame({k: data[k] for k in ordered})
+    return frame, excel_rows, problems, extra
+
+
+__all__ = ["Pool", "read_pool", "header_of"]

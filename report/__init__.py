@@ -1,0 +1,1 @@
+"""Outputs: text summaries, Excel/CSV/JSON shortlists, problem reports."""

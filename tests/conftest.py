@@ -1,0 +1,29 @@
+"""Shared fixtures: small synthetic pools written the way users' files arrive."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pool.generate import generate_pool, to_file_frame
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_CSV = ROOT / "scenarios" / "data" / "jilin_sample_pool.csv"
+SAMPLE_XLSX = ROOT / "scenarios" / "data" / "jilin_sample_pool.xlsx"
+
+
+@pytest.fixture(scope="session")
+def small_frame() -> pd.DataFrame:
+    return generate_pool(villages=400, seed=7)
+
+
+def write_csv(frame: pd.DataFrame, path: Path, encoding: str = "utf-8-sig", headers: str = "zh") -> Path:
+    to_file_frame(frame, headers).to_csv(path, index=False, encoding=encoding)
+    return path
+
+
+def file_text_frame(frame: pd.DataFrame, headers: str = "zh") -> pd.DataFrame:
+    """The pool as the text cells a user's file holds."""
+    return to_file_frame(frame, headers).astype(str).replace({"nan": ""})

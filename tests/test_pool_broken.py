@@ -1,0 +1,216 @@
+"""The broken-file corpus: each kind of bad pool is refused with the row and column a person would look at."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from baicun.errors import InputError
+from pool.columns import CATALOGUE
+from pool.generate import generate_pool, write_pool
+from pool.read import read_pool
+from tests.conftest import file_text_frame
+
+HEADER_ROW = 1
+
+
+def first_data_row(i: int) -> int:
+    """Excel row of the i-th village (0-based) below a header on row 1."""
+    return HEADER_ROW + 1 + i
+
+
+@pytest.fixture()
+def text(small_frame) -> pd.DataFrame:
+    return file_text_frame(small_frame.head(20))
+
+
+def refused(path, **options) -> list[tuple]:
+    with pytest.raises(InputError) as caught:
+        read_pool(path, **options)
+    return [(p.code, p.row, p.column) for p in caught.value.problems]
+
+
+def save(frame: pd.DataFrame, path, encoding="utf-8-sig"):
+    frame.to_csv(path, index=False, encoding=encoding)
+    return path
+
+
+def test_duplicate_ids(tmp_path, text):
+    text.loc[4, "村庄代码"] = text.loc[2, "村庄代码"]
+    assert refused(save(text, tmp_path / "f.csv")) == [
+        ("pool.duplicate_id", first_data_row(2), "村庄代码"), ("pool.duplicate_id", first_data_row(4), "村庄代码")]
+
+
+def test_missing_required_column(tmp_path, text):
+    problems = refused(save(text.drop(columns=["带头人"]), tmp_path / "f.csv"))
+    assert problems == [("pool.missing_column", 1, None)]
+
+
+def test_score_out_of_range(tmp_path, text):
+    text.loc[3, "产业基础"] = "120"
+    assert refused(save(text, tmp_path / "f.csv")) == [("pool.out_of_range", first_data_row(3), "产业基础")]
+
+
+def test_text_in_number_column(tmp_path, text):
+    text.loc[6, "带头人"] = "优秀"
+    assert refused(save(text, tmp_path / "f.csv")) == [("pool.not_number", first_data_row(6), "带头人")]
+
+
+def test_unknown_flag_spelling(tmp_path, text):
+    text.loc[0, "脱贫村"] = "也许"
+    assert refused(save(text, tmp_path / "f.csv")) == [("pool.bad_flag", first_data_row(0), "脱贫村")]
+
+
+def test_unknown_debt_level(tmp_path, text):
+    text.loc[9, "隐性债务风险"] = "很高"
+    assert refused(save(text, tmp_path / "f.csv")) == [("pool.bad_level", first_data_row(9), "隐性债务风险")]
+
+
+def test_empty_file(tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_bytes(b"")
+    assert refused(path) == [("pool.empty_file", None, None)]
+
+
+def test_header_only(tmp_path, text):
+    assert refused(save(text.head(0), tmp_path / "f.csv")) == [("pool.no_rows", 1, None)]
+
+
+def test_blank_rows_inside_the_table(tmp_path, text):
+    path = save(text, tmp_path / "f.csv")
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    lines.insert(5, ",,,")  # becomes Excel row 6
+    lines.append("")  # a trailing blank line is not data
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert refused(path) == [("pool.blank_row", 6, None)]
+
+
+def test_title_row_above_the_header(tmp_path, text):
+    path = save(text, tmp_path / "f.csv")
+    path.write_text("XX县百村提升申报汇总表\n" + path.read_text(encoding="utf-8-sig"), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        read_pool(path)
+    problem = caught.value.problems[0]
+    assert (problem.code, problem.row, problem.params["found"]) == ("pool.header_elsewhere", 1, 2)
+    assert read_pool(path, header_row=2).size == 20
+
+
+def test_ids_in_scientific_notation(tmp_path, text):
+    text.loc[2, "村庄代码"] = "2.20102E+11"
+    assert refused(save(text, tmp_path / "f.csv")) == [("pool.id_scientific", first_data_row(2), "村庄代码")]
+
+
+def test_ids_stored_as_numbers_in_xlsx(tmp_path, small_frame):
+    path = tmp_path / "f.xlsx"
+    frame = file_text_frame(small_frame.head(5))
+    frame["村庄代码"] = frame["村庄代码"].astype("int64")
+    frame.to_excel(path, index=False)
+    problems = refused(path)
+    assert problems == [("pool.id_numeric", first_data_row(i), "村庄代码") for i in range(5)]
+
+
+def test_coordinates_outside_the_province(tmp_path, text):
+    text.loc[1, "经度"] = "116.4"  # Beijing
+    text.loc[2, "纬度"] = "39.9"
+    assert refused(save(text, tmp_path / "f.csv")) == [
+        ("pool.coord_outside", first_data_row(1), "经度"), ("pool.coord_outside", first_data_row(2), "纬度")]
+    assert read_pool(tmp_path / "f.csv", region="全国").size == 20
+
+
+def test_future_year(tmp_path, text):
+    text.loc[7, "千村创建年度"] = "2031"
+    assert refused(save(text, tmp_path / "f.csv"), this_year=2026) == [("pool.future_year", first_data_row(7), "千村创建年度")]
+
+
+def test_undecodable_encoding_asks_for_encoding(tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_bytes(bytes(range(128, 256)) * 20 + b"\x00\x01\xff\xfe")
+    assert refused(path) == [("pool.encoding_unknown", None, None)]
+
+
+def test_wrong_encoding_given_explicitly(tmp_path, text):
+    path = save(text, tmp_path / "f.csv", encoding="gb18030")
+    assert refused(path, encoding="utf-8") == [("pool.encoding_failed", None, None)]
+
+
+def test_xlsx_with_data_on_the_second_sheet(tmp_path, small_frame):
+    path = tmp_path / "f.xlsx"
+    with pd.ExcelWriter(path) as writer:
+        pd.DataFrame({"说明": ["封面"]}).to_excel(writer, sheet_name="封面", index=False)
+        file_text_frame(small_frame.head(5)).to_excel(writer, sheet_name="数据", index=False)
+    with pytest.raises(InputError) as caught:
+        read_pool(path)
+    assert caught.value.problems[0].code == "pool.header_other_sheet"
+    assert caught.value.problems[0].params["found"] == "数据"
+    assert read_pool(path, sheet="数据").size == 5
+
+
+def test_legacy_xls(tmp_path):
+    path = tmp_path / "f.xls"
+    path.write_bytes(b"\xd0\xcf\x11\xe0junk")
+    assert refused(path) == [("pool.xls_legacy", None, None)]
+
+
+def test_duplicate_column(tmp_path, text):
+    text.insert(3, "village", text["村名"])
+    assert refused(save(text, tmp_path / "f.csv")) == [("pool.duplicate_column", 1, "village")]
+
+
+def test_negative_population_and_zero_cost(tmp_path, text):
+    text.loc[0, "户籍人口"] = "-5"
+    text.loc[1, "计划投资(万元)"] = "0"
+    text.loc[2, "户籍人口"] = "12.5"
+    assert refused(save(text, tmp_path / "f.csv")) == [
+        ("pool.negative", first_data_row(0), "户籍人口"),
+        ("pool.not_positive", first_data_row(1), "计划投资(万元)"),
+        ("pool.not_integer", first_data_row(2), "户籍人口"),
+    ]
+
+
+def test_blank_required_cells(tmp_path, text):
+    text.loc[3, "县(市、区)"] = ""
+    text.loc[4, "产业基础"] = " "
+    assert refused(save(text, tmp_path / "f.csv")) == [
+        ("pool.blank_required", first_data_row(3), "县(市、区)"), ("pool.blank_required", first_data_row(4), "产业基础")]
+
+
+def test_every_problem_reported_at_once(tmp_path, text):
+    text.loc[1, "产业基础"] = "abc"
+    text.loc[1, "带头人"] = "101"
+    text.loc[15, "重点边境村"] = "?"
+    assert len(refused(save(text, tmp_path / "f.csv"))) == 3
+
+
+def test_cli_reports_rows_and_exits_2_without_traceback(tmp_path, text):
+    text.loc[3, "产业基础"] = "120"
+    path = save(text, tmp_path / "f.csv", encoding="gbk")
+    for lang, expected in (("zh", "第 5 行，「产业基础」列"), ("en", "row 5, column '产业基础'")):
+        done = subprocess.run([sys.executable, "-m", "baicun", "--lang", lang, "pool", "check", str(path)],
+                              capture_output=True, text=True)
+        assert done.returncode == 2
+        assert expected in done.stderr
+        assert "Traceback" not in done.stderr + done.stdout
+
+
+# --- property: corrupting any single cell is reported at exactly that cell --------------------------------------
+
+CORRUPTIONS = {"id": "1.5E+11", "text": "", "flag": "也许", "score": "120", "level": "很高", "year": "2999",
+               "lon": "200", "lat": "-5", "count": "-3", "amount": "-1", "cost": "0"}
+CORRUPTIBLE = [c for c in CATALOGUE if c.kind in CORRUPTIONS and (c.required or c.kind != "text")]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(row=st.integers(0, 19), column=st.sampled_from(CORRUPTIBLE), lang=st.sampled_from(["zh", "en"]))
+def test_any_single_corrupted_cell_is_reported_at_that_cell(tmp_path_factory, small_frame, row, column, lang):
+    text = file_text_frame(small_frame.head(20))
+    text.loc[row, column.zh] = CORRUPTIONS[column.kind]
+    path = save(text, tmp_path_factory.mktemp("c") / "f.csv", encoding="gb18030")
+    with pytest.raises(InputError) as caught:
+        read_pool(path)
+    problems = caught.value.problems
+    assert [(p.row, p.column) for p in problems] == [(first_data_row(row), column.zh)]
+    assert problems[0].render(lang)
