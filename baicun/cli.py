@@ -33,8 +33,13 @@ def fail(error: InputError, report: Optional[Path] = None) -> None:
     raise typer.Exit(EXIT_BAD_INPUT)
 
 
-def echo(text: str = "") -> None:
-    typer.echo(text)
+def echo(*items) -> None:
+    """Print text lines and rich tables to stdout."""
+    from rich.console import Console
+
+    console = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 250)
+    for item in items:
+        console.print(item) if not isinstance(item, str) else typer.echo(item)
 
 
 # --- pool -------------------------------------------------------------------------------------------------------
@@ -51,13 +56,13 @@ def pool_check(
 ) -> None:
     """校验村庄库文件并汇总 / validate a pool file and summarise it (exit 0 clean, 2 with the report)."""
     from pool.read import read_pool
-    from report.text import pool_summary_text
+    from report.text import pool_summary_lines
 
     try:
         pool = read_pool(file, encoding=encoding, sheet=sheet, header_row=header_row, region=region)
     except InputError as error:
         fail(error, report)
-    echo(pool_summary_text(pool))
+    echo(*pool_summary_lines(pool))
 
 
 @pool_app.command("generate")
@@ -74,6 +79,27 @@ def pool_generate(
     for path in out:
         write_pool(frame, path, headers)
     echo(t("generate.done", villages=len(frame), files="、".join(str(p) for p in out)))
+
+
+# --- score ------------------------------------------------------------------------------------------------------
+
+
+@app.command("score")
+def score_command(
+    scenario: Path = typer.Argument(..., help="情景文件 .toml / scenario file"),
+    pool: Optional[Path] = typer.Option(None, "--pool", help="村庄库文件（覆盖情景中的 pool）"),
+    top: int = typer.Option(20, "--top", help="显示前 N 名 / show the top N"),
+) -> None:
+    """资格与综合得分排名 / eligibility and ranked composite scores."""
+    from baicun.pipeline import load_inputs, score
+    from report.text import score_lines
+
+    try:
+        inputs = load_inputs(scenario, pool)
+        scores = score(inputs)
+    except InputError as error:
+        fail(error)
+    echo(*score_lines(inputs.pool, scores, top))
 
 
 def main() -> None:

@@ -22,11 +22,22 @@ def current_language() -> str:
     return _state["lang"]
 
 
+class Msg(str):
+    """A parameter that is itself a message code, translated when the enclosing message is rendered."""
+
+
 def t(code: str, lang: str | None = None, **params) -> str:
-    """The message ``code`` in ``lang``, formatted with ``params`` (missing params render as blanks)."""
+    """The message ``code`` in ``lang``, formatted with ``params`` (missing params render as blanks).
+
+    A ``Msg`` parameter is translated too; a non-empty ``suggestion`` parameter appends "did you mean …?".
+    """
+    lang = lang or _state["lang"]
     zh, en = MESSAGES[code]
-    template = en if (lang or _state["lang"]) == "en" else zh
-    return template.format_map(_Blank(params))
+    values = {k: t(v, lang) if isinstance(v, Msg) else v for k, v in params.items()}
+    text = (en if lang == "en" else zh).format_map(_Blank(values))
+    if params.get("suggestion") and code != "hint.did_you_mean":
+        text += t("hint.did_you_mean", lang, suggestion=params["suggestion"])
+    return text
 
 
 class _Blank(dict):
@@ -109,6 +120,94 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "region.invalid": ("坐标范围设置有误", "invalid coordinate region"),
     "region.unknown": ("「{value}」既不是已知区域（{names}），也不是“经度下限,经度上限,纬度下限,纬度上限”",
                        "'{value}' is neither a known region ({names}) nor 'lon_min,lon_max,lat_min,lat_max'"),
+    # --- scenario --------------------------------------------------------------------------------------------
+    "scenario.invalid": ("情景文件「{file}」有 {count} 个问题：", "The scenario '{file}' has {count} problems:"),
+    "scenario.unfit": ("情景与村庄库「{file}」不匹配，共 {count} 个问题：", "The scenario does not fit the pool '{file}' ({count} problems):"),
+    "scenario.not_found": ("找不到情景文件「{file}」", "scenario file '{file}' not found"),
+    "scenario.not_utf8": ("情景文件不是 UTF-8 编码：请用 UTF-8 保存", "the scenario file is not UTF-8: save it as UTF-8"),
+    "scenario.toml_syntax": ("TOML 格式错误：{detail}", "TOML syntax error: {detail}"),
+    "scenario.unknown_key": ("未知的键「{key}」", "unknown key '{key}'"),
+    "scenario.missing_key": ("缺少必填项", "required key is missing"),
+    "scenario.out_of_bounds": ("「{value}」超出允许范围（界限 {limit}）", "'{value}' is out of bounds (limit {limit})"),
+    "scenario.not_one_of": ("「{value}」不是可选值之一：{expected}", "'{value}' is not one of {expected}"),
+    "scenario.bad_value": ("取值「{value}」有误（{detail}）", "invalid value '{value}' ({detail})"),
+    "scenario.bad_fraction": ("「{value}」不是数字或分数（如 3、1/3）", "'{value}' is not a number or fraction such as 3 or 1/3"),
+    "scenario.one_weighting": ("[scoring] 中 weights、ahp、entropy、dimensions 必须且只能给出一种（现在：{given}）",
+                               "[scoring] needs exactly one of weights, ahp, entropy, dimensions (given: {given})"),
+    "scenario.quota_empty": ("名额「{flag}」既没有 min 也没有 max", "quota '{flag}' has neither min nor max"),
+    "scenario.group_empty": ("分组「{by}」没有 min、max 或 share", "group '{by}' has no min, max or share"),
+    "scenario.min_above_max": ("下限 {low} 大于上限 {high}", "lower bound {low} exceeds upper bound {high}"),
+    "scenario.must_both": ("村庄 {ids} 同时出现在 must_include 和 must_exclude 中", "villages {ids} are in both must_include and must_exclude"),
+    "scenario.not_supported": ("[{table}] 暂不支持：本版本尚未提供这一功能，请先删除该表", "[{table}] is not supported yet in this version: remove the table"),
+    "scenario.unknown_column": ("村庄库中没有「{value}」列", "the pool has no column '{value}'"),
+    "scenario.column_absent": ("村庄库文件中没有「{header}」列（{value}），但情景要用到它", "the pool file has no '{header}' column ({value}), which the scenario uses"),
+    "scenario.wrong_kind": ("「{value}」列是{kind}，不能用作{use}", "column '{value}' is {kind}; it cannot be used as {use}"),
+    "scenario.bad_exclude_value": ("「{value}」不是该列可能的取值", "'{value}' is not a possible value of this column"),
+    "scenario.cost_not_weighted": ("「{value}」列在 cost_criteria 中，但没有权重", "'{value}' is in cost_criteria but has no weight"),
+    "scenario.unknown_village": ("村庄库中没有村庄代码「{value}」", "no village with id '{value}' in the pool"),
+    "scenario.ahp_shape": ("判断矩阵应为 {n}×{n}（与 criteria 数量一致）", "the judgement matrix must be {n}×{n} (one row per criterion)"),
+    "scenario.ahp_entry": ("判断矩阵第 {i} 行第 {j} 列应为正数且与对称位置互为倒数（现在 {a} 与 {b}）",
+                           "matrix entry ({i}, {j}) must be positive and the reciprocal of its mirror (now {a} and {b})"),
+    "scenario.blank_criterion": ("符合资格的村「{village}」的评分指标「{value}」为空：请补全，或用资格规则排除空白",
+                                 "eligible village '{village}' has a blank criterion '{value}': fill it in or exclude blanks by an eligibility rule"),
+    "scenario.no_pool": ("情景没有指定村庄库：在情景中写 pool = \"文件\"，或用 --pool 文件", "the scenario names no pool: set pool = \"FILE\" or pass --pool FILE"),
+    "hint.did_you_mean": ("（是不是「{suggestion}」？）", " (did you mean '{suggestion}'?)"),
+    "kind.text": ("文本列", "a text column"),
+    "kind.flag": ("是/否列", "a yes/no column"),
+    "kind.id": ("村庄代码列", "the id column"),
+    "kind.number": ("数字列", "a number column"),
+    "kind.score": ("分数列", "a score column"),
+    "kind.level": ("等级列", "a level column"),
+    "kind.year": ("年份列", "a year column"),
+    "kind.lon": ("经度列", "a longitude column"),
+    "kind.lat": ("纬度列", "a latitude column"),
+    "kind.count": ("整数列", "a count column"),
+    "kind.amount": ("金额列", "an amount column"),
+    "kind.cost": ("投资列", "a cost column"),
+    "use.flag": ("是/否条件（标志）", "a yes/no flag"),
+    "use.number": ("数值界限", "a numeric bound"),
+    "use.criterion": ("评分指标", "a scoring criterion"),
+    # --- eligibility reasons (one village) and rules (the whole pool) ----------------------------------------
+    "reason.require": ("「{header}」为“否”", "'{header}' is no"),
+    "reason.below_min": ("{header} {value}，低于 {bound}", "{header} {value} is below {bound}"),
+    "reason.above_max": ("{header} {value}，高于 {bound}", "{header} {value} is above {bound}"),
+    "reason.score_below": ("{header} {value} 分，低于 {bound} 分", "{header} {value} points, below {bound}"),
+    "reason.score_above": ("{header} {value} 分，高于 {bound} 分", "{header} {value} points, above {bound}"),
+    "reason.year_before": ("{header} {value} 年，早于 {bound} 年", "{header} {value} is before {bound}"),
+    "reason.year_after": ("{header} {value} 年，晚于 {bound} 年", "{header} {value} is after {bound}"),
+    "reason.blank_bound": ("「{header}」为空，不满足 {op} {bound}", "'{header}' is blank, so it fails {op} {bound}"),
+    "reason.excluded": ("{header}为「{value}」", "{header} is '{value}'"),
+    "reason.upgraded": ("已于 {value} 年列入百村提升", "already chosen for 百村提升 in {value}"),
+    "rule.require": ("须「{header}」为“是”", "'{header}' must be yes"),
+    "rule.below_min": ("{header} 不低于 {bound}（空白不通过）", "{header} at least {bound} (blank fails)"),
+    "rule.above_max": ("{header} 不高于 {bound}（空白不通过）", "{header} at most {bound} (blank fails)"),
+    "rule.score_below": ("{header} 不低于 {bound} 分（空白不通过）", "{header} at least {bound} points (blank fails)"),
+    "rule.score_above": ("{header} 不高于 {bound} 分（空白不通过）", "{header} at most {bound} points (blank fails)"),
+    "rule.year_before": ("{header} 不早于 {bound} 年（空白不通过）", "{header} not before {bound} (blank fails)"),
+    "rule.year_after": ("{header} 不晚于 {bound} 年（空白不通过）", "{header} not after {bound} (blank fails)"),
+    "rule.excluded": ("排除{header}为「{bound}」", "exclude {header} = '{bound}'"),
+    "rule.upgraded": ("排除已列入百村提升的村", "exclude villages already chosen for 百村提升"),
+    # --- notices about weights -----------------------------------------------------------------------------
+    "notice.weights_rescaled": ("权重之和为 {total}，已按比例换算为合计 1", "weights summed to {total}; they were rescaled to sum to 1"),
+    "notice.ahp_ok": ("AHP 判断矩阵一致性比例 CR = {cr}（≤ {limit}，可接受；λmax = {lambda_max}）",
+                      "AHP consistency ratio CR = {cr} (≤ {limit}, acceptable; λmax = {lambda_max})"),
+    "notice.ahp_inconsistent": ("警告：AHP 判断矩阵一致性比例 CR = {cr}，超过 {limit}，判断前后矛盾，建议调整两两比较",
+                                "Warning: AHP consistency ratio CR = {cr} exceeds {limit}: the judgements contradict each other; revise them"),
+    "notice.entropy": ("熵权法：权重由 {villages} 个符合资格村的数据离散程度算出", "entropy weights computed from the spread of {villages} eligible villages"),
+    # --- score / shortlist tables ----------------------------------------------------------------------------
+    "col.rank": ("排名", "rank"),
+    "col.village_id": ("村庄代码", "village_id"),
+    "col.village": ("村名", "village"),
+    "col.county": ("县(市、区)", "county"),
+    "col.city": ("市(州)", "city"),
+    "col.score": ("综合得分", "score"),
+    "score.title": ("符合资格村综合得分前 {top} 名（共 {eligible} 个符合资格，村庄库 {total} 个）",
+                    "Top {top} eligible villages by score ({eligible} eligible of {total})"),
+    "score.reasons_title": ("不符合资格的 {count} 个村，按原因统计", "The {count} ineligible villages by reason"),
+    "score.col_rule": ("资格规则", "rule"),
+    "score.col_first": ("首要原因村数", "first reason"),
+    "score.col_all": ("涉及村数", "villages failing it"),
+    "score.total_ineligible": ("合计（不符合资格）", "total ineligible"),
     "generate.done": ("已生成示例村庄库（合成数据）：{villages} 个村，写入 {files}",
                       "Synthetic sample pool written: {villages} villages to {files}"),
 }

@@ -1,15 +1,41 @@
-"""Plain-text renderings for the terminal."""
+"""Terminal renderings (rich tables handle the width of Chinese characters)."""
 
 from __future__ import annotations
 
+import pandas as pd
+from rich.table import Table
+
 from baicun.texts import t
+from pool.columns import header_of
 from pool.read import Pool
 from pool.summary import summarize
+from scoring.score import Scores
 
 
-def pool_summary_text(pool: Pool) -> str:
+def table_of(frame: pd.DataFrame, title: str | None = None, index: bool = False) -> Table:
+    table = Table(title=title, show_lines=False, header_style="bold")
+    if index:
+        table.add_column(str(frame.index.name or ""))
+    for column in frame.columns:
+        numeric = pd.api.types.is_numeric_dtype(frame[column])
+        table.add_column(str(column), justify="right" if numeric else "left")
+    for key, row in frame.iterrows():
+        cells = [str(key)] if index else []
+        table.add_row(*cells, *(_cell(v) for v in row))
+    return table
+
+
+def _cell(value) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if isinstance(value, float):
+        return f"{value:.4f}" if abs(value) < 10 else f"{value:,.1f}"
+    return str(value)
+
+
+def pool_summary_lines(pool: Pool) -> list:
     summary = summarize(pool)
-    lines = []
+    lines: list = []
     if pool.is_sample:
         lines.append(t("summary.sample"))
     lines.append(t("summary.title", file=pool.source))
@@ -20,11 +46,33 @@ def pool_summary_text(pool: Pool) -> str:
     lines.append(t("summary.upgraded", count=summary.upgraded))
     if pool.extra:
         lines.append(t("summary.extra", columns="、".join(f"{k}({v})" for k, v in pool.extra.items())))
-    table = summary.by_city.rename(columns={
+    by_city = summary.by_city.rename(columns={
         "villages": t("summary.col_villages"), "qiancun": t("summary.col_qiancun"),
         "border": t("summary.col_border"), "poverty": t("summary.col_poverty"),
     })
-    table.index.name = t("summary.city_header")
-    lines.append("")
-    lines.append(table.to_string())
-    return "\n".join(lines)
+    by_city.index.name = t("summary.city_header")
+    lines.append(table_of(by_city, index=True))
+    return lines
+
+
+def score_lines(pool: Pool, scores: Scores, top: int) -> list:
+    lines: list = []
+    if pool.is_sample:
+        lines.append(t("summary.sample"))
+    lines += [notice.render() for notice in scores.notices]
+    ranked = scores.ranked().head(top)
+    names = pool.frame.loc[ranked.index, ["village", "county", "city"]]
+    shown = pd.concat([ranked[["rank", "village_id"]], names, ranked[["score"]], ranked[list(scores.contributions.columns)]], axis=1)
+    shown = shown.rename(columns=lambda c: t(f"col.{c}") if f"col.{c}" in _COLS else header_of(c))
+    eligible = int(scores.eligible.sum())
+    lines.append(table_of(shown, title=t("score.title", top=len(ranked), eligible=eligible, total=pool.size)))
+    counts = scores.eligibility.reason_counts()
+    ineligible = pool.size - eligible
+    counts.loc[len(counts)] = [t("score.total_ineligible"), int(counts["first"].sum()), pd.NA]
+    counts["all"] = counts["all"].astype("Int64")
+    counts = counts.rename(columns={"rule": t("score.col_rule"), "first": t("score.col_first"), "all": t("score.col_all")})
+    lines.append(table_of(counts, title=t("score.reasons_title", count=ineligible)))
+    return lines
+
+
+_COLS = {"col.rank", "col.village_id", "col.village", "col.county", "col.city", "col.score"}

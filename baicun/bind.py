@@ -1,0 +1,143 @@
+"""Binding a scenario to a pool: every column it names must exist and fit its use.
+
+Columns may be named by English key, by Chinese header, or by an extra column's header; the bound scenario uses
+pool keys throughout, so later stages never resolve names again.
+"""
+
+from __future__ import annotations
+
+from pool.columns import CATALOGUE, DEBT_LEVELS, FLAG_SPELLINGS
+from pool.raw import normalize_header
+from pool.read import Pool
+
+from baicun.errors import InputError, Problem
+from baicun.texts import Msg
+from baicun.scenario import Scenario, suggest
+
+NUMERIC = {"score", "level", "year", "lon", "lat", "count", "amount", "cost", "number"}
+FLAG_KINDS = {"flag"}
+
+
+class _Binder:
+    def __init__(self, pool: Pool):
+        self.pool = pool
+        self.problems: list[Problem] = []
+        self.names = {c.key: c.key for c in CATALOGUE if c.key in pool.frame} | {
+            normalize_header(c.zh): c.key for c in CATALOGUE if c.key in pool.frame
+        } | {k: k for k in pool.extra}
+
+    def column(self, name: str, where: str, kinds: set[str] | None = None, use: str = "") -> str | None:
+        key = self.names.get(normalize_header(str(name)))
+        if key is None:
+            catalogue = next((c for c in CATALOGUE if normalize_header(c.zh) == normalize_header(name) or c.key == name), None)
+            if catalogue is not None:
+                self.problems.append(Problem("scenario.column_absent", column=where, value=name, params={"header": catalogue.zh}))
+            else:
+                self.problems.append(Problem("scenario.unknown_column", column=where, value=name,
+                                             params={"suggestion": suggest(str(name), list(self.names))}))
+            return None
+        kind = self.pool.column_kind(key)
+        if kinds is not None and kind not in kinds and not (kinds == FLAG_KINDS and self._zero_one(key)):
+            self.problems.append(Problem("scenario.wrong_kind", column=where, value=name, params={"use": Msg(f"use.{use}"), "kind": Msg(f"kind.{kind}")}))
+            return None
+        return key
+
+    def _zero_one(self, key: str) -> bool:
+        values = self.pool.frame[key].dropna()
+        return self.pool.column_kind(key) == "number" and values.isin([0, 1]).all()
+
+    def columns(self, names, where: str, kinds=None, use="") -> list[str]:
+        return [k for i, n in enumerate(names) if (k := self.column(n, f"{where}[{i}]", kinds, use)) is not None]
+
+    def mapping(self, values: dict, where: str, kinds=None, use="") -> dict:
+        out = {}
+        for name, value in values.items():
+            key = self.column(name, f"{where}.{name}", kinds, use)
+            if key is not None:
+                out[key] = value
+        return out
+
+
+def bind_scenario(scenario: Scenario, pool: Pool) -> Scenario:
+    """The scenario with every column name resolved to a pool key; raises ``InputError`` listing every misfit."""
+    b = _Binder(pool)
+    elig, scoring, selection = scenario.eligibility, scenario.scoring, scenario.selection
+    bound_elig = elig.model_copy(update={
+        "require": b.columns(elig.require, "eligibility.require", FLAG_KINDS, "flag"),
+        "min": b.mapping(elig.min, "eligibility.min", NUMERIC, "number"),
+        "max": b.mapping(elig.max, "eligibility.max", NUMERIC, "number"),
+        "exclude": _exclusions(b, elig.exclude),
+    })
+    if elig.exclude_upgraded and "baicun_year" not in pool.frame:
+        b.problems.append(Problem("scenario.column_absent", column="eligibility.exclude_upgraded", value="baicun_year", params={"header": "百村提升年度"}))
+    bound_scoring = scoring.model_copy(update=_bound_scoring(b, scoring))
+    bound_selection = selection.model_copy(update={
+        "quota": [q.model_copy(update={"flag": b.column(q.flag, f"selection.quota[{i}].flag", FLAG_KINDS, "flag") or q.flag})
+                  for i, q in enumerate(selection.quota)],
+        "group": [g.model_copy(update={"by": b.column(g.by, f"selection.group[{i}].by") or g.by})
+                  for i, g in enumerate(selection.group)],
+    })
+    known = set(pool.frame["village_id"])
+    for where in ("must_include", "must_exclude"):
+        for village in getattr(selection, where):
+            if village not in known:
+                b.problems.append(Problem("scenario.unknown_village", column=f"selection.{where}", value=village))
+    if b.problems:
+        raise InputError("scenario.unfit", b.problems, file=pool.source)
+    return scenario.model_copy(update={"eligibility": bound_elig, "scoring": bound_scoring, "selection": bound_selection})
+
+
+def _exclusions(b: _Binder, exclude: dict) -> dict:
+    out = {}
+    for name, values in exclude.items():
+        key = b.column(name, f"eligibility.exclude.{name}")
+        if key is None:
+            continue
+        kind = b.pool.column_kind(key)
+        parsed = []
+        for value in values:
+            text = str(value).strip()
+            if kind == "level":
+                code = DEBT_LEVELS.get(text.replace(".0", ""))
+            elif kind == "flag":
+                code = FLAG_SPELLINGS.get(text.lower()) if text else None
+            elif kind in NUMERIC:
+                code = float(value) if isinstance(value, (int, float)) else _float_or_none(text)
+            else:
+                code = text
+            if code is None:
+                b.problems.append(Problem("scenario.bad_exclude_value", column=f"eligibility.exclude.{name}", value=text))
+            else:
+                parsed.append(code)
+        out[key] = parsed
+    return out
+
+
+def _float_or_none(text: str):
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def _bound_scoring(b: _Binder, scoring) -> dict:
+    update: dict = {
+        "cost_criteria": b.columns(scoring.cost_criteria, "scoring.cost_criteria", NUMERIC, "criterion"),
+        "bonus": b.mapping(scoring.bonus, "scoring.bonus", FLAG_KINDS, "flag"),
+    }
+    if scoring.weights:
+        update["weights"] = b.mapping(scoring.weights, "scoring.weights", NUMERIC, "criterion")
+    if scoring.entropy:
+        update["entropy"] = b.columns(scoring.entropy, "scoring.entropy", NUMERIC, "criterion")
+    if scoring.ahp:
+        update["ahp"] = scoring.ahp.model_copy(update={"criteria": b.columns(scoring.ahp.criteria, "scoring.ahp.criteria", NUMERIC, "criterion")})
+    if scoring.dimensions:
+        update["dimensions"] = {
+            name: d.model_copy(update={"weights": b.mapping(d.weights, f"scoring.dimensions.{name}.weights", NUMERIC, "criterion")})
+            for name, d in scoring.dimensions.items()
+        }
+    weighted = set(scoring.criteria)
+    for i, name in enumerate(scoring.cost_criteria):
+        if name not in weighted:
+            b.problems.append(Problem("scenario.cost_not_weighted", column=f"scoring.cost_criteria[{i}]", value=name))
+    return update

@@ -1,0 +1,40 @@
+"""The functions the CLI and the app both call: pool → scores → model → selection → report.
+
+Neither the CLI nor the app computes a rule, a score or a constraint; they call these and render the results.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from baicun.bind import bind_scenario
+from baicun.errors import InputError, Problem
+from baicun.scenario import LoadedScenario, Scenario, load_scenario
+from pool.read import Pool, read_pool
+from scoring.score import Scores, score_pool
+
+
+@dataclass(frozen=True)
+class Inputs:
+    loaded: LoadedScenario
+    pool: Pool
+    scenario: Scenario  # bound to the pool: every column name is a pool key
+
+
+def load_inputs(scenario_path: str | Path, pool_path: str | Path | None = None, **read_options) -> Inputs:
+    """Read a scenario and its pool (``--pool`` overrides the scenario's ``pool``) and bind them."""
+    loaded = load_scenario(scenario_path)
+    path = Path(pool_path) if pool_path else loaded.pool_path()
+    if path is None:
+        raise InputError("scenario.invalid", [Problem("scenario.no_pool")], file=loaded.source)
+    pool = read_pool(path, **read_options)
+    return Inputs(loaded, pool, bind_scenario(loaded.scenario, pool))
+
+
+def bind(loaded: LoadedScenario, pool: Pool) -> Inputs:
+    return Inputs(loaded, pool, bind_scenario(loaded.scenario, pool))
+
+
+def score(inputs: Inputs) -> Scores:
+    return score_pool(inputs.pool, inputs.scenario)

@@ -1,0 +1,269 @@
+"""The scenario file (SPEC §3): a pydantic schema, TOML loading, and binding to a pool's columns.
+
+Loading reports every problem at once as an ``InputError``: unknown keys (with the nearest valid name), values of
+the wrong type, impossible numbers (count min > max, negative budget or weight), and — once bound to a pool —
+columns the pool does not have or whose kind does not fit the use (a weight on a text column, a flag that is not
+yes/no).
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from baicun.errors import InputError, Problem
+
+NonNegative = Annotated[float, Field(ge=0)]
+
+
+def rule_error(code: str, **params) -> PydanticCustomError:
+    """A scenario rule broken inside a validator; ``code`` is a message code of ``baicun.texts``."""
+    return PydanticCustomError("baicun_rule", code, {"code": code, **params})
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class EligibilityRules(Strict):
+    require: list[str] = []
+    min: dict[str, float] = {}
+    max: dict[str, float] = {}
+    exclude: dict[str, list[str | int | float | bool]] = {}
+    exclude_upgraded: bool = False
+
+
+class AHPJudgements(Strict):
+    """Pairwise comparisons on Saaty's 1–9 scale: ``matrix[i][j]`` says how much more important criterion i is than
+    criterion j; entries may be numbers or fractions written as text (\"1/3\")."""
+
+    criteria: list[str]
+    matrix: list[list[float | str]]
+
+    @field_validator("matrix")
+    @classmethod
+    def _fractions(cls, rows):
+        return [[_fraction(v) for v in row] for row in rows]
+
+
+class Dimension(Strict):
+    weight: NonNegative
+    weights: dict[str, NonNegative]
+
+
+class ScoringRules(Strict):
+    normalize: Literal["minmax", "zscore", "rank", "none"] = "minmax"
+    weights: dict[str, NonNegative] = {}
+    ahp: AHPJudgements | None = None
+    entropy: list[str] = []
+    dimensions: dict[str, Dimension] = {}
+    cost_criteria: list[str] = []
+    bonus: dict[str, float] = {}
+
+    @model_validator(mode="after")
+    def _one_weighting(self):
+        given = [k for k in ("weights", "ahp", "entropy", "dimensions") if getattr(self, k)]
+        if len(given) != 1:
+            raise rule_error("scenario.one_weighting", given="、".join(given) or "—")
+        return self
+
+    @property
+    def criteria(self) -> list[str]:
+        """Every column that is weighted, in the order the scenario names them."""
+        if self.ahp:
+            return list(self.ahp.criteria)
+        if self.entropy:
+            return list(self.entropy)
+        if self.dimensions:
+            return [c for d in self.dimensions.values() for c in d.weights]
+        return list(self.weights)
+
+
+class Quota(Strict):
+    flag: str
+    min: Annotated[int, Field(ge=0)] | None = None
+    max: Annotated[int, Field(ge=0)] | None = None
+
+    @model_validator(mode="after")
+    def _bounds(self):
+        if self.min is None and self.max is None:
+            raise rule_error("scenario.quota_empty", flag=self.flag)
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise rule_error("scenario.min_above_max", low=self.min, high=self.max)
+        return self
+
+
+class GroupRule(Strict):
+    by: str
+    min: Annotated[int, Field(ge=0)] | None = None
+    max: Annotated[int, Field(ge=0)] | None = None
+    share: tuple[NonNegative, NonNegative] | None = None
+
+    @model_validator(mode="after")
+    def _bounds(self):
+        if self.min is None and self.max is None and self.share is None:
+            raise rule_error("scenario.group_empty", by=self.by)
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise rule_error("scenario.min_above_max", low=self.min, high=self.max)
+        if self.share is not None and self.share[0] > self.share[1]:
+            raise rule_error("scenario.min_above_max", low=self.share[0], high=self.share[1])
+        return self
+
+
+class SelectionRules(Strict):
+    count: tuple[Annotated[int, Field(ge=0)], Annotated[int, Field(ge=0)]] | None = None
+    budget: NonNegative | None = None
+    must_include: list[str] = []
+    must_exclude: list[str] = []
+    quota: list[Quota] = []
+    group: list[GroupRule] = []
+
+    @field_validator("count", mode="before")
+    @classmethod
+    def _single_count(cls, value):
+        return (value, value) if isinstance(value, int) else value
+
+    @field_validator("must_include", "must_exclude", mode="before")
+    @classmethod
+    def _ids_as_text(cls, values):
+        return [str(v) for v in values] if isinstance(values, list) else values
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        if self.count is not None and self.count[0] > self.count[1]:
+            raise rule_error("scenario.min_above_max", low=self.count[0], high=self.count[1])
+        both = sorted(set(self.must_include) & set(self.must_exclude))
+        if both:
+            raise rule_error("scenario.must_both", ids="、".join(both))
+        return self
+
+
+class SolverOptions(Strict):
+    backend: Literal["highs", "cbc", "cpsat"] = "highs"
+    time_limit_s: Annotated[float, Field(gt=0)] = 60.0
+    mip_gap: Annotated[float, Field(ge=0, lt=1)] = 0.0
+    threads: Annotated[int, Field(ge=0)] = 0
+
+
+class Scenario(Strict):
+    name: str = "未命名情景"
+    description: str = ""
+    pool: str | None = None
+    eligibility: EligibilityRules = EligibilityRules()
+    scoring: ScoringRules
+    selection: SelectionRules = SelectionRules()
+    spatial: dict[str, Any] | None = None
+    plan: dict[str, Any] | None = None
+    solver: SolverOptions = SolverOptions()
+
+    @model_validator(mode="after")
+    def _not_yet(self):
+        for table in ("spatial", "plan"):
+            if getattr(self, table) is not None:
+                raise rule_error("scenario.not_supported", table=table)
+        return self
+
+
+def _fraction(value):
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            if "/" in text:
+                top, bottom = text.split("/")
+                return float(top) / float(bottom)
+            return float(text)
+        except (ValueError, ZeroDivisionError):
+            raise rule_error("scenario.bad_fraction", value=value)
+    return value
+
+
+# --- loading ------------------------------------------------------------------------------------------------
+
+
+class LoadedScenario(BaseModel):
+    """A parsed scenario with the text it came from (for the run record) and its folder (for relative paths)."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+    scenario: Scenario
+    text: str
+    source: str
+    folder: Path
+
+    def pool_path(self) -> Path | None:
+        return (self.folder / self.scenario.pool).resolve() if self.scenario.pool else None
+
+
+def load_scenario(path: str | Path) -> LoadedScenario:
+    path = Path(path)
+    if not path.exists():
+        raise InputError("scenario.invalid", [Problem("scenario.not_found", params={"file": str(path)})], file=path.name)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError("scenario.invalid", [Problem("scenario.not_utf8")], file=path.name)
+    return parse_scenario(text, source=path.name, folder=path.resolve().parent)
+
+
+def parse_scenario(text: str, source: str = "scenario.toml", folder: Path | None = None) -> LoadedScenario:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise InputError("scenario.invalid", [Problem("scenario.toml_syntax", params={"detail": str(error)})], file=source)
+    return LoadedScenario(scenario=scenario_from_dict(data, source), text=text, source=source, folder=folder or Path.cwd())
+
+
+def scenario_from_dict(data: dict, source: str = "scenario") -> Scenario:
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as error:
+        raise InputError("scenario.invalid", [_problem(e) for e in error.errors()], file=source)
+
+
+def _model_at(loc: tuple) -> type[BaseModel] | None:
+    model: Any = Scenario
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        field = getattr(model, "model_fields", {}).get(part)
+        if field is None:
+            return None
+        annotation = field.annotation
+        candidates = [annotation, *getattr(annotation, "__args__", ())]
+        for inner in list(candidates):
+            candidates += list(getattr(inner, "__args__", ()))
+        model = next((c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None)
+        if model is None:
+            return None
+    return model
+
+
+def _problem(error: dict) -> Problem:
+    loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+    key = ".".join(str(p) for p in loc) or "（顶层）"
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        model = _model_at(loc)
+        names = list(model.model_fields) if model else []
+        return Problem("scenario.unknown_key", column=key, params={"key": loc[-1], "suggestion": suggest(str(loc[-1]), names)})
+    if kind == "baicun_rule":
+        context = dict(error.get("ctx") or {})
+        return Problem(context.pop("code"), column=key, params=context)
+    if kind == "missing":
+        return Problem("scenario.missing_key", column=key)
+    if kind.startswith(("greater_than", "less_than")):
+        limit = (error.get("ctx") or {}).get("ge", (error.get("ctx") or {}).get("gt", (error.get("ctx") or {}).get("lt")))
+        return Problem("scenario.out_of_bounds", column=key, value=str(error.get("input")), params={"limit": limit, "detail": error["msg"]})
+    if kind == "literal_error":
+        return Problem("scenario.not_one_of", column=key, value=str(error.get("input")), params={"expected": (error.get("ctx") or {}).get("expected")})
+    return Problem("scenario.bad_value", column=key, value=str(error.get("input"))[:60], params={"detail": error["msg"]})
+
+
+def suggest(name: str, candidates: list[str]) -> str:
+    """The nearest valid name, for "did you mean" messages (empty when nothing is close)."""
+    close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.5)
+    return close[0] if close else ""

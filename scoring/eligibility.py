@@ -1,0 +1,111 @@
+"""Who may be selected at all (SPEC §3 ``[eligibility]``), and every reason a village may not.
+
+Each rule is evaluated over the whole pool at once into a boolean "failed" vector; a village is eligible when it
+fails no rule. Reasons are rendered on demand from the rule and the village's own value, so that a pool of
+500,000 villages costs one vector per rule, not one object per village.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from baicun.scenario import EligibilityRules
+from baicun.texts import t
+from pool.columns import DEBT_LEVEL_NAMES, header_of
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str
+    params: dict
+
+    def text(self, lang: str | None = None) -> str:
+        return t(self.code, lang, **self.params)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One eligibility rule: which villages fail it, and how to say why for one village."""
+
+    code: str
+    column: str
+    failed: np.ndarray
+    bound: object = None
+    kind: str | None = None
+
+    def reason(self, value) -> Reason:
+        blank = value is None or (isinstance(value, float) and np.isnan(value))
+        code = "reason.blank_bound" if blank and self.code in _BOUND_CODES else self.code
+        return Reason(code, {"header": header_of(self.column), "value": show_value(value, self.kind),
+                             "bound": show_value(self.bound, self.kind), "op": "≥" if self.code.endswith(("min", "before", "below")) else "≤"})
+
+    def label(self, lang: str | None = None) -> str:
+        """The rule itself in words, e.g. 带头人 不低于 60."""
+        return t(self.code.replace("reason.", "rule."), lang, header=header_of(self.column), bound=show_value(self.bound, self.kind))
+
+
+_BOUND_CODES = {"reason.below_min", "reason.above_max", "reason.year_before", "reason.year_after", "reason.score_below", "reason.score_above"}
+
+
+def show_value(value, kind: str | None = None) -> str:
+    """A cell value as a person writes it: 52 not 52.0, 高 not 3, 是/否 for flags."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if kind == "level":
+        return DEBT_LEVEL_NAMES[int(value)]
+    if isinstance(value, (bool, np.bool_)):
+        return "是" if value else "否"
+    if isinstance(value, (float, np.floating)):
+        return str(int(value)) if float(value).is_integer() else f"{float(value):g}"
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    rules: tuple[Rule, ...]
+    frame: pd.DataFrame
+    kinds: dict[str, str]
+
+    @property
+    def mask(self) -> np.ndarray:
+        failed = np.zeros(len(self.frame), dtype=bool)
+        for rule in self.rules:
+            failed |= rule.failed
+        return ~failed
+
+    def reasons(self, position: int) -> list[Reason]:
+        """Every reason the village at ``position`` is not eligible (empty when it is)."""
+        return [rule.reason(self.frame[rule.column].iat[position]) for rule in self.rules if rule.failed[position]]
+
+    def reason_counts(self, lang: str | None = None) -> pd.DataFrame:
+        """Per rule: villages for which it is the first reason (these add up to the ineligible count) and all
+        villages it excludes."""
+        first_taken = np.zeros(len(self.frame), dtype=bool)
+        rows = []
+        for rule in self.rules:
+            first = rule.failed & ~first_taken
+            first_taken |= rule.failed
+            rows.append({"rule": rule.label(lang), "first": int(first.sum()), "all": int(rule.failed.sum())})
+        return pd.DataFrame(rows, columns=["rule", "first", "all"])
+
+
+def assess_eligibility(frame: pd.DataFrame, rules: EligibilityRules, kinds: dict[str, str]) -> Eligibility:
+    """Evaluate the bound ``[eligibility]`` rules (columns are pool keys) over every village."""
+    built: list[Rule] = []
+    for key in rules.require:
+        built.append(Rule("reason.require", key, ~frame[key].fillna(False).astype(bool).to_numpy(), kind="flag"))
+    for key, bound in rules.min.items():
+        code = {"year": "reason.year_before", "score": "reason.score_below"}.get(kinds.get(key), "reason.below_min")
+        built.append(Rule(code, key, ~(frame[key] >= bound).fillna(False).to_numpy(dtype=bool), bound, kinds.get(key)))
+    for key, bound in rules.max.items():
+        code = {"year": "reason.year_after", "score": "reason.score_above"}.get(kinds.get(key), "reason.above_max")
+        built.append(Rule(code, key, ~(frame[key] <= bound).fillna(False).to_numpy(dtype=bool), bound, kinds.get(key)))
+    for key, values in rules.exclude.items():
+        for value in values:
+            built.append(Rule("reason.excluded", key, (frame[key] == value).fillna(False).to_numpy(dtype=bool), value, kinds.get(key)))
+    if rules.exclude_upgraded:
+        built.append(Rule("reason.upgraded", "baicun_year", frame["baicun_year"].notna().to_numpy(), kind="year"))
+    return Eligibility(tuple(built), frame, kinds)
