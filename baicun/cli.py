@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
+import traceback
 from pathlib import Path
 from typing import Optional
 
 import typer
 
-from baicun.errors import InputError
+from baicun.errors import InputError, Problem
 from baicun.texts import set_language, t
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="百村遴选 baicun — 村庄遴选决策支持 / village selection decision support")
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False, help="百村遴选 baicun — 村庄遴选决策支持 / village selection decision support")
 pool_app = typer.Typer(no_args_is_help=True, help="村庄库：校验、生成 / pool: check, generate")
 app.add_typer(pool_app, name="pool")
 
-EXIT_INFEASIBLE, EXIT_BAD_INPUT = 1, 2
+EXIT_INFEASIBLE, EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_INTERNAL = 1, 2, 3, 4
 
 
 @app.callback()
@@ -102,9 +105,68 @@ def score_command(
     echo(*score_lines(inputs.pool, scores, top))
 
 
+# --- solve ------------------------------------------------------------------------------------------------------
+
+
+@app.command("solve")
+def solve_command(
+    scenario: Path = typer.Argument(..., help="情景文件 .toml / scenario file"),
+    pool: Optional[Path] = typer.Option(None, "--pool", help="村庄库文件（覆盖情景中的 pool）"),
+    out: list[Path] = typer.Option([], "--out", help="输出 .xlsx 或 .csv（可多次给出）/ output file(s)"),
+    as_json: bool = typer.Option(False, "--json", help="在标准输出打印一个 JSON 对象 / print one JSON object"),
+    headers: str = typer.Option("zh", "--headers", help="输出文件表头语言 zh|en / header language of output files"),
+    backend: Optional[str] = typer.Option(None, "--backend", help="highs | cbc | cpsat"),
+    time_limit: Optional[float] = typer.Option(None, "--time-limit", help="求解时限（秒）/ time limit in seconds"),
+) -> None:
+    """求解一个遴选情景 / run one selection. Exit 0 found, 1 infeasible, 2 bad input, 3 failed the independent check."""
+    import json
+    import time
+
+    from baicun.pipeline import load_inputs, solve
+    from report.files import write_csv, write_xlsx
+    from report.tables import outcome, summary_json
+    from report.text import selection_lines
+    from solver.solve import CheckFailed
+
+    started = time.perf_counter()
+    bad = [Problem("cli.bad_choice", column=o, value=v, params={"choices": c}) for o, v, c in (
+        ("--headers", headers, "zh, en"), ("--backend", backend, "highs, cbc, cpsat"))
+        if v is not None and v not in c.split(", ")]
+    bad += [Problem("cli.bad_output", column="--out", value=str(p)) for p in out if p.suffix.lower() not in (".xlsx", ".csv")]
+    if bad:
+        fail(InputError("cli.invalid", bad))
+    try:
+        inputs = load_inputs(scenario, pool)
+        scores, selection = solve(inputs, backend=backend, time_limit=time_limit)
+    except InputError as error:
+        fail(error)
+    except CheckFailed as error:
+        typer.echo(t("solve.check_failed", detail="; ".join(p.render() for p in error.problems)), err=True)
+        raise typer.Exit(EXIT_CHECK_FAILED)
+    result = outcome(inputs, scores, selection, headers)
+    if not selection.found:
+        typer.echo("\n".join([t("solve.no_solution", status=t(f"status.{selection.status}"))] + [p.render() for p in selection.diagnosis]), err=True)
+        if as_json:
+            typer.echo(json.dumps(summary_json(result, time.perf_counter() - started), ensure_ascii=False))
+        raise typer.Exit(EXIT_INFEASIBLE)
+    for path in out:
+        (write_xlsx if path.suffix.lower() == ".xlsx" else write_csv)(result, path, headers)
+    if as_json:
+        typer.echo(json.dumps(summary_json(result, time.perf_counter() - started), ensure_ascii=False))
+    else:
+        echo(*selection_lines(result), *[t("solve.written", file=str(p)) for p in out])
+
+
 def main() -> None:
     try:
         app()
     except InputError as error:  # a bad input that escaped a command's own handling
         typer.echo(error.render(limit=200), err=True)
         sys.exit(EXIT_BAD_INPUT)
+    except Exception:  # a bug: a short message for the user, the traceback in a file for the developers
+        if os.environ.get("BAICUN_DEBUG"):
+            raise
+        log = Path(tempfile.gettempdir()) / "baicun-error.log"
+        log.write_text(traceback.format_exc(), encoding="utf-8")
+        typer.echo(t("cli.internal_error", log=str(log)), err=True)
+        sys.exit(EXIT_INTERNAL)

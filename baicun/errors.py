@@ -18,7 +18,7 @@ class Problem:
     params: dict = field(default_factory=dict)
 
     def message(self, lang: str | None = None) -> str:
-        return t(self.code, lang, value=self.value, column=self.column, **self.params)
+        return t(self.code, lang, **({"value": self.value, "column": self.column} | self.params))
 
     def render(self, lang: str | None = None) -> str:
         where = []

@@ -13,6 +13,7 @@ from baicun.errors import InputError, Problem
 from baicun.scenario import LoadedScenario, Scenario, load_scenario
 from pool.read import Pool, read_pool
 from scoring.score import Scores, score_pool
+from solver.solve import Selection, select, solve_options
 
 
 @dataclass(frozen=True)
@@ -38,3 +39,11 @@ def bind(loaded: LoadedScenario, pool: Pool) -> Inputs:
 
 def score(inputs: Inputs) -> Scores:
     return score_pool(inputs.pool, inputs.scenario)
+
+
+def solve(inputs: Inputs, scores: Scores | None = None, *, backend: str | None = None, time_limit: float | None = None,
+          mip_gap: float | None = None) -> tuple[Scores, Selection]:
+    """Score (unless given) and select under the scenario; command-line/app overrides win over ``[solver]``."""
+    scores = scores or score(inputs)
+    name, options = solve_options(inputs.scenario, backend, time_limit, mip_gap)
+    return scores, select(inputs.pool, inputs.scenario, scores, name, options)

@@ -62,9 +62,7 @@ def generate_pool(villages: int = PROVINCE_VILLAGES, seed: int = 2023) -> pd.Dat
 
 
 def _place_villages(counties: pd.DataFrame, villages: int, rng: np.random.Generator) -> pd.DataFrame:
-    weights = counties["village_weight_guess"].to_numpy()
-    per_county = np.maximum(1, np.round(villages * weights / weights.sum()).astype(int))
-    per_county[np.argmax(per_county)] += villages - per_county.sum()
+    per_county = apportion(counties["village_weight_guess"].to_numpy(), villages)
     parts = [_county_villages(row, n, rng) for row, n in zip(counties.itertuples(index=False), per_county)]
     frame = pd.concat(parts, ignore_index=True)
     centres = counties[counties["county_type"] == "市辖区"].groupby("city")[["lon", "lat"]].mean()
@@ -73,6 +71,16 @@ def _place_villages(counties: pd.DataFrame, villages: int, rng: np.random.Genera
     frame["d_city"] = _km(frame["lon"], frame["lat"], frame["city"].map(centres["lon"]), frame["city"].map(centres["lat"]))
     frame["d_capital"] = _km(frame["lon"], frame["lat"], CAPITAL[0], CAPITAL[1])
     return frame
+
+
+def apportion(weights: np.ndarray, total: int) -> np.ndarray:
+    """Whole numbers ≥ 1 summing to ``total``, proportional to ``weights`` (largest-remainder method)."""
+    if total < len(weights):
+        raise ValueError(f"need at least {len(weights)} villages, one per county")
+    quotas = (total - len(weights)) * weights / weights.sum()
+    counts = np.floor(quotas).astype(int)
+    counts[np.argsort(-(quotas - counts), kind="stable")[: total - len(weights) - counts.sum()]] += 1
+    return counts + 1
 
 
 def _county_villages(county, n: int, rng: np.random.Generator) -> pd.DataFrame:
@@ -154,7 +162,7 @@ def _add_flags(frame: pd.DataFrame, rng: np.random.Generator) -> None:
 
 
 def _weighted_pick(rng, candidates: np.ndarray, k: int, weights: np.ndarray) -> np.ndarray:
-    k = min(k, len(candidates))
+    k = max(0, min(k, len(candidates)))
     p = weights[candidates] / weights[candidates].sum()
     return rng.choice(candidates, size=k, replace=False, p=p)
 
@@ -198,6 +206,17 @@ def _add_twins(frame: pd.DataFrame, rng: np.random.Generator) -> None:
     for pick in rng.choice(len(pairable), size=min(TWIN_PAIRS, len(pairable)), replace=False):
         a, b = rng.choice(np.asarray(groups[pairable[pick]]), size=2, replace=False)
         frame.loc[b, copied] = frame.loc[a, copied].to_numpy()
+
+
+def as_pool(frame: pd.DataFrame, name: str = "示例数据"):
+    """A generated frame as an in-memory ``Pool`` (what ``read_pool`` would return for its file), skipping the
+    file round trip — for benchmarks and the national-scale path."""
+    from pool.columns import DEBT_LEVELS
+    from pool.read import Pool
+
+    canonical = frame.copy()
+    canonical["debt_risk"] = canonical["debt_risk"].map(DEBT_LEVELS).astype(float)
+    return Pool(canonical.reset_index(drop=True), name, np.arange(2, len(canonical) + 2), {c: c for c in canonical.columns})
 
 
 def to_file_frame(frame: pd.DataFrame, headers: str = "zh") -> pd.DataFrame:

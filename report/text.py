@@ -6,7 +6,6 @@ import pandas as pd
 from rich.table import Table
 
 from baicun.texts import t
-from pool.columns import header_of
 from pool.read import Pool
 from pool.summary import summarize
 from scoring.score import Scores
@@ -56,6 +55,8 @@ def pool_summary_lines(pool: Pool) -> list:
 
 
 def score_lines(pool: Pool, scores: Scores, top: int) -> list:
+    from report.tables import column_name
+
     lines: list = []
     if pool.is_sample:
         lines.append(t("summary.sample"))
@@ -63,7 +64,7 @@ def score_lines(pool: Pool, scores: Scores, top: int) -> list:
     ranked = scores.ranked().head(top)
     names = pool.frame.loc[ranked.index, ["village", "county", "city"]]
     shown = pd.concat([ranked[["rank", "village_id"]], names, ranked[["score"]], ranked[list(scores.contributions.columns)]], axis=1)
-    shown = shown.rename(columns=lambda c: t(f"col.{c}") if f"col.{c}" in _COLS else header_of(c))
+    shown = shown.rename(columns=column_name)
     eligible = int(scores.eligible.sum())
     lines.append(table_of(shown, title=t("score.title", top=len(ranked), eligible=eligible, total=pool.size)))
     counts = scores.eligibility.reason_counts()
@@ -75,4 +76,19 @@ def score_lines(pool: Pool, scores: Scores, top: int) -> list:
     return lines
 
 
-_COLS = {"col.rank", "col.village_id", "col.village", "col.county", "col.city", "col.score"}
+
+def selection_lines(o) -> list:
+    """Terminal summary of a solved selection: status, numbers, rules met, the top of the shortlist."""
+    from report.tables import attainment_table, shortlist_table
+
+    s = o.selection
+    lines: list = [t("summary.sample")] if o.inputs.pool.is_sample else []
+    lines += [n.render() for n in list(o.scores.notices) + list(s.rules.notices)]
+    lines.append(t("solve.headline", name=o.inputs.loaded.scenario.name, status=t(f"status.{s.status}"), count=s.count,
+                   objective=f"{s.objective:.6f}", gap=f"{s.gap:.1e}" if s.gap is not None else "—",
+                   budget=f"{s.check.budget_used:,.1f}", backend=s.version, seconds=f"{sum(s.timings.values()):.2f}"))
+    lines.append(table_of(attainment_table(o), title=t("sheet.rules")))
+    shortlist = shortlist_table(o)
+    keep = [c for c in shortlist.columns[:8]] + [shortlist.columns[-1]]
+    lines.append(table_of(shortlist[keep].head(15), title=t("solve.top", shown=min(15, len(shortlist)), count=len(shortlist))))
+    return lines

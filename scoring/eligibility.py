@@ -80,6 +80,22 @@ class Eligibility:
         """Every reason the village at ``position`` is not eligible (empty when it is)."""
         return [rule.reason(self.frame[rule.column].iat[position]) for rule in self.rules if rule.failed[position]]
 
+    def reason_texts(self, lang: str | None = None, separator: str = "；") -> pd.Series:
+        """Every ineligible village's reasons joined in one sentence ("" for eligible villages), built rule by rule
+        over the distinct values, so it costs one pass per rule rather than one per village."""
+        texts = np.full(len(self.frame), "", dtype=object)
+        for rule in self.rules:
+            if not rule.failed.any():
+                continue
+            values = self.frame[rule.column][rule.failed]
+            rendered = {v: rule.reason(v).text(lang) for v in values.drop_duplicates()}
+            if values.isna().any():
+                blank = rule.reason(None).text(lang)
+            parts = np.array([blank if pd.isna(v) else rendered[v] for v in values], dtype=object)
+            current = texts[rule.failed]
+            texts[rule.failed] = np.where(current == "", parts, current + separator + parts)
+        return pd.Series(texts, index=self.frame.index)
+
     def reason_counts(self, lang: str | None = None) -> pd.DataFrame:
         """Per rule: villages for which it is the first reason (these add up to the ineligible count) and all
         villages it excludes."""

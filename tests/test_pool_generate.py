@@ -44,3 +44,11 @@ def test_any_generated_pool_validates(tmp_path_factory, seed, villages):
     pool = read_pool(write_csv(frame, tmp_path_factory.mktemp("gen") / "pool.csv"))
     assert pool.size == villages
     assert np.isclose(pool.frame["cost"].mean(), 1000, rtol=0.1)
+
+
+def test_shipped_sample_is_exactly_what_the_generator_makes(tmp_path):
+    from pool.generate import write_pool
+    from tests.conftest import SAMPLE_CSV
+
+    write_pool(generate_pool(seed=2023), tmp_path / "regenerated.csv")
+    assert (tmp_path / "regenerated.csv").read_bytes() == SAMPLE_CSV.read_bytes()

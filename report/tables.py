@@ -1,0 +1,204 @@
+"""The tables every output is made of (SPEC §5), in the user's language; xlsx, csv, json and the app render them."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from baicun import __version__
+from baicun.pipeline import Inputs
+from baicun.texts import t
+from pool.columns import CATALOGUE, header_of
+from scoring.score import Scores
+from solver.diagnose import family_label
+from solver.reasons import village_reasons
+from solver.solve import Selection
+
+FLAG_KEYS = [c.key for c in CATALOGUE if c.kind == "flag"]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Everything one run produced, for reports: inputs, scores, selection and the reason of every village."""
+
+    inputs: Inputs
+    scores: Scores
+    selection: Selection
+    reasons: pd.Series
+    extra_tables: dict[str, pd.DataFrame] = field(default_factory=dict)  # sheet name -> table, added by later stages
+
+
+def outcome(inputs: Inputs, scores: Scores, selection: Selection, lang: str | None = None) -> Outcome:
+    return Outcome(inputs, scores, selection, village_reasons(inputs.pool, scores, selection, lang))
+
+
+def column_name(key: str, lang: str | None = None) -> str:
+    code = f"col.{key}"
+    from baicun.texts import MESSAGES
+
+    if code in MESSAGES:
+        return t(code, lang)
+    return header_of(key) if (lang or _lang()) == "zh" else key
+
+
+def _lang() -> str:
+    from baicun.texts import current_language
+
+    return current_language()
+
+
+def _named(frame: pd.DataFrame, lang) -> pd.DataFrame:
+    return frame.rename(columns=lambda c: column_name(c, lang))
+
+
+def _yes(values, lang) -> list[str]:
+    yes, no = t("word.yes", lang), t("word.no", lang)
+    return [yes if bool(v) else no for v in values]
+
+
+def village_table(o: Outcome, lang: str | None = None, named: bool = True) -> pd.DataFrame:
+    """One row per pool village: SPEC §4's CSV (village_id, eligible, score, rank, selected 1/0, reason)."""
+    frame = o.inputs.pool.frame
+    table = pd.DataFrame({
+        "village_id": frame["village_id"], "village": frame["village"], "township": frame["township"],
+        "county": frame["county"], "city": frame["city"],
+        "eligible": o.scores.table["eligible"].astype(int), "score": o.scores.table["score"].round(10),
+        "rank": o.scores.table["rank"], "selected": o.selection.selected.astype(int), "reason": o.reasons,
+    })
+    return _named(table, lang) if named else table
+
+
+def shortlist_table(o: Outcome, lang: str | None = None) -> pd.DataFrame:
+    """The ranked shortlist: order, id, names, score and every criterion's contribution, flags, cost, why."""
+    frame, selected = o.inputs.pool.frame, o.selection.selected
+    rows = frame[selected].copy()
+    rows["score"] = o.scores.table.loc[selected, "score"]
+    rows["rank"] = o.scores.table.loc[selected, "rank"]
+    rows = rows.sort_values(["score", "village_id"], ascending=[False, True])
+    table = pd.DataFrame({"order": np.arange(1, len(rows) + 1)}, index=rows.index)
+    for key in ("rank", "village_id", "village", "township", "county", "city", "score"):
+        table[key] = rows[key]
+    contributions = o.scores.contributions.loc[rows.index]
+    for key in contributions.columns:
+        table[f"contrib:{key}"] = contributions[key].round(10)
+    for key in FLAG_KEYS:
+        if key in rows:
+            table[f"flag:{key}"] = _yes(rows[key], lang)
+    table["cost"] = rows["cost"]
+    table["reason"] = o.reasons.loc[rows.index]
+    return table.rename(columns=lambda c: _shortlist_name(c, lang)).reset_index(drop=True)
+
+
+def _shortlist_name(key: str, lang) -> str:
+    if key.startswith("contrib:"):
+        return t("col.contribution", lang, name=column_name(key.split(":", 1)[1], lang))
+    if key.startswith("flag:"):
+        return column_name(key.split(":", 1)[1], lang)
+    return column_name(key, lang)
+
+
+def left_out_table(o: Outcome, lang: str | None = None) -> pd.DataFrame:
+    table = village_table(o, lang, named=False)
+    table = table[table["selected"] == 0].drop(columns=["selected"])
+    table["eligible"] = _yes(table["eligible"], lang)
+    return _named(table.sort_values(["rank", "village_id"], na_position="last"), lang).reset_index(drop=True)
+
+
+def distribution_table(o: Outcome, by: str, lang: str | None = None) -> pd.DataFrame:
+    """Per value of ``by`` (city, county): pool villages, eligible, selected, and the bounds a group rule set."""
+    frame = o.inputs.pool.frame
+    table = pd.DataFrame({
+        "villages": frame.groupby(by).size(),
+        "eligible_count": pd.Series(o.scores.eligible, index=frame.index).groupby(frame[by]).sum(),
+        "selected_count": pd.Series(o.selection.selected, index=frame.index).groupby(frame[by]).sum(),
+    }).astype(int)
+    rule = next((g for g in o.selection.rules.groups if g.by == by), None)
+    if rule is not None:
+        table["low"] = rule.table["low"].reindex(table.index)
+        table["high"] = rule.table["high"].reindex(table.index)
+        table["share"] = rule.table["share"].reindex(table.index).round(2)
+        within = (table["selected_count"] >= table["low"].fillna(0)) & (table["selected_count"] <= table["high"].fillna(np.inf))
+        table["met"] = _yes(within, lang)
+    table = table.reset_index()
+    return _named(table, lang)
+
+
+def attainment_table(o: Outcome, lang: str | None = None) -> pd.DataFrame:
+    """Count, budget, quotas, must lists: required against achieved, with the group rules summarised."""
+    rows = []
+    check = o.selection.check
+    table = check.attainment
+    for rule, part in table.groupby("rule", sort=False):
+        kind, _, subject = rule.partition(":")
+        label = t(f"family.{kind}", lang) if not subject else t("rule.per_group", lang, by=header_of(subject)) if kind == "group" else header_of(subject)
+        if kind == "group":
+            rows.append({"rule": label, "required": t("rule.groups_bounded", lang, n=len(part)),
+                         "actual": f"{int(part['actual'].min())}–{int(part['actual'].max())}", "met": all(part["met"])})
+            continue
+        for row in part.itertuples():
+            rows.append({"rule": label + (f" {row.label}" if row.label else ""), "required": _range(row.low, row.high, kind),
+                         "actual": _amount(row.actual, kind), "met": row.met})
+    out = pd.DataFrame(rows, columns=["rule", "required", "actual", "met"])
+    out["met"] = _yes(out["met"], lang)
+    return _named(out, lang)
+
+
+def _amount(value, kind: str) -> str:
+    return f"{value:,.1f}" if kind == "budget" else f"{value:g}"
+
+
+def _range(low, high, kind: str) -> str:
+    low = None if low is None or pd.isna(low) else low
+    high = None if high is None or pd.isna(high) else high
+    if low is not None and high is not None:
+        return f"{_amount(low, kind)}–{_amount(high, kind)}"
+    return f"≥ {_amount(low, kind)}" if low is not None else f"≤ {_amount(high, kind)}"
+
+
+def run_info(o: Outcome, seconds: float | None = None, lang: str | None = None) -> pd.DataFrame:
+    """What produced this shortlist: scenario, pool fingerprint, solver, status, numbers, times."""
+    s, pool, loaded = o.selection, o.inputs.pool, o.inputs.loaded
+    items = [
+        ("info.scenario", loaded.scenario.name), ("info.scenario_file", loaded.source),
+        ("info.pool_file", pool.source), ("info.fingerprint", pool.fingerprint),
+        ("info.data", t("summary.sample", lang) if pool.is_sample else t("info.real_data", lang)),
+        ("info.backend", s.version), ("info.status", t(f"status.{s.status}", lang)),
+        ("info.objective", f"{s.objective:.10g}" if s.objective is not None else ""),
+        ("info.bound", f"{s.bound:.10g}" if s.bound is not None else ""),
+        ("info.gap", f"{s.gap:.2e}" if s.gap is not None else ""),
+        ("info.count", s.count),
+        ("info.budget_used", f"{s.check.budget_used:,.1f}" if s.check else ""),
+        ("info.eligible", int(o.scores.eligible.sum())), ("info.pool_size", pool.size),
+        ("info.times", "、".join(f"{k} {v:.3f}s" for k, v in s.timings.items())),
+        ("info.generated", _dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")), ("info.version", __version__),
+    ]
+    notices = list(pool.notices) + list(o.scores.notices) + list(s.rules.notices)
+    items += [("info.notice", n.render(lang)) for n in notices]
+    return pd.DataFrame({t("info.item", lang): [t(k, lang) for k, _ in items], t("info.value", lang): [str(v) for _, v in items]})
+
+
+def summary_json(o: Outcome, seconds: float) -> dict:
+    """SPEC §4's ``--json`` object."""
+    s = o.selection
+    return {
+        "status": s.status,
+        "objective": s.objective,
+        "bound": s.bound,
+        "gap": s.gap,
+        "selected": s.selected_ids(o.inputs.pool),
+        "count": s.count,
+        "budget_used": s.check.budget_used if s.check else None,
+        "backend": s.backend,
+        "solver_version": s.version,
+        "seconds": round(seconds, 4),
+        "timings": {k: round(v, 4) for k, v in s.timings.items()},
+        "scenario": o.inputs.loaded.scenario.name,
+        "pool_fingerprint": o.inputs.pool.fingerprint,
+        "sample_data": o.inputs.pool.is_sample,
+        "checked": s.check is not None and s.check.ok,
+        "diagnosis": [p.render() for p in s.diagnosis],
+        "notices": [n.render() for n in list(o.scores.notices) + list(s.rules.notices)],
+    }

@@ -1,0 +1,1 @@
+"""Selection: rules resolved to numbers, the model compiled to sparse form, backends, the independent checker."""

@@ -1,0 +1,130 @@
+"""Why a scenario has no solution, and the smallest relaxation that gives it one — in words.
+
+1. *Obvious conflicts* are caught by counting, before any solve: a quota or a count minimum above the eligible
+   villages that could meet it; group minimums that add up to more than the count allows.
+2. *One rule at a time*: for every constraint family f (count, budget, each quota, each group rule) an elastic
+   model adds one slack pair s⁻, s⁺ ≥ 0 shared by all of f's rows (lo − s⁻ ≤ a·x ≤ hi + s⁺) and minimises
+   s⁻ + s⁺; every other rule, the must lists and eligibility stay hard. Sharing the slack makes a group rule's
+   relaxation uniform ("raise every county's cap from 2 to 4"), which a panel can adopt as a rule. If it is feasible, relaxing f alone by exactly that much suffices,
+   and the needed value is read off the elastic solution itself (e.g. the smallest sufficient budget is the cost
+   of the cheapest shortlist meeting every other rule), so re-solving with it is guaranteed to succeed.
+3. If no single family suffices, one elastic model relaxes all of them at once, slack measured in villages
+   (budget slack divided by the mean cost), and the combined relaxation is reported.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+from baicun.errors import Problem
+from baicun.texts import Msg
+from pool.columns import header_of
+from pool.read import Pool
+from scoring.score import Scores
+from solver.model import Family, Model
+from solver.rules import ResolvedRules
+
+RELAXABLE = ("count", "budget", "quota", "group")
+TIME_LIMIT = 20.0
+
+
+def diagnose(pool: Pool, scores: Scores, rules: ResolvedRules, model: Model) -> tuple[Problem, ...]:
+    obvious = obvious_conflicts(rules, int(scores.eligible.sum()))
+    if obvious:
+        return tuple(obvious)
+    families = [f for f in model.families if f.kind in RELAXABLE]
+    count_low = rules.count[0] if rules.count else None
+    alternatives = []
+    for family in families:
+        relaxed = elastic(model, [family])
+        if relaxed is not None:
+            alternatives += _describe(model, [family], *relaxed, count_low)
+    if alternatives:
+        return (Problem("diag.alternatives"),) + tuple(alternatives)
+    relaxed = elastic(model, families)
+    if relaxed is None:
+        return (Problem("diag.unknown"),)
+    return (Problem("diag.combined"),) + tuple(_describe(model, families, *relaxed, count_low))
+
+
+def family_label(family: Family | str, subject: str | None = None) -> Msg | str:
+    kind = family.kind if isinstance(family, Family) else family
+    subject = family.subject if isinstance(family, Family) else subject
+    return Msg(f"family.{kind}") if subject is None else header_of(subject)
+
+
+def obvious_conflicts(rules: ResolvedRules, eligible: int) -> list[Problem]:
+    found = []
+    if rules.count is not None and rules.count[0] > eligible:
+        found.append(Problem("diag.count_short", params={"low": rules.count[0], "available": eligible}))
+    for quota in rules.quotas:
+        if quota.low is not None and quota.low > quota.available:
+            found.append(Problem("diag.quota_short", params={"label": header_of(quota.flag), "low": quota.low, "available": quota.available}))
+    for group in rules.groups:
+        total_low = int(group.table["low"].sum())
+        total_high = int(group.table["high"].fillna(np.inf).clip(upper=group.table["eligible"]).sum())
+        if rules.count is not None and total_low > rules.count[1]:
+            found.append(Problem("diag.group_lows", params={"label": header_of(group.by), "total": total_low, "high": rules.count[1]}))
+        if rules.count is not None and total_high < rules.count[0]:
+            found.append(Problem("diag.group_highs", params={"label": header_of(group.by), "total": total_high, "low": rules.count[0]}))
+    return found
+
+
+def elastic(model: Model, families: list[Family]) -> tuple[np.ndarray, dict[str, tuple[float, float]]] | None:
+    """Minimal relaxation of the given families: (x, {family: (s⁻, s⁺)}), or None if even that fails."""
+    from solver.backends.highs import Status, make_highs
+
+    n, m, k = len(model.objective), model.matrix.shape[0], len(families)
+    rows = np.concatenate([np.arange(f.start, f.stop) for f in families])
+    owner = np.concatenate([np.full(f.stop - f.start, j) for j, f in enumerate(families)])
+    weight = np.array([1.0 / _mean_cost(model, f) if f.kind == "budget" else 1.0 for f in families])
+    slack = sp.csr_matrix((np.ones(len(rows)), (rows, owner)), shape=(m, k))
+    matrix = sp.hstack([model.matrix, slack, -slack], format="csr")
+    integer = np.concatenate([np.ones(n, dtype=bool), np.zeros(2 * k, dtype=bool)])
+    objective = np.concatenate([np.zeros(n), weight, weight])
+    h = make_highs(objective, matrix, model.row_low, model.row_high, np.zeros(n + 2 * k),
+                   np.concatenate([np.ones(n), np.full(2 * k, np.inf)]), integer, maximize=False)
+    h.setOptionValue("time_limit", TIME_LIMIT)
+    h.run()
+    if h.getModelStatus() != Status.kOptimal:
+        return None
+    values = np.asarray(h.getSolution().col_value)
+    x = (values[:n] > 0.5).astype(float)
+    # slack[:, j] adds to the row activity: positive s_j means a lower bound was short, s_{k+j} an upper bound.
+    return x, {f.name: (values[n + j], values[n + k + j]) for j, f in enumerate(families)}
+
+
+def _mean_cost(model: Model, family: Family) -> float:
+    costs = model.matrix[family.start].data
+    return max(float(costs.mean()), 1e-9) if costs.size else 1.0
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+def _describe(model: Model, families: list[Family], x: np.ndarray, slacks: dict, count_low: int | None = None) -> list[Problem]:
+    activity = model.matrix @ x
+    problems = []
+    for family in families:
+        short, over = slacks[family.name]
+        if short <= 1e-6 and over <= 1e-6:
+            continue
+        rows = np.arange(family.start, family.stop)
+        lower = short > 1e-6
+        if family.kind == "budget":
+            problems.append(Problem("diag.budget", params={"budget": _number(model.row_high[rows[0]]), "needed": _number(activity[rows[0]]),
+                                                          "count": count_low or int(x.sum())}))
+        elif family.kind == "group":
+            bounds = model.row_low[rows] if lower else model.row_high[rows]
+            amount = round(short if lower else over)
+            uniform = np.unique(bounds)
+            params = {"label": family_label(family), "amount": amount, "bound": _number(uniform[0]), "needed": _number(uniform[0] + (-amount if lower else amount))}
+            code = ("diag.group_low" if lower else "diag.group_high") + ("" if len(uniform) == 1 else "_each")
+            problems.append(Problem(code, params=params))
+        else:
+            bound = model.row_low[rows[0]] if lower else model.row_high[rows[0]]
+            problems.append(Problem("diag.relax_low" if lower else "diag.relax_high",
+                                    params={"label": family_label(family), "bound": _number(bound), "needed": _number(activity[rows[0]])}))
+    return problems

@@ -1,0 +1,104 @@
+"""One selection: resolve rules → compile → solve on a backend → check independently → ``Selection``.
+
+A shortlist reaches the caller only after the checker has passed it and agreed with the solver's total score;
+otherwise ``CheckFailed`` is raised and nothing is shown or saved.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from baicun.errors import Problem
+from baicun.scenario import Scenario
+from pool.read import Pool
+from scoring.score import Scores
+from solver.backends import RawResult, SolveOptions, get_backend
+from solver.check import CheckReport, check_selection, objective_agrees
+from solver.model import Model, compile_model
+from solver.rules import ResolvedRules, resolve_rules
+
+
+class CheckFailed(RuntimeError):
+    """The solver returned a shortlist that breaks a rule or misstates its score: a bug, never shown to users."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("; ".join(p.render("en") for p in problems))
+
+
+@dataclass(frozen=True)
+class Selection:
+    status: str  # optimal | feasible | time_limit | infeasible | error
+    selected: np.ndarray  # bool per pool row
+    objective: float | None
+    bound: float | None
+    gap: float | None
+    backend: str
+    version: str
+    rules: ResolvedRules
+    model: Model
+    check: CheckReport | None
+    timings: dict = field(default_factory=dict)
+    diagnosis: tuple[Problem, ...] = ()
+    tiebreak_done: bool = False
+    detail: str = ""
+
+    @property
+    def found(self) -> bool:
+        return self.check is not None
+
+    @property
+    def count(self) -> int:
+        return int(self.selected.sum())
+
+    def selected_ids(self, pool: Pool) -> list[str]:
+        return pool.frame.loc[self.selected, "village_id"].tolist()
+
+
+def _empty(model: Model, backend: str) -> RawResult:
+    """No eligible village: the empty shortlist is the only one, feasible exactly when every row admits 0."""
+    feasible = bool(np.all(model.row_low <= 0) and np.all(model.row_high >= 0))
+    return RawResult("optimal" if feasible else "infeasible", np.zeros(0, dtype=np.int8) if feasible else None,
+                     0.0 if feasible else None, 0.0 if feasible else None, 0.0, backend, "no solver needed")
+
+
+def solve_options(scenario: Scenario, backend: str | None = None, time_limit: float | None = None,
+                  mip_gap: float | None = None, threads: int | None = None) -> tuple[str, SolveOptions]:
+    """Command-line or app overrides on top of the scenario's ``[solver]`` table."""
+    s = scenario.solver
+    return backend or s.backend, SolveOptions(time_limit if time_limit is not None else s.time_limit_s,
+                                             mip_gap if mip_gap is not None else s.mip_gap,
+                                             threads if threads is not None else s.threads)
+
+
+def select(pool: Pool, scenario: Scenario, scores: Scores, backend: str = "highs", options: SolveOptions | None = None) -> Selection:
+    options = options or SolveOptions()
+    timings = {}
+    start = time.perf_counter()
+    rules = resolve_rules(scenario, pool, scores)
+    model = compile_model(pool, scores, rules)
+    timings["build"] = time.perf_counter() - start
+    raw = get_backend(backend)(model, options) if len(model.objective) else _empty(model, backend)
+    timings["solve"] = raw.seconds
+    selected = np.zeros(pool.size, dtype=bool)
+    if raw.x is None:
+        diagnosis = ()
+        if raw.status == "infeasible":
+            from solver.diagnose import diagnose
+
+            diagnosis = diagnose(pool, scores, rules, model)
+        return Selection(raw.status, selected, None, None, None, raw.backend, raw.version, rules, model, None, timings, diagnosis)
+    selected[model.positions[raw.x.astype(bool)]] = True
+    start = time.perf_counter()
+    check = check_selection(pool, scores, rules, pool.frame.loc[selected, "village_id"])
+    timings["check"] = time.perf_counter() - start
+    problems = list(check.violations)
+    if not objective_agrees(raw.objective, check.objective):
+        problems.append(Problem("check.objective", params={"claimed": raw.objective, "recomputed": check.objective}))
+    if problems:
+        raise CheckFailed(problems)
+    return Selection(raw.status, selected, check.objective, raw.bound, raw.gap, raw.backend, raw.version, rules, model, check,
+                     timings, (), raw.tiebreak_done, raw.detail)

@@ -1,0 +1,126 @@
+"""The shortlist as users receive it: xlsx (SPEC §5), csv and json (SPEC §4), exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from baicun.pipeline import bind, solve
+from pool.generate import generate_pool
+from pool.read import read_pool
+from report.files import defuse, write_csv, write_xlsx
+from report.tables import outcome
+from tests.conftest import SAMPLE_CSV, write_csv as write_pool_csv
+from tests.scenario_helpers import DEFAULT_SCENARIO, scenario_with
+
+SHEETS_ZH = ["入选名单", "按市(州)汇总", "按县(市、区)汇总", "规则达成情况", "落选村及原因", "运行信息", "情景"]
+
+
+def baicun(*args) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "baicun", *args], capture_output=True, text=True)
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    """The sample pool with a formula-like name on the best village."""
+    frame = generate_pool(seed=2023)
+    pool = read_pool(SAMPLE_CSV)
+    inputs = bind(scenario_with(), pool)
+    scores, selection = solve(inputs)
+    best = pool.frame.loc[selection.selected].index[0]
+    frame.loc[frame["village_id"] == pool.frame.at[best, "village_id"], "village"] = '=HYPERLINK("x")'
+    frame.loc[frame["village_id"] == pool.frame.at[best, "village_id"], "township"] = "@SUM(1)"
+    path = write_pool_csv(frame, tmp_path_factory.mktemp("pool") / "hostile.csv")
+    pool = read_pool(path)
+    inputs = bind(scenario_with(), pool)
+    scores, selection = solve(inputs)
+    return outcome(inputs, scores, selection), pool.frame.at[best, "village_id"]
+
+
+def test_xlsx_has_every_sheet_and_text_stays_text(tmp_path, hostile):
+    o, village = hostile
+    path = tmp_path / "s.xlsx"
+    write_xlsx(o, path, "zh")
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == SHEETS_ZH
+    shortlist = book["入选名单"]
+    assert "示例数据" in shortlist["A1"].value
+    header = [c.value for c in shortlist[2]]
+    assert header[:8] == ["入选序号", "排名", "村庄代码", "村名", "乡镇", "县(市、区)", "市(州)", "综合得分"]
+    assert "产业基础得分" in header and "入选/落选理由" in header and "重点边境村" in header
+    rows = list(shortlist.iter_rows(min_row=3, values_only=True))
+    assert len(rows) == o.selection.count
+    cell = next(r for r in shortlist.iter_rows(min_row=3) if r[2].value == village)
+    assert cell[3].value == '=HYPERLINK("x")' and cell[3].data_type == "s"
+    assert cell[4].value == "@SUM(1)" and cell[4].data_type == "s"
+    assert shortlist.freeze_panes == "A3" and shortlist.auto_filter.ref
+    run = {r[0]: r[1] for r in book["运行信息"].iter_rows(min_row=3, values_only=True)}
+    assert run["村庄库指纹（SHA-256）"] == o.inputs.pool.fingerprint and run["求解状态"] == "已证明最优"
+    left = list(book["落选村及原因"].iter_rows(min_row=3, values_only=True))
+    assert len(left) == o.inputs.pool.size - o.selection.count and all(r[-1] for r in left)
+    assert "[selection]" in "\n".join(str(r[0]) for r in book["情景"].iter_rows(values_only=True))
+
+
+def test_xlsx_rules_sheet_shows_quotas_and_budget_met(tmp_path, hostile):
+    o, _ = hostile
+    path = tmp_path / "s.xlsx"
+    write_xlsx(o, path, "zh")
+    rules = pd.read_excel(path, sheet_name="规则达成情况", header=1)
+    assert set(rules["规则"]) >= {"遴选数量", "预算", "重点边境村", "脱贫村"}
+    assert (rules["是否满足"] == "是").all()
+    counties = pd.read_excel(path, sheet_name="按县(市、区)汇总", header=1)
+    assert (counties["入选"] <= counties["上限"]).all() and counties["入选"].sum() == o.selection.count
+
+
+def test_csv_contract_english_headers_and_defused_cells(tmp_path, hostile):
+    o, village = hostile
+    path = tmp_path / "s.csv"
+    write_csv(o, path, "en")
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+    table = pd.read_csv(path, dtype={"village_id": str}, encoding="utf-8-sig")
+    assert {"village_id", "eligible", "score", "rank", "selected", "reason"} <= set(table.columns)
+    assert len(table) == o.inputs.pool.size and table["selected"].sum() == o.selection.count
+    assert set(table["selected"]) == {0, 1} and table["reason"].notna().all()
+    row = table[table["village_id"] == village].iloc[0]
+    assert row["village"] == "'=HYPERLINK(\"x\")" and row["township"] == "'@SUM(1)"
+
+
+def test_defuse_only_touches_formula_like_text():
+    assert defuse("=1+1") == "'=1+1" and defuse("-x") == "'-x" and defuse("\tx") == "'\tx"
+    assert defuse("村") == "村" and defuse(-0.5) == -0.5
+
+
+def test_solve_json_reports_optimal_with_gap_zero():
+    done = baicun("solve", str(DEFAULT_SCENARIO), "--json")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["status"] == "optimal" and result["gap"] <= 1e-9
+    assert result["count"] == len(result["selected"]) and 190 <= result["count"] <= 210
+    assert result["budget_used"] <= 200000 and result["backend"] == "highs" and result["sample_data"]
+    assert set(result) >= {"status", "objective", "gap", "selected", "count", "budget_used", "backend", "seconds", "diagnosis"}
+
+
+def test_solve_writes_nothing_when_infeasible(tmp_path):
+    scenario = tmp_path / "s.toml"
+    text = DEFAULT_SCENARIO.read_text(encoding="utf-8").replace('pool = "data/', f'pool = "{DEFAULT_SCENARIO.parent.as_posix()}/data/')
+    scenario.write_text(text.replace("min = 24", "min = 300"), encoding="utf-8")
+    out = tmp_path / "x.xlsx"
+    done = baicun("solve", str(scenario), "--json", "--out", str(out))
+    assert done.returncode == 1 and not out.exists()
+    assert "重点边境村下限 300 无法满足" in done.stderr
+    assert json.loads(done.stdout)["status"] == "infeasible"
+
+
+def test_solve_bad_input_exit_2_without_traceback(tmp_path):
+    scenario = tmp_path / "s.toml"
+    scenario.write_text('name = "x"\n[scoring]\nweigths = {leader = 1}\n', encoding="utf-8")
+    done = baicun("solve", str(scenario), "--pool", str(SAMPLE_CSV))
+    assert done.returncode == 2 and "weigths" in done.stderr and "weights" in done.stderr
+    assert "Traceback" not in done.stderr
+    done = baicun("solve", str(DEFAULT_SCENARIO), "--backend", "gurobi")
+    assert done.returncode == 2 and "gurobi" in done.stderr
