@@ -46,6 +46,8 @@ def test_xlsx_has_every_sheet_and_text_stays_text(tmp_path, hostile):
     o, village = hostile
     path = tmp_path / "s.xlsx"
     write_xlsx(o, path, "zh")
+    assert path.stat().st_mode & 0o044 == 0o044  # readable by others, like any file the user saves
+    assert [p.name for p in tmp_path.iterdir()] == ["s.xlsx"]  # no temporary file left behind
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == SHEETS_ZH
     shortlist = book["入选名单"]
