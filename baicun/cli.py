@@ -117,6 +117,7 @@ def solve_command(
     headers: str = typer.Option("zh", "--headers", help="输出文件表头语言 zh|en / header language of output files"),
     backend: Optional[str] = typer.Option(None, "--backend", help="highs | cbc | cpsat"),
     time_limit: Optional[float] = typer.Option(None, "--time-limit", help="求解时限（秒）/ time limit in seconds"),
+    prices: bool = typer.Option(True, "--prices/--no-prices", help="计算各规则的代价（逐条去掉重解）/ price of each rule"),
 ) -> None:
     """求解一个遴选情景 / run one selection. Exit 0 found, 1 infeasible, 2 bad input, 3 failed the independent check."""
     import json
@@ -143,7 +144,7 @@ def solve_command(
     except CheckFailed as error:
         typer.echo(t("solve.check_failed", detail="; ".join(p.render() for p in error.problems)), err=True)
         raise typer.Exit(EXIT_CHECK_FAILED)
-    result = outcome(inputs, scores, selection, headers)
+    result = outcome(inputs, scores, selection, headers, with_prices=prices)
     if not selection.found:
         typer.echo("\n".join([t("solve.no_solution", status=t(f"status.{selection.status}"))] + [p.render() for p in selection.diagnosis]), err=True)
         if as_json:
@@ -155,6 +156,74 @@ def solve_command(
         typer.echo(json.dumps(summary_json(result, time.perf_counter() - started), ensure_ascii=False))
     else:
         echo(*selection_lines(result), *[t("solve.written", file=str(p)) for p in out])
+
+
+# --- explain and preview --------------------------------------------------------------------------------------
+
+
+def _solved(scenario: Path, pool: Optional[Path]):
+    """Load, score and solve, reporting bad input (exit 2) and infeasibility (exit 1) the same way as ``solve``."""
+    from baicun.pipeline import load_inputs, solve
+
+    try:
+        inputs = load_inputs(scenario, pool)
+        scores, selection = solve(inputs)
+    except InputError as error:
+        fail(error)
+    if not selection.found:
+        typer.echo("\n".join([t("solve.no_solution", status=t(f"status.{selection.status}"))] + [p.render() for p in selection.diagnosis]), err=True)
+        raise typer.Exit(EXIT_INFEASIBLE)
+    return inputs, scores, selection
+
+
+@app.command("explain")
+def explain_command(
+    scenario: Path = typer.Argument(..., help="情景文件 .toml"),
+    village_id: str = typer.Argument(..., help="村庄代码 / village id"),
+    pool: Optional[Path] = typer.Option(None, "--pool", help="村庄库文件（覆盖情景中的 pool）"),
+) -> None:
+    """某个村为什么入选或落选，以及怎样才会改变 / why a village is in or out, and what would change it."""
+    from report.text import explanation_lines
+    from solver.whatif import explain_village
+
+    inputs, scores, selection = _solved(scenario, pool)
+    if village_id not in set(inputs.pool.frame["village_id"]):
+        fail(InputError("cli.invalid", [Problem("explain.unknown_village", value=village_id)]))
+    echo(*explanation_lines(inputs.pool, selection, explain_village(inputs.pool, scores, selection, village_id)))
+
+
+@app.command("preview")
+def preview_command(
+    scenario: Path = typer.Argument(..., help="情景文件 .toml"),
+    county: str = typer.Option(..., "--county", help="县(市、区)名称 / county name"),
+    pool: Optional[Path] = typer.Option(None, "--pool", help="村庄库文件（覆盖情景中的 pool）"),
+    application: Optional[Path] = typer.Option(None, "--application", help="本县申报文件，并入省级村庄库后预审 / the county's own file"),
+) -> None:
+    """县级预审：本县各村的资格、得分、排名与入选线的距离 / a county's villages under the scenario."""
+    from baicun.pipeline import bind, load_inputs, solve
+    from pool.merge import merge_application
+    from pool.read import read_pool
+    from report.tables import outcome
+    from report.text import preview_lines
+    from solver.preview import county_preview
+
+    try:
+        inputs = load_inputs(scenario, pool)
+        if county not in set(inputs.pool.frame["county"]) and application is None:
+            from baicun.scenario import suggest
+
+            raise InputError("cli.invalid", [Problem("preview.unknown_county", value=county,
+                                                     params={"suggestion": suggest(county, sorted(set(inputs.pool.frame["county"])))})])
+        if application is not None:
+            inputs = bind(inputs.loaded, merge_application(inputs.pool, read_pool(application), county))
+        scores, selection = solve(inputs)
+    except InputError as error:
+        fail(error)
+    if not selection.found:
+        typer.echo("\n".join([t("solve.no_solution", status=t(f"status.{selection.status}"))] + [p.render() for p in selection.diagnosis]), err=True)
+        raise typer.Exit(EXIT_INFEASIBLE)
+    result = outcome(inputs, scores, selection)
+    echo(*preview_lines(inputs.pool, county_preview(inputs.pool, scores, selection, result.reasons, county), inputs.loaded.scenario.name))
 
 
 def main() -> None:

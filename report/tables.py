@@ -31,8 +31,14 @@ class Outcome:
     extra_tables: dict[str, pd.DataFrame] = field(default_factory=dict)  # sheet name -> table, added by later stages
 
 
-def outcome(inputs: Inputs, scores: Scores, selection: Selection, lang: str | None = None) -> Outcome:
-    return Outcome(inputs, scores, selection, village_reasons(inputs.pool, scores, selection, lang))
+def outcome(inputs: Inputs, scores: Scores, selection: Selection, lang: str | None = None, with_prices: bool = False) -> Outcome:
+    """Reasons for every village, and — when asked — the price of each rule as an extra table."""
+    extra = {}
+    if with_prices and selection.found:
+        from solver.whatif import prices_table, rule_prices
+
+        extra[t("sheet.prices", lang)] = prices_table(rule_prices(selection, selection.backend if selection.backend != "cpsat" else "highs", lang=lang), lang)
+    return Outcome(inputs, scores, selection, village_reasons(inputs.pool, scores, selection, lang), extra)
 
 
 def column_name(key: str, lang: str | None = None) -> str:

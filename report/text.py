@@ -5,6 +5,8 @@ from __future__ import annotations
 import pandas as pd
 from rich.table import Table
 
+from pool.columns import header_of
+
 from baicun.texts import t
 from pool.read import Pool
 from pool.summary import summarize
@@ -88,7 +90,82 @@ def selection_lines(o) -> list:
                    objective=f"{s.objective:.6f}", gap=f"{s.gap:.1e}" if s.gap is not None else "—",
                    budget=f"{s.check.budget_used:,.1f}", backend=s.version, seconds=f"{sum(s.timings.values()):.2f}"))
     lines.append(table_of(attainment_table(o), title=t("sheet.rules")))
+    if t("sheet.prices") in o.extra_tables:
+        lines.append(table_of(o.extra_tables[t("sheet.prices")].iloc[:, :5], title=t("sheet.prices")))
     shortlist = shortlist_table(o)
     keep = [c for c in shortlist.columns[:8]] + [shortlist.columns[-1]]
     lines.append(table_of(shortlist[keep].head(15), title=t("solve.top", shown=min(15, len(shortlist)), count=len(shortlist))))
+    return lines
+
+
+def _village_name(pool: Pool, village_id: str) -> str:
+    frame = pool.frame.set_index("village_id")
+    return f"{frame.at[village_id, 'village']}（{village_id}）" if village_id in frame.index else village_id
+
+
+def _names(pool: Pool, ids, limit: int = 8) -> str:
+    shown = "、".join(_village_name(pool, v) for v in list(ids)[:limit])
+    return shown + (f" 等 {len(ids)} 个" if len(ids) > limit else "")
+
+
+def explanation_lines(pool: Pool, selection, e) -> list[str]:
+    from baicun.texts import Msg
+
+    row = pool.frame.iloc[e.position]
+    lines = [t("summary.sample")] if pool.is_sample else []
+    lines.append(t("explain.header", village_id=e.village_id, village=row["village"], township=row["township"], county=row["county"], city=row["city"]))
+    if not e.eligible:
+        return lines + [t("explain.ineligible", reasons="；".join(e.reasons))]
+    lines.append(t("explain.eligible"))
+    lines.append(t("explain.score", score=f"{e.score:.4f}", rank=e.rank, eligible=e.eligible_count))
+    lines.append(t("explain.contributions", parts="、".join(f"{header_of(k)} {v:.4f}" for k, v in e.contributions.items() if v)))
+    cutoff = f"{e.cutoff:.4f}" if e.cutoff is not None else "—"
+    if e.selected:
+        lines.append(t("explain.in", cutoff=cutoff))
+        if e.irreplaceable:
+            lines.append(t("explain.irreplaceable", rule=_family_text(selection, e.blocked_by)))
+        else:
+            lines.append(t("explain.replacement", loss=f"{e.importance:.4f}", villages=_names(pool, e.replacement)))
+        return lines
+    lines.append(t("explain.out", cutoff=cutoff))
+    if e.cutoff is not None and e.score < e.cutoff:
+        lines.append(t("explain.below", gap=f"{e.cutoff - e.score:.4f}"))
+    for by, holders in e.group_holders.items():
+        high = selection.check.attainment.query("rule == @r and label == @v", local_dict={"r": f"group:{by}", "v": str(row[by])})["high"].iloc[0]
+        lines.append(t("explain.group_full", by=header_of(by), value=row[by], high=f"{high:g}", holders=_names(pool, holders)))
+    if e.blocked_by is not None or e.needed_increase is None:
+        return lines + [t("explain.blocked", rule=_family_text(selection, e.blocked_by))]
+    if e.displaced:
+        lines.append(t("explain.displaced", villages=_names(pool, e.displaced)))
+    lines.append(t("explain.needed", delta=f"{e.needed_increase:.6f}"))
+    lines += [t("explain.needed_criterion", criterion=header_of(k), amount=f"{v:.2f}") for k, v in e.criterion_increase.items()]
+    return lines
+
+
+def _family_text(selection, family_name: str | None) -> str:
+    from solver.diagnose import family_label
+
+    if family_name is None:
+        return "—"
+    family = next(f for f in selection.model.families if f.name == family_name)
+    label = family_label(family)
+    return t(label) if label.__class__.__name__ == "Msg" else label
+
+
+def preview_lines(pool: Pool, preview, scenario_name: str) -> list:
+    from report.tables import column_name
+
+    lines: list = [t("summary.sample")] if pool.is_sample else []
+    lines.append(t("preview.title", county=preview.county, scenario=scenario_name))
+    lines.append(t("preview.summary", villages=len(preview.table), eligible=preview.eligible, selected=preview.selected,
+                   province_eligible=preview.province_eligible, province_selected=preview.province_selected,
+                   cutoff=f"{preview.cutoff:.4f}" if preview.cutoff is not None else "—"))
+    if preview.nearest is not None:
+        n = preview.nearest
+        lines.append(t("preview.nearest", village=n["village"], village_id=n["village_id"], score=f"{n['score']:.4f}", gap=f"{-n['distance']:.6f}"))
+    table = preview.table.copy()
+    table["eligible"] = [t("word.yes") if v else t("word.no") for v in table["eligible"]]
+    table["selected"] = [t("word.yes") if v else t("word.no") for v in table["selected"]]
+    lines.append(table_of(table.rename(columns=column_name)))
+    lines.append(t("preview.distance_note"))
     return lines

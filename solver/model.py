@@ -83,6 +83,13 @@ class Model:
         keep = [f for f in self.families if f.name not in names]
         return _assemble([self._block(f) for f in keep], self.objective, self.tiebreak, self.positions, self.village_ids)
 
+    def with_fixed(self, column: int, value: int) -> "Model":
+        """The same model with one village forced in (1) or out (0): an extra family ``fixed``."""
+        row = sp.csr_matrix(([1.0], ([0], [column])), shape=(1, len(self.objective)))
+        blocks = [self._block(f) for f in self.families]
+        blocks.append(Block("fixed", "fixed", None, row, np.array([float(value)]), np.array([float(value)]), (str(self.village_ids[column]),)))
+        return _assemble(blocks, self.objective, self.tiebreak, self.positions, self.village_ids)
+
     def with_objective(self, objective: np.ndarray) -> "Model":
         return replace(self, objective=np.asarray(objective, dtype=float))
 

@@ -1,0 +1,135 @@
+"""Explanations, prices and the county preview, each checked by actually applying what it says."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import openpyxl
+import pytest
+
+from baicun.errors import InputError
+from baicun.pipeline import bind, solve
+from pool.generate import generate_pool, write_pool
+from pool.merge import merge_application
+from pool.read import Pool, read_pool
+from report.files import write_xlsx
+from report.tables import outcome
+from solver.preview import county_preview
+from solver.whatif import explain_village, rule_prices
+from tests.conftest import SAMPLE_CSV
+from tests.scenario_helpers import DEFAULT_SCENARIO, scenario_with
+
+
+@pytest.fixture(scope="module")
+def solved():
+    pool = read_pool(SAMPLE_CSV)
+    inputs = bind(scenario_with(), pool)
+    scores, selection = solve(inputs)
+    return pool, inputs, scores, selection
+
+
+def with_raw_change(pool: Pool, village_id: str, column: str, step: float) -> Pool:
+    frame = pool.frame.copy()
+    frame.loc[frame["village_id"] == village_id, column] += step
+    return Pool(frame, pool.source, pool.rows, pool.headers, pool.extra)
+
+
+def test_explained_increase_brings_the_village_in_and_slightly_less_does_not(solved):
+    pool, inputs, scores, selection = solved
+    left_out = scores.table[scores.eligible & ~selection.selected].sort_values("rank")
+    explanation = next(e for e in (explain_village(pool, scores, selection, v) for v in left_out["village_id"].head(15))
+                       if e.needed_increase and e.criterion_increase)
+    column, step = next(iter(explanation.criterion_increase.items()))
+    for factor, expected in ((1.001, True), (0.999, False)):
+        changed = with_raw_change(pool, explanation.village_id, column, step * factor)
+        new_scores, new_selection = solve(bind(inputs.loaded, changed))
+        position = explanation.position
+        assert np.isclose(new_scores.table["score"].iat[position] - scores.table["score"].iat[position],
+                          explanation.needed_increase * factor, rtol=1e-9, atol=1e-12)
+        assert bool(new_selection.selected[position]) is expected
+
+
+def test_selected_village_replacement_importance(solved):
+    pool, _, scores, selection = solved
+    selected = scores.table[selection.selected].sort_values("rank")
+    explanation = explain_village(pool, scores, selection, selected["village_id"].iloc[0])
+    assert explanation.selected and explanation.importance > 0 and len(explanation.replacement) >= 1
+    assert all(not selection.selected[pool.frame.index[pool.frame["village_id"] == v][0]] for v in explanation.replacement)
+
+
+def test_ineligible_village_explained_with_every_reason(solved):
+    pool, _, scores, selection = solved
+    village = pool.frame.loc[~scores.eligible, "village_id"].iloc[0]
+    explanation = explain_village(pool, scores, selection, village)
+    assert not explanation.eligible and explanation.reasons == [r.text() for r in scores.eligibility.reasons(explanation.position)]
+
+
+def test_prices_are_what_dropping_the_rule_gives(solved):
+    pool, _, _, _ = solved
+    changes = {"selection.quota": [{"flag": "border", "min": 24}, {"flag": "poverty_alleviated", "min": 59},
+                                   {"flag": "tourism", "max": 300}]}  # the last can never bind: price 0
+    inputs = bind(scenario_with(changes), pool)
+    scores, selection = solve(inputs)
+    prices = {p.family: p for p in rule_prices(selection)}
+    assert set(prices) == {f.name for f in selection.model.families}
+    assert all(p.price >= -1e-9 for p in prices.values())
+    assert abs(prices["quota:tourism"].price) <= 1e-9 and not prices["quota:tourism"].entering
+    for name in ("quota:tourism", "quota:border"):
+        dropped = {"selection.quota": [q for q in changes["selection.quota"] if f"quota:{q['flag']}" != name]}
+        _, without = solve(bind(scenario_with(dropped), pool))
+        assert np.isclose(without.objective - selection.objective, prices[name].price, atol=1e-7)
+
+
+def test_prices_sheet_in_the_workbook(tmp_path, solved):
+    pool, inputs, scores, selection = solved
+    o = outcome(inputs, scores, selection, with_prices=True)
+    write_xlsx(o, tmp_path / "s.xlsx")
+    sheet = openpyxl.load_workbook(tmp_path / "s.xlsx")["各规则的代价"]
+    rules = [r[0] for r in sheet.iter_rows(min_row=3, values_only=True)]
+    assert rules == ["遴选数量", "预算", "重点边境村", "脱贫村", "县(市、区)", "市(州)"]
+
+
+def test_county_preview_shows_only_the_county_and_exact_margins(solved):
+    pool, inputs, scores, selection = solved
+    o = outcome(inputs, scores, selection)
+    preview = county_preview(pool, scores, selection, o.reasons, "九台区", exact=3)
+    assert set(pool.frame.set_index("village_id").loc[preview.table["village_id"], "county"]) == {"九台区"}
+    assert len(preview.table) == (pool.frame["county"] == "九台区").sum()
+    chosen = preview.table[preview.table["selected"]]
+    assert (chosen["distance"].dropna() >= 0).all()
+    out = preview.table[preview.table["eligible"] & ~preview.table["selected"]]
+    exact, bounded = out.iloc[:3], out.iloc[3:]
+    assert exact["distance"].notna().all() and (exact["distance"] <= 0).all() and bounded["distance"].isna().all()
+    nearest = explain_village(pool, scores, selection, preview.nearest["village_id"])
+    assert np.isclose(-preview.nearest["distance"], nearest.needed_increase, atol=1e-9)
+    # the LP bound never exceeds the exact gain
+    for _, row in out.iloc[3:6].iterrows():
+        exact_gain = explain_village(pool, scores, selection, row["village_id"]).needed_increase
+        assert row["at_least"] <= exact_gain + 1e-9
+
+
+def test_application_file_merges_into_the_pool(tmp_path, solved):
+    pool, _, _, _ = solved
+    county = pool.frame[pool.frame["county"] == "九台区"].copy()
+    frame = generate_pool(seed=2023)
+    frame = frame[frame["county"] == "九台区"].copy()
+    frame.iloc[0, frame.columns.get_loc("leader")] = 99.0
+    path = tmp_path / "jiutai.csv"
+    write_pool(frame, path)
+    merged = merge_application(pool, read_pool(path), "九台区")
+    assert merged.size == pool.size
+    assert merged.frame.set_index("village_id").at[frame["village_id"].iloc[0], "leader"] == 99.0
+    with pytest.raises(InputError) as caught:
+        merge_application(pool, read_pool(path), "农安县")
+    assert caught.value.problems[0].code == "preview.foreign_row" and caught.value.problems[0].row == 2
+    assert len(county) == len(frame)
+
+
+def test_explain_and_preview_commands():
+    run = lambda *a: subprocess.run([sys.executable, "-m", "baicun", *a], capture_output=True, text=True)  # noqa: E731
+    done = run("explain", str(DEFAULT_SCENARIO), "000000000000")
+    assert done.returncode == 2 and "000000000000" in done.stderr
+    done = run("preview", str(DEFAULT_SCENARIO), "--county", "九台县")
+    assert done.returncode == 2 and "九台区" in done.stderr
