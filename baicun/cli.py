@@ -118,6 +118,9 @@ def solve_command(
     backend: Optional[str] = typer.Option(None, "--backend", help="highs | cbc | cpsat"),
     time_limit: Optional[float] = typer.Option(None, "--time-limit", help="求解时限（秒）/ time limit in seconds"),
     prices: bool = typer.Option(True, "--prices/--no-prices", help="计算各规则的代价（逐条去掉重解）/ price of each rule"),
+    save: bool = typer.Option(False, "--save", help="保存为运行记录 / save the run"),
+    label: str = typer.Option("", "--label", help="运行记录的标签 / label of the saved run"),
+    db: Optional[str] = typer.Option(None, "--db", help="运行记录数据库：文件路径或 SQLAlchemy URL / run database"),
 ) -> None:
     """求解一个遴选情景 / run one selection. Exit 0 found, 1 infeasible, 2 bad input, 3 failed the independent check."""
     import json
@@ -152,10 +155,126 @@ def solve_command(
         raise typer.Exit(EXIT_INFEASIBLE)
     for path in out:
         (write_xlsx if path.suffix.lower() == ".xlsx" else write_csv)(result, path, headers)
+    saved = _save(result, pool or inputs.loaded.pool_path(), label, db) if save else None
     if as_json:
         typer.echo(json.dumps(summary_json(result, time.perf_counter() - started), ensure_ascii=False))
     else:
-        echo(*selection_lines(result), *[t("solve.written", file=str(p)) for p in out])
+        echo(*selection_lines(result), *[t("solve.written", file=str(p)) for p in out], *([saved] if saved else []))
+
+
+def _save(result, pool_path, label: str, db: Optional[str]) -> str:
+    from store.runs import open_store, run_fields, save_run
+
+    engine = open_store(db)
+    run_id = save_run(engine, run_fields(result, pool_path, label))
+    return t("run.saved", id=run_id, db=engine.url.render_as_string(hide_password=True))
+
+
+# --- run history and comparison ------------------------------------------------------------------------------
+
+runs_app = typer.Typer(no_args_is_help=True, help="运行记录：列表、查看、重现 / saved runs: list, show, rerun")
+app.add_typer(runs_app, name="runs")
+DB_OPTION = typer.Option(None, "--db", help="运行记录数据库：文件路径或 SQLAlchemy URL（默认用户数据目录）")
+
+
+@runs_app.command("list")
+def runs_list(db: Optional[str] = DB_OPTION, limit: int = typer.Option(50, "--limit")) -> None:
+    """列出运行记录 / list saved runs."""
+    import pandas as pd
+
+    from report.text import table_of
+    from store.runs import list_runs, open_store
+
+    records = list_runs(open_store(db), limit)
+    if not records:
+        echo(t("run.none"))
+        return
+    table = pd.DataFrame([{"id": r.id, "time": r.created_at.strftime("%Y-%m-%d %H:%M"), "label": r.label, "scenario": r.scenario_name,
+                           "pool": r.pool_file, "status": r.status, "objective": r.objective, "count": r.count, "backend": r.backend}
+                          for r in records])
+    echo(table_of(table))
+
+
+@runs_app.command("show")
+def runs_show(run_id: int = typer.Argument(...), db: Optional[str] = DB_OPTION) -> None:
+    """显示一次运行的全部记录 / show one run."""
+    from store.runs import dumps, get_run, open_store
+
+    record = get_run(open_store(db), run_id)
+    if record is None:
+        fail(InputError("cli.invalid", [Problem("run.unknown", value=str(run_id))]))
+    echo(dumps(record))
+
+
+@runs_app.command("rerun")
+def runs_rerun(run_id: int = typer.Argument(...), db: Optional[str] = DB_OPTION) -> None:
+    """按保存的情景和村庄库重新求解，并核对名单是否相同 / re-solve a run and check the shortlist is identical."""
+    from store.replay import rerun
+    from store.runs import get_run, open_store
+
+    record = get_run(open_store(db), run_id)
+    if record is None:
+        fail(InputError("cli.invalid", [Problem("run.unknown", value=str(run_id))]))
+    try:
+        result = rerun(record)
+    except InputError as error:
+        fail(error)
+    if result.identical:
+        echo(t("run.identical", id=run_id, count=len(record.selected)))
+        return
+    echo(t("run.different", id=run_id, entering="、".join(result.entering) or "—", leaving="、".join(result.leaving) or "—"))
+    raise typer.Exit(EXIT_INFEASIBLE)
+
+
+@app.command("compare")
+def compare_command(
+    items: list[str] = typer.Argument(..., help="运行编号（如 12 或 run:12）或情景文件，第一个为基准"),
+    out: Optional[Path] = typer.Option(None, "--out", help="导出对比 .xlsx"),
+    db: Optional[str] = DB_OPTION,
+) -> None:
+    """情景或运行记录并排对比 / compare runs or scenarios side by side."""
+    from baicun.pipeline import comparison_item
+    from report.compare import compare, write_comparison
+    from report.text import comparison_lines
+
+    if len(items) < 2:
+        fail(InputError("cli.invalid", [Problem("cli.compare_two")]))
+    try:
+        comparison = compare([comparison_item(item, db) for item in items])
+    except InputError as error:
+        fail(error)
+    if out is not None:
+        write_comparison(comparison, out)
+    echo(*comparison_lines(comparison), *([t("solve.written", file=str(out))] if out else []))
+
+
+@app.command("robustness")
+def robustness_command(
+    scenario: Path = typer.Argument(..., help="情景文件 .toml"),
+    samples: int = typer.Option(200, "--samples", min=1, help="扰动样本数 / number of weight samples"),
+    seed: int = typer.Option(1, "--seed", help="随机种子 / random seed"),
+    method: str = typer.Option("dirichlet", "--method", help="dirichlet | uniform"),
+    spread: Optional[float] = typer.Option(None, "--spread", help="dirichlet：集中度（默认 50，越大扰动越小）；uniform：相对幅度（默认 0.2）"),
+    workers: int = typer.Option(2, "--workers", min=1, help="并行进程数 / worker processes"),
+    pool: Optional[Path] = typer.Option(None, "--pool", help="村庄库文件（覆盖情景中的 pool）"),
+    out: Optional[Path] = typer.Option(None, "--out", help="导出 .xlsx / export"),
+) -> None:
+    """权重稳健性：扰动权重反复求解，统计每个村的入选频率 / weight robustness study."""
+    from rich.progress import Progress
+
+    from report.robustness import robustness_lines, write_robustness
+    from solver.robustness import robustness
+
+    if method not in ("dirichlet", "uniform"):
+        fail(InputError("cli.invalid", [Problem("cli.bad_choice", column="--method", value=method, params={"choices": "dirichlet, uniform"})]))
+    inputs, scores, selection = _solved(scenario, pool)
+    spread = spread if spread is not None else (50.0 if method == "dirichlet" else 0.2)
+    with Progress(transient=True) as bar:
+        task = bar.add_task(t("robust.progress"), total=samples)
+        study = robustness(inputs.pool, scores, selection, samples, seed, method, spread, workers, lambda: bar.advance(task))
+    if out is not None:
+        write_robustness(study, out)
+    echo(*robustness_lines(inputs.pool, study), *([t("solve.written", file=str(out))] if out else []))
 
 
 # --- explain and preview --------------------------------------------------------------------------------------

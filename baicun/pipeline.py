@@ -47,3 +47,26 @@ def solve(inputs: Inputs, scores: Scores | None = None, *, backend: str | None =
     scores = scores or score(inputs)
     name, options = solve_options(inputs.scenario, backend, time_limit, mip_gap)
     return scores, select(inputs.pool, inputs.scenario, scores, name, options)
+
+
+def comparison_item(spec: str, db: str | None = None):
+    """A compare argument as (name, Outcome): a run id (``12`` or ``run:12``) from the store, or a scenario file
+    solved now."""
+    from report.tables import outcome
+    from store.replay import run_inputs, stored_selection
+    from store.runs import get_run, open_store
+
+    text = spec.removeprefix("run:")
+    if text.isdigit():
+        record = get_run(open_store(db), int(text))
+        if record is None:
+            raise InputError("cli.invalid", [Problem("run.unknown", value=text)])
+        inputs = run_inputs(record)
+        scores = score(inputs)
+        name = f"#{record.id} {record.label or record.scenario_name}"
+        return name, outcome(inputs, scores, stored_selection(record, inputs, scores))
+    inputs = load_inputs(spec)
+    scores, selection = solve(inputs)
+    if not selection.found:
+        raise InputError("cli.invalid", [Problem("cmp.infeasible", value=spec)] + list(selection.diagnosis))
+    return inputs.loaded.scenario.name, outcome(inputs, scores, selection)

@@ -169,3 +169,14 @@ def preview_lines(pool: Pool, preview, scenario_name: str) -> list:
     lines.append(table_of(table.rename(columns=column_name)))
     lines.append(t("preview.distance_note"))
     return lines
+
+
+def comparison_lines(comparison) -> list:
+    lines: list = [t("cmp.title", a=comparison.names[0])]
+    lines.append(table_of(comparison.overview))
+    lines.append(table_of(comparison.overlap))
+    lines.append(table_of(comparison.rules))
+    lines.append(table_of(comparison.by_city))
+    if len(comparison.changes):
+        lines.append(table_of(comparison.changes))
+    return lines

@@ -83,6 +83,11 @@ class Model:
         keep = [f for f in self.families if f.name not in names]
         return _assemble([self._block(f) for f in keep], self.objective, self.tiebreak, self.positions, self.village_ids)
 
+    def subset(self, keep: np.ndarray) -> "Model":
+        """The model restricted to the variables in ``keep`` (the others fixed at 0)."""
+        return replace(self, objective=self.objective[keep], tiebreak=self.tiebreak[keep], matrix=self.matrix[:, keep].tocsr(),
+                       positions=self.positions[keep], village_ids=self.village_ids[keep])
+
     def with_fixed(self, column: int, value: int) -> "Model":
         """The same model with one village forced in (1) or out (0): an extra family ``fixed``."""
         row = sp.csr_matrix(([1.0], ([0], [column])), shape=(1, len(self.objective)))

@@ -7,7 +7,7 @@ otherwise ``CheckFailed`` is raised and nothing is shown or saved.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -18,6 +18,7 @@ from scoring.score import Scores
 from solver.backends import RawResult, SolveOptions, get_backend
 from solver.check import CheckReport, check_selection, objective_agrees
 from solver.model import Model, compile_model
+from solver.reduce import dominance_keep
 from solver.rules import ResolvedRules, resolve_rules
 
 
@@ -42,6 +43,7 @@ class Selection:
     model: Model
     check: CheckReport | None
     timings: dict = field(default_factory=dict)
+    reduced_to: int | None = None  # variables left after safe reductions
     diagnosis: tuple[Problem, ...] = ()
     tiebreak_done: bool = False
     detail: str = ""
@@ -81,8 +83,16 @@ def select(pool: Pool, scenario: Scenario, scores: Scores, backend: str = "highs
     rules = resolve_rules(scenario, pool, scores)
     model = compile_model(pool, scores, rules)
     timings["build"] = time.perf_counter() - start
-    raw = get_backend(backend)(model, options) if len(model.objective) else _empty(model, backend)
+    start = time.perf_counter()
+    keep = dominance_keep(model) if options.reduce else np.ones(len(model.objective), dtype=bool)
+    reduced = model.subset(keep)
+    timings["reduce"] = time.perf_counter() - start
+    raw = get_backend(backend)(reduced, options) if len(reduced.objective) else _empty(reduced, backend)
     timings["solve"] = raw.seconds
+    if raw.x is not None:
+        full = np.zeros(len(model.objective), dtype=np.int8)
+        full[keep] = raw.x
+        raw = replace(raw, x=full)
     selected = np.zeros(pool.size, dtype=bool)
     if raw.x is None:
         diagnosis = ()
@@ -90,7 +100,7 @@ def select(pool: Pool, scenario: Scenario, scores: Scores, backend: str = "highs
             from solver.diagnose import diagnose
 
             diagnosis = diagnose(pool, scores, rules, model)
-        return Selection(raw.status, selected, None, None, None, raw.backend, raw.version, rules, model, None, timings, diagnosis)
+        return Selection(raw.status, selected, None, None, None, raw.backend, raw.version, rules, model, None, timings, int(keep.sum()), diagnosis)
     selected[model.positions[raw.x.astype(bool)]] = True
     start = time.perf_counter()
     check = check_selection(pool, scores, rules, pool.frame.loc[selected, "village_id"])
@@ -101,4 +111,4 @@ def select(pool: Pool, scenario: Scenario, scores: Scores, backend: str = "highs
     if problems:
         raise CheckFailed(problems)
     return Selection(raw.status, selected, check.objective, raw.bound, raw.gap, raw.backend, raw.version, rules, model, check,
-                     timings, (), raw.tiebreak_done, raw.detail)
+                     timings, int(keep.sum()), (), raw.tiebreak_done, raw.detail)

@@ -15,6 +15,7 @@ class SolveOptions:
     mip_gap: float = 0.0
     threads: int = 0
     tiebreak: bool = True
+    reduce: bool = True  # drop provably dominated villages first (solver/reduce.py)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,131 @@
+"""Run history, comparison and robustness."""
+
+from __future__ import annotations
+
+import multiprocessing
+import subprocess
+import sys
+
+import numpy as np
+import openpyxl
+import pytest
+
+from baicun.pipeline import bind, comparison_item, solve
+from pool.read import read_pool
+from report.compare import city_difference_figure, compare, write_comparison
+from report.tables import outcome
+from solver.robustness import robustness, sample_weights
+from store.replay import rerun
+from store.runs import count_runs, get_run, list_runs, open_store, run_fields, save_run
+from tests.conftest import ROOT, SAMPLE_CSV
+from tests.scenario_helpers import scenario_with
+
+FAKE = {"label": "x", "scenario_name": "s", "scenario_file": "/s.toml", "scenario_text": "name='s'", "pool_file": "p.csv",
+        "pool_path": "/p.csv", "pool_fingerprint": "0" * 64, "sample_data": True, "backend": "highs", "solver_version": "v",
+        "status": "optimal", "objective": 1.0, "bound": 1.0, "gap": 0.0, "count": 2, "budget_used": 3.0, "timings": {"solve": 0.1},
+        "selected": ["a", "b"]}
+
+
+def _writer(path: str, name: str) -> None:
+    engine = open_store(path)
+    for k in range(200):
+        save_run(engine, FAKE | {"label": f"{name}-{k}"})
+
+
+def test_two_processes_writing_200_runs_each_leave_400(tmp_path):
+    path = str(tmp_path / "runs.sqlite")
+    open_store(path)
+    context = multiprocessing.get_context("spawn")
+    writers = [context.Process(target=_writer, args=(path, name)) for name in ("a", "b")]
+    for w in writers:
+        w.start()
+    for w in writers:
+        w.join()
+    assert [w.exitcode for w in writers] == [0, 0]
+    engine = open_store(path)
+    runs = list_runs(engine)
+    assert count_runs(engine) == 400 and len(runs) == 400
+    assert {r.label for r in runs} == {f"{n}-{k}" for n in "ab" for k in range(200)}
+    assert get_run(engine, runs[0].id).selected == ["a", "b"]
+
+
+@pytest.mark.parametrize("name", ["baicun_2024.toml", "qiancun_2022.toml"])
+def test_rerun_reproduces_every_shipped_scenario(tmp_path, name):
+    from baicun.pipeline import load_inputs
+
+    inputs = load_inputs(ROOT / "scenarios" / name)
+    scores, selection = solve(inputs)
+    engine = open_store(tmp_path / "runs.sqlite")
+    run_id = save_run(engine, run_fields(outcome(inputs, scores, selection), inputs.loaded.pool_path(), "t"))
+    record = get_run(engine, run_id)
+    assert record.scenario_text == inputs.loaded.text and record.pool_fingerprint == inputs.pool.fingerprint
+    again = rerun(record)
+    assert again.identical and not again.entering and not again.leaving
+
+
+def test_compare_lists_exactly_the_villages_that_differ(tmp_path):
+    pool = read_pool(SAMPLE_CSV)
+    items = []
+    for border in (24, 32):
+        quotas = [{"flag": "border", "min": border}, {"flag": "poverty_alleviated", "min": 59}]
+        inputs = bind(scenario_with({"selection.quota": quotas, "name": f"边境村≥{border}"}), pool)
+        scores, selection = solve(inputs)
+        items.append((inputs.loaded.scenario.name, outcome(inputs, scores, selection)))
+    comparison = compare(items)
+    a, b = (set(o.selection.selected_ids(pool)) for _, o in items)
+    changes = comparison.changes
+    assert set(changes.loc[changes["变化"] == "新入选", "村庄代码"]) == b - a
+    assert set(changes.loc[changes["变化"] == "不再入选", "村庄代码"]) == a - b
+    assert len(b - a) > 0
+    assert comparison.overlap.iloc[1, 1] == len(a & b)
+    assert np.isclose(comparison.overlap.iloc[1, 2], round(len(a & b) / len(a | b), 4))
+    figure = city_difference_figure(comparison)
+    assert sum(figure.data[0].y) == len(b) - len(a)
+    write_comparison(comparison, tmp_path / "c.xlsx")
+    assert openpyxl.load_workbook(tmp_path / "c.xlsx").sheetnames == ["总览", "规则达成对比", "入选变化", "按市(州)对比", "按县(市、区)对比", "重合度"]
+
+
+def test_compare_a_stored_run_with_a_scenario_file(tmp_path):
+    from baicun.pipeline import load_inputs
+
+    db = str(tmp_path / "r.sqlite")
+    inputs = load_inputs(ROOT / "scenarios" / "baicun_2024.toml")
+    scores, selection = solve(inputs)
+    run_id = save_run(open_store(db), run_fields(outcome(inputs, scores, selection), inputs.loaded.pool_path()))
+    name, stored = comparison_item(str(run_id), db)
+    assert name.startswith(f"#{run_id}") and stored.selection.check.ok
+    assert stored.selection.selected_ids(stored.inputs.pool) == selection.selected_ids(inputs.pool)
+
+
+def test_robustness_is_deterministic_and_must_include_is_always_in():
+    pool = read_pool(SAMPLE_CSV)
+    first = bind(scenario_with(), pool)
+    scores, selection = solve(first)
+    weak = scores.table[scores.eligible & ~selection.selected].sort_values("rank")["village_id"].iloc[-1]
+    inputs = bind(scenario_with({"selection.must_include": [weak]}), pool)
+    scores, selection = solve(inputs)
+    one = robustness(pool, scores, selection, samples=24, seed=7, workers=2)
+    two = robustness(pool, scores, selection, samples=24, seed=7, workers=2)
+    assert np.array_equal(one.table["frequency"], two.table["frequency"])
+    assert one.table.set_index("village_id").at[weak, "frequency"] == 1.0
+    assert (one.table.loc[~one.table["eligible"], "frequency"] == 0).all()
+    assert set(one.table["class"]) <= {"stable_in", "marginal", "stable_out", "ineligible"}
+    assert 0 < one.jaccard.mean() <= 1 and one.spearman.mean() > 0.5
+
+
+def test_weight_samples_are_centred_and_keep_zero_weights():
+    base = {"a": 0.5, "b": 0.3, "c": 0.2, "d": 0.0}
+    for method, spread in (("dirichlet", 200.0), ("uniform", 0.1)):
+        w = sample_weights(base, 4000, seed=3, method=method, spread=spread)
+        assert np.allclose(w.sum(axis=1), 1.0) and (w[:, 3] == 0).all()
+        assert np.allclose(w.mean(axis=0)[:3], [0.5, 0.3, 0.2], atol=0.01)
+
+
+def test_runs_commands(tmp_path):
+    db = str(tmp_path / "r.sqlite")
+    run = lambda *a: subprocess.run([sys.executable, "-m", "baicun", *a], capture_output=True, text=True)  # noqa: E731
+    done = run("solve", str(ROOT / "scenarios" / "baicun_2024.toml"), "--save", "--label", "基准", "--db", db, "--no-prices")
+    assert done.returncode == 0 and "运行记录 1" in done.stdout
+    assert "基准" in run("runs", "list", "--db", db).stdout
+    assert run("runs", "rerun", "1", "--db", db).returncode == 0
+    assert run("runs", "show", "9", "--db", db).returncode == 2
