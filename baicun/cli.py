@@ -19,6 +19,7 @@ pool_app = typer.Typer(no_args_is_help=True, help="村庄库：校验、生成 /
 app.add_typer(pool_app, name="pool")
 
 EXIT_INFEASIBLE, EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_INTERNAL = 1, 2, 3, 4
+PRICES_AUTO_LIMIT = 20_000
 
 
 @app.callback()
@@ -74,11 +75,13 @@ def pool_generate(
     seed: int = typer.Option(2023, help="随机种子 / random seed"),
     villages: int = typer.Option(9300, help="村庄总数 / number of villages"),
     headers: str = typer.Option("zh", help="表头语言 zh|en / header language"),
+    national: bool = typer.Option(False, "--national", help="全国规模示例（31 个省份、约 2800 个县）/ national sample"),
 ) -> None:
     """生成合成的示例村庄库（示例数据）/ write a synthetic sample pool."""
     from pool.generate import generate_pool, write_pool
+    from pool.national import generate_national
 
-    frame = generate_pool(villages=villages, seed=seed)
+    frame = generate_national(villages, seed) if national else generate_pool(villages=villages, seed=seed)
     for path in out:
         write_pool(frame, path, headers)
     echo(t("generate.done", villages=len(frame), files="、".join(str(p) for p in out)))
@@ -117,7 +120,7 @@ def solve_command(
     headers: str = typer.Option("zh", "--headers", help="输出文件表头语言 zh|en / header language of output files"),
     backend: Optional[str] = typer.Option(None, "--backend", help="highs | cbc | cpsat"),
     time_limit: Optional[float] = typer.Option(None, "--time-limit", help="求解时限（秒）/ time limit in seconds"),
-    prices: bool = typer.Option(True, "--prices/--no-prices", help="计算各规则的代价（逐条去掉重解）/ price of each rule"),
+    prices: Optional[bool] = typer.Option(None, "--prices/--no-prices", help="计算各规则的代价（逐条去掉重解；默认在符合资格村不超过 2 万时计算）"),
     save: bool = typer.Option(False, "--save", help="保存为运行记录 / save the run"),
     label: str = typer.Option("", "--label", help="运行记录的标签 / label of the saved run"),
     db: Optional[str] = typer.Option(None, "--db", help="运行记录数据库：文件路径或 SQLAlchemy URL / run database"),
@@ -147,6 +150,8 @@ def solve_command(
     except CheckFailed as error:
         typer.echo(t("solve.check_failed", detail="; ".join(p.render() for p in error.problems)), err=True)
         raise typer.Exit(EXIT_CHECK_FAILED)
+    if prices is None:
+        prices = int(scores.eligible.sum()) <= PRICES_AUTO_LIMIT  # each price is a full re-solve
     result = outcome(inputs, scores, selection, headers, with_prices=prices)
     if not selection.found:
         typer.echo("\n".join([t("solve.no_solution", status=t(f"status.{selection.status}"))] + [p.render() for p in selection.diagnosis]), err=True)

@@ -29,6 +29,7 @@ def load_inputs(scenario_path: str | Path, pool_path: str | Path | None = None, 
     path = Path(pool_path) if pool_path else loaded.pool_path()
     if path is None:
         raise InputError("scenario.invalid", [Problem("scenario.no_pool")], file=loaded.source)
+    read_options.setdefault("region", loaded.scenario.region)
     pool = read_pool(path, **read_options)
     return Inputs(loaded, pool, bind_scenario(loaded.scenario, pool))
 

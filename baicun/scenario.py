@@ -154,6 +154,7 @@ class Scenario(Strict):
     name: str = "未命名情景"
     description: str = ""
     pool: str | None = None
+    region: str | None = None  # plausible coordinate box for the pool: 吉林省 (default), 全国, or lon/lat bounds
     eligibility: EligibilityRules = EligibilityRules()
     scoring: ScoringRules
     selection: SelectionRules = SelectionRules()

@@ -216,7 +216,8 @@ def as_pool(frame: pd.DataFrame, name: str = "示例数据"):
 
     canonical = frame.copy()
     canonical["debt_risk"] = canonical["debt_risk"].map(DEBT_LEVELS).astype(float)
-    return Pool(canonical.reset_index(drop=True), name, np.arange(2, len(canonical) + 2), {c: c for c in canonical.columns})
+    extra = {c: "text" for c in canonical.columns if c not in {k.key for k in CATALOGUE}}
+    return Pool(canonical.reset_index(drop=True), name, np.arange(2, len(canonical) + 2), {c: c for c in canonical.columns}, extra)
 
 
 def to_file_frame(frame: pd.DataFrame, headers: str = "zh") -> pd.DataFrame:
@@ -230,7 +231,7 @@ def to_file_frame(frame: pd.DataFrame, headers: str = "zh") -> pd.DataFrame:
         elif column.kind == "year":
             out[column.key] = out[column.key].map(lambda v: "" if pd.isna(v) else str(int(v)))
     if headers == "zh":
-        out = out.rename(columns={c.key: c.zh for c in CATALOGUE})
+        out = out.rename(columns={c.key: c.zh for c in CATALOGUE} | {"province": "省份"})
     return out
 
 

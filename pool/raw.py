@@ -105,10 +105,18 @@ def _detect(data: bytes) -> tuple[str, str] | None:
 
 
 def _read_csv_text(text: str, file: str, header_row: int, encoding: str, notices: list[Problem]) -> RawTable:
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as error:
-        raise InputError("pool.invalid", [Problem("pool.csv_unparsable", params={"detail": str(error)})], file=file)
+    try:  # pandas' C parser with Arrow strings: a 500,000-row pool in seconds
+        grid = pd.read_csv(io.StringIO(text), header=None, dtype="str", keep_default_na=False, na_filter=False,
+                           skip_blank_lines=False, engine="c")
+        rows = None
+    except (pd.errors.ParserError, ValueError):  # ragged rows: the csv module pads them
+        grid = None
+        try:
+            rows = list(csv.reader(io.StringIO(text, newline="")))
+        except csv.Error as error:
+            raise InputError("pool.invalid", [Problem("pool.csv_unparsable", params={"detail": str(error)})], file=file)
+    if grid is not None:
+        return _table_from_grid(grid.fillna(""), file, header_row, encoding=encoding, notices=notices)
     return _table_from_rows(rows, file, header_row, encoding=encoding, notices=notices)
 
 
@@ -162,6 +170,23 @@ def _cell_text(value) -> str:
 
 
 # --- shared: header detection and the cell grid ----------------------------------------------------------------
+
+
+def _table_from_grid(grid: pd.DataFrame, file: str, header_row: int, *, encoding=None, notices=None) -> RawTable:
+    """A rectangular grid of text cells (as pandas parsed it) to a RawTable, without touching cells one by one."""
+    if grid.empty or not (grid.apply(lambda c: c.str.strip()) != "").to_numpy().any():
+        raise InputError("pool.invalid", [Problem("pool.empty_file")], file=file)
+    head = [[str(v) for v in grid.iloc[i].tolist()] for i in range(min(_HEADER_SCAN_ROWS, len(grid)))]
+    header_index = header_row - 1
+    header = head[header_index] if header_index < len(head) else []
+    if not _looks_like_header(header):
+        found = next((i + 1 for i, r in enumerate(head) if _looks_like_header(r)), None)
+        code = "pool.header_elsewhere" if found else "pool.no_header"
+        raise InputError("pool.invalid", [Problem(code, row=header_row, params={"found": found})], file=file)
+    cells = grid.iloc[header_index + 1:].reset_index(drop=True)
+    cells.columns = range(cells.shape[1])
+    return RawTable([h.strip() for h in header], cells, header_row, None, encoding, None, notices or [])
+
 
 
 def _table_from_rows(

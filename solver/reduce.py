@@ -88,7 +88,7 @@ class Dominance:
             if not np.isfinite(k):
                 continue
             heap = cheapest.setdefault(codes[j], [])  # max-heap (negated) of the k cheapest members seen so far
-            if len(heap) >= k and -heap[0] <= cost[j]:
+            if k == 0 or (len(heap) >= k and -heap[0] <= cost[j]):  # K = 0: no feasible shortlist holds any member
                 keep[j] = False
             heapq.heappush(heap, -cost[j])
             if len(heap) > k:

@@ -40,6 +40,8 @@ def test_reduced_and_unreduced_models_give_the_same_optimum(seed, n):
     if rng.random() < 0.5:
         data["selection"]["quota"] = [{"flag": "border", "min": int(rng.integers(0, 3))}]
     if rng.random() < 0.3:
+        data["selection"]["quota"] = data["selection"].get("quota", []) + [{"flag": "poverty_alleviated", "max": int(rng.integers(0, 3))}]
+    if rng.random() < 0.3:
         data["selection"]["group"].append({"by": "city", "min": 1, "max": int(rng.integers(2, 8))})
     scenario, scores, rules = prepared(pool, data)
     plain = select(pool, scenario, scores, "highs", SolveOptions(reduce=False))
