@@ -37,6 +37,11 @@ def fail(error: InputError, report: Optional[Path] = None) -> None:
     raise typer.Exit(EXIT_BAD_INPUT)
 
 
+def no_solution(selection) -> None:
+    """The status and the diagnosis of a scenario without a shortlist, on stderr."""
+    typer.echo("\n".join([t("solve.no_solution", status=t(f"status.{selection.status}"))] + [p.render() for p in selection.diagnosis]), err=True)
+
+
 def echo(*items) -> None:
     """Print text lines and rich tables to stdout."""
     from rich.console import Console
@@ -154,7 +159,7 @@ def solve_command(
         prices = int(scores.eligible.sum()) <= PRICES_AUTO_LIMIT  # each price is a full re-solve
     result = outcome(inputs, scores, selection, headers, with_prices=prices)
     if not selection.found:
-        typer.echo("\n".join([t("solve.no_solution", status=t(f"status.{selection.status}"))] + [p.render() for p in selection.diagnosis]), err=True)
+        no_solution(selection)
         if as_json:
             typer.echo(json.dumps(summary_json(result, time.perf_counter() - started), ensure_ascii=False))
         raise typer.Exit(EXIT_INFEASIBLE)
@@ -200,26 +205,29 @@ def runs_list(db: Optional[str] = DB_OPTION, limit: int = typer.Option(50, "--li
     echo(table_of(table))
 
 
-@runs_app.command("show")
-def runs_show(run_id: int = typer.Argument(...), db: Optional[str] = DB_OPTION) -> None:
-    """显示一次运行的全部记录 / show one run."""
-    from store.runs import dumps, get_run, open_store
+def _stored_run(run_id: int, db: Optional[str]):
+    from store.runs import get_run, open_store
 
     record = get_run(open_store(db), run_id)
     if record is None:
         fail(InputError("cli.invalid", [Problem("run.unknown", value=str(run_id))]))
-    echo(dumps(record))
+    return record
+
+
+@runs_app.command("show")
+def runs_show(run_id: int = typer.Argument(...), db: Optional[str] = DB_OPTION) -> None:
+    """显示一次运行的全部记录 / show one run."""
+    from store.runs import dumps
+
+    echo(dumps(_stored_run(run_id, db)))
 
 
 @runs_app.command("rerun")
 def runs_rerun(run_id: int = typer.Argument(...), db: Optional[str] = DB_OPTION) -> None:
     """按保存的情景和村庄库重新求解，并核对名单是否相同 / re-solve a run and check the shortlist is identical."""
     from store.replay import rerun
-    from store.runs import get_run, open_store
 
-    record = get_run(open_store(db), run_id)
-    if record is None:
-        fail(InputError("cli.invalid", [Problem("run.unknown", value=str(run_id))]))
+    record = _stored_run(run_id, db)
     try:
         result = rerun(record)
     except InputError as error:
@@ -295,7 +303,7 @@ def _solved(scenario: Path, pool: Optional[Path]):
     except InputError as error:
         fail(error)
     if not selection.found:
-        typer.echo("\n".join([t("solve.no_solution", status=t(f"status.{selection.status}"))] + [p.render() for p in selection.diagnosis]), err=True)
+        no_solution(selection)
         raise typer.Exit(EXIT_INFEASIBLE)
     return inputs, scores, selection
 
@@ -344,7 +352,7 @@ def preview_command(
     except InputError as error:
         fail(error)
     if not selection.found:
-        typer.echo("\n".join([t("solve.no_solution", status=t(f"status.{selection.status}"))] + [p.render() for p in selection.diagnosis]), err=True)
+        no_solution(selection)
         raise typer.Exit(EXIT_INFEASIBLE)
     result = outcome(inputs, scores, selection)
     echo(*preview_lines(inputs.pool, county_preview(inputs.pool, scores, selection, result.reasons, county), inputs.loaded.scenario.name))
