@@ -18,7 +18,10 @@ of "重点边境村下限" rather than "row 3". Families are built in bulk, one 
 
 Tie-break: ``tiebreak`` gives village i the integer n − r_i, r_i its 0-based position in village_id order; among
 shortlists of equal total score, the one with the greatest Σ tiebreak — i.e. smaller village_ids — is chosen
-(see ``solver.solve``).
+(see ``solver.backends``). Any two equal-score shortlists that differ by swapping villages one for one go to
+the smaller ids. The rank sum is not a complete order: shortlists whose id ranks are {1, 4} and {2, 3} tie on
+it too; then the answer is still the same on every run of the same path, but two exact paths (with and without
+the safe reductions, or two backends) may return different members of that tie — equal in score and tie-break.
 """
 
 from __future__ import annotations
