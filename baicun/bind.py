@@ -31,14 +31,14 @@ class _Binder:
         if key is None:
             catalogue = next((c for c in CATALOGUE if normalize_header(c.zh) == normalize_header(name) or c.key == name), None)
             if catalogue is not None:
-                self.problems.append(Problem("scenario.column_absent", column=where, value=name, params={"header": catalogue.zh}))
+                self.problems.append(Problem("scenario.column_absent", key=where, value=name, params={"header": catalogue.zh}))
             else:
-                self.problems.append(Problem("scenario.unknown_column", column=where, value=name,
+                self.problems.append(Problem("scenario.unknown_column", key=where, value=name,
                                              params={"suggestion": suggest(str(name), list(self.names))}))
             return None
         kind = self.pool.column_kind(key)
         if kinds is not None and kind not in kinds and not (kinds == FLAG_KINDS and self._zero_one(key)):
-            self.problems.append(Problem("scenario.wrong_kind", column=where, value=name, params={"use": Msg(f"use.{use}"), "kind": Msg(f"kind.{kind}")}))
+            self.problems.append(Problem("scenario.wrong_kind", key=where, value=name, params={"use": Msg(f"use.{use}"), "kind": Msg(f"kind.{kind}")}))
             return None
         return key
 
@@ -69,7 +69,7 @@ def bind_scenario(scenario: Scenario, pool: Pool) -> Scenario:
         "exclude": _exclusions(b, elig.exclude),
     })
     if elig.exclude_upgraded and "baicun_year" not in pool.frame:
-        b.problems.append(Problem("scenario.column_absent", column="eligibility.exclude_upgraded", value="baicun_year", params={"header": "百村提升年度"}))
+        b.problems.append(Problem("scenario.column_absent", key="eligibility.exclude_upgraded", value="baicun_year", params={"header": "百村提升年度"}))
     bound_scoring = scoring.model_copy(update=_bound_scoring(b, scoring))
     bound_selection = selection.model_copy(update={
         "quota": [q.model_copy(update={"flag": b.column(q.flag, f"selection.quota[{i}].flag", FLAG_KINDS, "flag") or q.flag})
@@ -81,7 +81,7 @@ def bind_scenario(scenario: Scenario, pool: Pool) -> Scenario:
     for where in ("must_include", "must_exclude"):
         for village in getattr(selection, where):
             if village not in known:
-                b.problems.append(Problem("scenario.unknown_village", column=f"selection.{where}", value=village))
+                b.problems.append(Problem("scenario.unknown_village", key=f"selection.{where}", value=village))
     if b.problems:
         raise InputError("scenario.unfit", b.problems, file=pool.source)
     return scenario.model_copy(update={"eligibility": bound_elig, "scoring": bound_scoring, "selection": bound_selection})
@@ -106,7 +106,7 @@ def _exclusions(b: _Binder, exclude: dict) -> dict:
             else:
                 code = text
             if code is None:
-                b.problems.append(Problem("scenario.bad_exclude_value", column=f"eligibility.exclude.{name}", value=text))
+                b.problems.append(Problem("scenario.bad_exclude_value", key=f"eligibility.exclude.{name}", value=text))
             else:
                 parsed.append(code)
         out[key] = parsed
@@ -139,5 +139,5 @@ def _bound_scoring(b: _Binder, scoring) -> dict:
     weighted = set(scoring.criteria)
     for i, name in enumerate(scoring.cost_criteria):
         if name not in weighted:
-            b.problems.append(Problem("scenario.cost_not_weighted", column=f"scoring.cost_criteria[{i}]", value=name))
+            b.problems.append(Problem("scenario.cost_not_weighted", key=f"scoring.cost_criteria[{i}]", value=name))
     return update

@@ -16,9 +16,10 @@ class Problem:
     column: str | None = None
     value: str | None = None
     params: dict = field(default_factory=dict)
+    key: str | None = None  # where in a scenario file (dotted key), instead of a row and column
 
     def message(self, lang: str | None = None) -> str:
-        return t(self.code, lang, **({"value": self.value, "column": self.column} | self.params))
+        return t(self.code, lang, **({"value": self.value, "column": self.column or self.key} | self.params))
 
     def render(self, lang: str | None = None) -> str:
         where = []
@@ -26,6 +27,8 @@ class Problem:
             where.append(t("where.row", lang, row=self.row))
         if self.column:
             where.append(t("where.column", lang, column=self.column))
+        if self.key:
+            where.append(t("where.key", lang, key=self.key))
         if not where:
             return self.message(lang)
         return t("where.line", lang, where=t("where.sep", lang).join(where), message=self.message(lang))

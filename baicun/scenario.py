@@ -250,18 +250,18 @@ def _problem(error: dict) -> Problem:
     if kind == "extra_forbidden":
         model = _model_at(loc)
         names = list(model.model_fields) if model else []
-        return Problem("scenario.unknown_key", column=key, params={"key": loc[-1], "suggestion": suggest(str(loc[-1]), names)})
+        return Problem("scenario.unknown_key", key=key, params={"key": loc[-1], "suggestion": suggest(str(loc[-1]), names)})
     if kind == "baicun_rule":
         context = dict(error.get("ctx") or {})
-        return Problem(context.pop("code"), column=key, params=context)
+        return Problem(context.pop("code"), key=key, params=context)
     if kind == "missing":
-        return Problem("scenario.missing_key", column=key)
+        return Problem("scenario.missing_key", key=key)
     if kind.startswith(("greater_than", "less_than")):
         limit = (error.get("ctx") or {}).get("ge", (error.get("ctx") or {}).get("gt", (error.get("ctx") or {}).get("lt")))
-        return Problem("scenario.out_of_bounds", column=key, value=str(error.get("input")), params={"limit": limit, "detail": error["msg"]})
+        return Problem("scenario.out_of_bounds", key=key, value=str(error.get("input")), params={"limit": limit, "detail": error["msg"]})
     if kind == "literal_error":
-        return Problem("scenario.not_one_of", column=key, value=str(error.get("input")), params={"expected": (error.get("ctx") or {}).get("expected")})
-    return Problem("scenario.bad_value", column=key, value=str(error.get("input"))[:60], params={"detail": error["msg"]})
+        return Problem("scenario.not_one_of", key=key, value=str(error.get("input")), params={"expected": (error.get("ctx") or {}).get("expected")})
+    return Problem("scenario.bad_value", key=key, value=str(error.get("input"))[:60], params={"detail": error["msg"]})
 
 
 def suggest(name: str, candidates: list[str]) -> str:

@@ -51,6 +51,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # --- where a problem is -------------------------------------------------------------------------------
     "where.row": ("第 {row} 行", "row {row}"),
     "where.column": ("「{column}」列", "column '{column}'"),
+    "where.key": ("情景中的「{key}」", "scenario key '{key}'"),
     "where.sep": ("，", ", "),
     "where.line": ("{where}：{message}", "{where}: {message}"),
     "report.more": ("……另有 {count} 个问题未列出（用 --report 文件 导出全部）",

@@ -110,10 +110,10 @@ def _ahp_weights(rules: ScoringRules) -> wt.Weights:
     criteria, matrix = rules.ahp.criteria, rules.ahp.matrix
     n = len(criteria)
     if len(matrix) != n or any(len(row) != n for row in matrix):
-        raise InputError("scenario.invalid", [Problem("scenario.ahp_shape", column="scoring.ahp.matrix", params={"n": n})], file="")
+        raise InputError("scenario.invalid", [Problem("scenario.ahp_shape", key="scoring.ahp.matrix", params={"n": n})], file="")
     bad = wt.reciprocal_problems(matrix)
     if bad:
-        problems = [Problem("scenario.ahp_entry", column="scoring.ahp.matrix", params={"i": i, "j": j, "a": f"{a:g}", "b": f"{b:g}"})
+        problems = [Problem("scenario.ahp_entry", key="scoring.ahp.matrix", params={"i": i, "j": j, "a": f"{a:g}", "b": f"{b:g}"})
                     for i, j, a, b in bad]
         raise InputError("scenario.invalid", problems, file="")
     result = wt.ahp(matrix)

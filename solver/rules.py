@@ -78,7 +78,7 @@ def resolve_rules(scenario: Scenario, pool: Pool, scores: Scores) -> ResolvedRul
     groups = []
     for i, group in enumerate(rules.group):
         if group.share is not None and k is None:
-            raise InputError("scenario.invalid", [Problem("scenario.share_needs_count", column=f"selection.group[{i}].share")], file="")
+            raise InputError("scenario.invalid", [Problem("scenario.share_needs_count", key=f"selection.group[{i}].share")], file="")
         bounds = _group_bounds(frame.loc[eligible, group.by], group, k)
         groups.append(GroupBounds(group.by, bounds))
         capped = bounds[bounds["capped"]]
@@ -118,7 +118,7 @@ def _check_must_include(must: list[str], pool: Pool, scores: Scores) -> None:
         position = positions.get_loc(village)
         if not scores.eligible[position]:
             reasons = "；".join(r.text() for r in scores.eligibility.reasons(position))
-            problems.append(Problem("scenario.must_ineligible", row=int(pool.rows[position]), column="selection.must_include",
+            problems.append(Problem("scenario.must_ineligible", row=int(pool.rows[position]), key="selection.must_include",
                                     value=village, params={"reasons": reasons}))
     if problems:
         raise InputError("scenario.unfit", problems, file=pool.source)
