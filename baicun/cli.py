@@ -293,12 +293,15 @@ def robustness_command(
 # --- explain and preview --------------------------------------------------------------------------------------
 
 
-def _solved(scenario: Path, pool: Optional[Path]):
-    """Load, score and solve, reporting bad input (exit 2) and infeasibility (exit 1) the same way as ``solve``."""
+def _solved(scenario: Path, pool: Optional[Path], adjust=None):
+    """Load (then ``adjust`` the inputs, if given), score and solve, reporting bad input (exit 2) and
+    infeasibility (exit 1) the same way as ``solve``."""
     from baicun.pipeline import load_inputs, solve
 
     try:
         inputs = load_inputs(scenario, pool)
+        if adjust is not None:
+            inputs = adjust(inputs)
         scores, selection = solve(inputs)
     except InputError as error:
         fail(error)
@@ -332,28 +335,23 @@ def preview_command(
     application: Optional[Path] = typer.Option(None, "--application", help="本县申报文件，并入省级村庄库后预审 / the county's own file"),
 ) -> None:
     """县级预审：本县各村的资格、得分、排名与入选线的距离 / a county's villages under the scenario."""
-    from baicun.pipeline import bind, load_inputs, solve
+    from baicun.pipeline import bind
+    from baicun.scenario import suggest
     from pool.merge import merge_application
     from pool.read import read_pool
     from report.tables import outcome
     from report.text import preview_lines
     from solver.preview import county_preview
 
-    try:
-        inputs = load_inputs(scenario, pool)
-        if county not in set(inputs.pool.frame["county"]) and application is None:
-            from baicun.scenario import suggest
-
-            raise InputError("cli.invalid", [Problem("preview.unknown_county", value=county,
-                                                     params={"suggestion": suggest(county, sorted(set(inputs.pool.frame["county"])))})])
+    def with_county(inputs):
+        counties = sorted(set(inputs.pool.frame["county"]))
         if application is not None:
-            inputs = bind(inputs.loaded, merge_application(inputs.pool, read_pool(application), county))
-        scores, selection = solve(inputs)
-    except InputError as error:
-        fail(error)
-    if not selection.found:
-        no_solution(selection)
-        raise typer.Exit(EXIT_INFEASIBLE)
+            return bind(inputs.loaded, merge_application(inputs.pool, read_pool(application), county))
+        if county not in counties:
+            raise InputError("cli.invalid", [Problem("preview.unknown_county", value=county, params={"suggestion": suggest(county, counties)})])
+        return inputs
+
+    inputs, scores, selection = _solved(scenario, pool, with_county)
     result = outcome(inputs, scores, selection)
     echo(*preview_lines(inputs.pool, county_preview(inputs.pool, scores, selection, result.reasons, county), inputs.loaded.scenario.name))
 

@@ -172,18 +172,23 @@ def _cell_text(value) -> str:
 # --- shared: header detection and the cell grid ----------------------------------------------------------------
 
 
+def _header(head: list[list[str]], header_row: int, file: str) -> list[str]:
+    """The header row's cells, or an error saying where the header seems to be (a title row above it?)."""
+    header = head[header_row - 1] if header_row - 1 < len(head) else []
+    if not _looks_like_header(header):
+        found = next((i + 1 for i, r in enumerate(head) if _looks_like_header(r)), None)
+        code = "pool.header_elsewhere" if found else "pool.no_header"
+        raise InputError("pool.invalid", [Problem(code, row=header_row, params={"found": found})], file=file)
+    return header
+
+
 def _table_from_grid(grid: pd.DataFrame, file: str, header_row: int, *, encoding=None, notices=None) -> RawTable:
     """A rectangular grid of text cells (as pandas parsed it) to a RawTable, without touching cells one by one."""
     if grid.empty or not (grid.apply(lambda c: c.str.strip()) != "").to_numpy().any():
         raise InputError("pool.invalid", [Problem("pool.empty_file")], file=file)
     head = [[str(v) for v in grid.iloc[i].tolist()] for i in range(min(_HEADER_SCAN_ROWS, len(grid)))]
-    header_index = header_row - 1
-    header = head[header_index] if header_index < len(head) else []
-    if not _looks_like_header(header):
-        found = next((i + 1 for i, r in enumerate(head) if _looks_like_header(r)), None)
-        code = "pool.header_elsewhere" if found else "pool.no_header"
-        raise InputError("pool.invalid", [Problem(code, row=header_row, params={"found": found})], file=file)
-    cells = grid.iloc[header_index + 1:].reset_index(drop=True)
+    header = _header(head, header_row, file)
+    cells = grid.iloc[header_row:].reset_index(drop=True)
     cells.columns = range(cells.shape[1])
     return RawTable([h.strip() for h in header], cells, header_row, None, encoding, None, notices or [])
 
@@ -202,11 +207,7 @@ def _table_from_rows(
     if not any(any(c.strip() for c in r) for r in rows):
         raise InputError("pool.invalid", [Problem("pool.empty_file")], file=file)
     header_index = header_row - 1
-    header = rows[header_index] if header_index < len(rows) else []
-    if not _looks_like_header(header):
-        found = next((i + 1 for i, r in enumerate(rows[:_HEADER_SCAN_ROWS]) if _looks_like_header(r)), None)
-        code = "pool.header_elsewhere" if found else "pool.no_header"
-        raise InputError("pool.invalid", [Problem(code, row=header_row, params={"found": found})], file=file)
+    header = _header(rows[:_HEADER_SCAN_ROWS], header_row, file)
     body = rows[header_index + 1 :]
     width = max([len(header)] + [len(r) for r in body])
     header = [h.strip() if isinstance(h, str) else "" for h in header] + [""] * (width - len(header))

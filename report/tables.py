@@ -13,7 +13,6 @@ from baicun.pipeline import Inputs
 from baicun.texts import t
 from pool.columns import CATALOGUE, header_of
 from scoring.score import Scores
-from solver.diagnose import family_label
 from solver.reasons import village_reasons
 from solver.solve import Selection
 

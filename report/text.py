@@ -98,19 +98,14 @@ def selection_lines(o) -> list:
     return lines
 
 
-def _village_name(pool: Pool, village_id: str) -> str:
-    frame = pool.frame.set_index("village_id")
-    return f"{frame.at[village_id, 'village']}（{village_id}）" if village_id in frame.index else village_id
-
-
 def _names(pool: Pool, ids, limit: int = 8) -> str:
-    shown = "、".join(_village_name(pool, v) for v in list(ids)[:limit])
+    """Villages as 村名（代码）, the first ``limit`` of them."""
+    names = pool.frame.set_index("village_id")["village"]
+    shown = "、".join(f"{names.get(v, '')}（{v}）" if v in names.index else v for v in list(ids)[:limit])
     return shown + (f" 等 {len(ids)} 个" if len(ids) > limit else "")
 
 
 def explanation_lines(pool: Pool, selection, e) -> list[str]:
-    from baicun.texts import Msg
-
     row = pool.frame.iloc[e.position]
     lines = [t("summary.sample")] if pool.is_sample else []
     lines.append(t("explain.header", village_id=e.village_id, village=row["village"], township=row["township"], county=row["county"], city=row["city"]))
@@ -143,13 +138,9 @@ def explanation_lines(pool: Pool, selection, e) -> list[str]:
 
 
 def _family_text(selection, family_name: str | None) -> str:
-    from solver.diagnose import family_label
+    from solver.diagnose import family_text
 
-    if family_name is None:
-        return "—"
-    family = next(f for f in selection.model.families if f.name == family_name)
-    label = family_label(family)
-    return t(label) if label.__class__.__name__ == "Msg" else label
+    return "—" if family_name is None else family_text(selection.model.family(family_name))
 
 
 def preview_lines(pool: Pool, preview, scenario_name: str) -> list:

@@ -18,7 +18,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from baicun.errors import Problem
-from baicun.texts import Msg
+from baicun.texts import Msg, t
 from pool.columns import header_of
 from pool.read import Pool
 from scoring.score import Scores
@@ -52,6 +52,12 @@ def family_label(family: Family | str, subject: str | None = None) -> Msg | str:
     kind = family.kind if isinstance(family, Family) else family
     subject = family.subject if isinstance(family, Family) else subject
     return Msg(f"family.{kind}") if subject is None else header_of(subject)
+
+
+def family_text(family: Family, lang: str | None = None) -> str:
+    """The family's name as a user reads it (遴选数量, 预算, 重点边境村, 县(市、区) …)."""
+    label = family_label(family)
+    return t(label, lang) if isinstance(label, Msg) else label
 
 
 def obvious_conflicts(rules: ResolvedRules, eligible: int) -> list[Problem]:

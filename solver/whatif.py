@@ -26,7 +26,7 @@ import pandas as pd
 from pool.read import Pool
 from scoring.score import Scores
 from solver.backends import SolveOptions, get_backend
-from solver.diagnose import family_label
+from solver.diagnose import family_text
 from solver.model import Model
 from solver.solve import Selection
 
@@ -55,8 +55,6 @@ class RulePrice:
 
 def rule_prices(selection: Selection, backend: str = "highs", time_limit: float = 30.0, lang: str | None = None) -> list[RulePrice]:
     """The price of every constraint family of a solved selection."""
-    from baicun.texts import t
-
     model = selection.model
     duals = lp_duals(model)
     prices = []
@@ -64,9 +62,7 @@ def rule_prices(selection: Selection, backend: str = "highs", time_limit: float 
         raw = _resolve(model.without(family.name), backend, time_limit, tiebreak=False)  # the price needs only the optimum
         entering, leaving = _changes(selection, model, raw.x)
         price = raw.objective - selection.objective if raw.status == "optimal" else None
-        label = family_label(family)
-        prices.append(RulePrice(family.name, t(label, lang) if not isinstance(label, str) or label.startswith("family.") else label,
-                                price, tuple(entering), tuple(leaving), duals.get(family.name)))
+        prices.append(RulePrice(family.name, family_text(family, lang), price, tuple(entering), tuple(leaving), duals.get(family.name)))
     return prices
 
 
