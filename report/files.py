@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from baicun.texts import t
+from baicun.texts import SAMPLE_LABEL, t
 from report.tables import Outcome, attainment_table, distribution_table, left_out_table, run_info, shortlist_table, village_table
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -78,7 +78,8 @@ def extra_sheets(o: Outcome, lang) -> list[tuple[str, pd.DataFrame]]:
 
 
 def write_xlsx(o: Outcome, path: Path, lang: str | None = None) -> None:
-    title = o.inputs.loaded.scenario.name + ("" if not o.inputs.pool.is_sample else f"（{t('summary.sample', lang)}）")
+    name = o.inputs.loaded.scenario.name
+    title = name if not o.inputs.pool.is_sample or SAMPLE_LABEL in name else f"{name}（{SAMPLE_LABEL}）"
     with atomic_path(path) as temporary:
         with pd.ExcelWriter(temporary, engine="xlsxwriter", engine_kwargs={"options": XLSX_OPTIONS}) as writer:
             book = writer.book
