@@ -71,12 +71,16 @@ def bind_scenario(scenario: Scenario, pool: Pool) -> Scenario:
     if elig.exclude_upgraded and "baicun_year" not in pool.frame:
         b.problems.append(Problem("scenario.column_absent", key="eligibility.exclude_upgraded", value="baicun_year", params={"header": "百村提升年度"}))
     bound_scoring = scoring.model_copy(update=_bound_scoring(b, scoring))
-    bound_selection = selection.model_copy(update={
-        "quota": [q.model_copy(update={"flag": b.column(q.flag, f"selection.quota[{i}].flag", FLAG_KINDS, "flag") or q.flag})
-                  for i, q in enumerate(selection.quota)],
-        "group": [g.model_copy(update={"by": b.column(g.by, f"selection.group[{i}].by") or g.by})
-                  for i, g in enumerate(selection.group)],
-    })
+    bound_selection = selection.model_copy(update=_bound_counts(b, selection, "selection"))
+    update = {"eligibility": bound_elig, "scoring": bound_scoring, "selection": bound_selection}
+    if scenario.plan is not None:
+        update["plan"] = scenario.plan.model_copy(update=_bound_counts(b, scenario.plan, "plan"))
+        if scenario.plan.locked and not scenario.plan.lock_run and "baicun_year" not in pool.frame:
+            b.problems.append(Problem("scenario.column_absent", key="plan.locked", value="baicun_year", params={"header": "百村提升年度"}))
+    if scenario.spatial is not None:
+        for key, header in (("lon", "经度"), ("lat", "纬度")):
+            if key not in pool.frame:
+                b.problems.append(Problem("scenario.column_absent", key="spatial", value=key, params={"header": header}))
     known = set(pool.frame["village_id"])
     for where in ("must_include", "must_exclude"):
         for village in getattr(selection, where):
@@ -84,7 +88,17 @@ def bind_scenario(scenario: Scenario, pool: Pool) -> Scenario:
                 b.problems.append(Problem("scenario.unknown_village", key=f"selection.{where}", value=village))
     if b.problems:
         raise InputError("scenario.unfit", b.problems, file=pool.source)
-    return scenario.model_copy(update={"eligibility": bound_elig, "scoring": bound_scoring, "selection": bound_selection})
+    return scenario.model_copy(update=update)
+
+
+def _bound_counts(b: _Binder, rules, where: str) -> dict:
+    """Quota flags and group columns of ``[selection]`` or ``[plan]`` resolved to pool keys."""
+    return {
+        "quota": [q.model_copy(update={"flag": b.column(q.flag, f"{where}.quota[{i}].flag", FLAG_KINDS, "flag") or q.flag})
+                  for i, q in enumerate(rules.quota)],
+        "group": [g.model_copy(update={"by": b.column(g.by, f"{where}.group[{i}].by") or g.by})
+                  for i, g in enumerate(rules.group)],
+    }
 
 
 def _exclusions(b: _Binder, exclude: dict) -> dict:

@@ -149,14 +149,15 @@ def solve_command(
         fail(InputError("cli.invalid", bad))
     try:
         inputs = load_inputs(scenario, pool)
-        scores, selection = solve(inputs, backend=backend, time_limit=time_limit)
+        scores, selection = solve(inputs, backend=backend, time_limit=time_limit, db=db)
     except InputError as error:
         fail(error)
     except CheckFailed as error:
         typer.echo(t("solve.check_failed", detail="; ".join(p.render() for p in error.problems)), err=True)
         raise typer.Exit(EXIT_CHECK_FAILED)
     if prices is None:
-        prices = int(scores.eligible.sum()) <= PRICES_AUTO_LIMIT  # each price is a full re-solve
+        # each price is a full re-solve: automatic only for a single-year model of moderate size
+        prices = selection.found and selection.model.simple and int(scores.eligible.sum()) <= PRICES_AUTO_LIMIT
     result = outcome(inputs, scores, selection, headers, with_prices=prices)
     if not selection.found:
         no_solution(selection)

@@ -43,11 +43,14 @@ def score(inputs: Inputs) -> Scores:
 
 
 def solve(inputs: Inputs, scores: Scores | None = None, *, backend: str | None = None, time_limit: float | None = None,
-          mip_gap: float | None = None) -> tuple[Scores, Selection]:
-    """Score (unless given) and select under the scenario; command-line/app overrides win over ``[solver]``."""
+          mip_gap: float | None = None, db: str | None = None) -> tuple[Scores, Selection]:
+    """Score (unless given) and select under the scenario; command-line/app overrides win over ``[solver]``.
+    A plan with ``lock_run`` takes its locked years from that stored run (in ``db``)."""
+    from store.replay import plan_locks
+
     scores = scores or score(inputs)
     name, options = solve_options(inputs.scenario, backend, time_limit, mip_gap)
-    return scores, select(inputs.pool, inputs.scenario, scores, name, options)
+    return scores, select(inputs.pool, inputs.scenario, scores, name, options, locks=plan_locks(inputs.scenario, db))
 
 
 def comparison_item(spec: str, db: str | None = None):

@@ -143,6 +143,57 @@ class SelectionRules(Strict):
         return self
 
 
+class SpatialRules(Strict):
+    """Demonstration belts (solver/spatial.py): a reward for each selected village with a selected neighbour."""
+
+    radius_km: Annotated[float, Field(gt=0, le=200)]
+    weight: NonNegative = 0.0
+
+
+class PlanRules(Strict):
+    """A multi-year plan (solver/plan.py). ``[selection]`` rules hold in every year; ``plan.quota``/``plan.group``
+    hold over the whole plan."""
+
+    years: list[int]
+    count_per_year: tuple[Annotated[int, Field(ge=0)], Annotated[int, Field(ge=0)]] | None = None  # default: selection.count
+    budget_per_year: NonNegative | list[NonNegative] | None = None  # default: selection.budget
+    total: tuple[Annotated[int, Field(ge=0)], Annotated[int, Field(ge=0)]] | None = None
+    funding: list[NonNegative] = [1.0]  # share of a village's cost paid in its 1st, 2nd … year; sums to 1
+    discount: Annotated[float, Field(ge=0, lt=1)] = 0.0  # a score chosen in year t counts (1 − discount)^(t − first)
+    locked: list[int] = []  # years already decided: their villages come from baicun_year, or from lock_run
+    lock_run: Annotated[int, Field(ge=1)] | None = None
+    quota: list[Quota] = []
+    group: list[GroupRule] = []
+
+    @field_validator("count_per_year", "total", mode="before")
+    @classmethod
+    def _single(cls, value):
+        return (value, value) if isinstance(value, int) else value
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        if not self.years or sorted(set(self.years)) != self.years:
+            raise rule_error("scenario.plan_years", years=self.years)
+        for pair in (self.count_per_year, self.total):
+            if pair is not None and pair[0] > pair[1]:
+                raise rule_error("scenario.min_above_max", low=pair[0], high=pair[1])
+        if isinstance(self.budget_per_year, list) and len(self.budget_per_year) != len(self.years):
+            raise rule_error("scenario.plan_budget_length", given=len(self.budget_per_year), years=len(self.years))
+        if not self.funding or abs(sum(self.funding) - 1) > 1e-9:
+            raise rule_error("scenario.plan_funding", total=round(sum(self.funding), 6))
+        stray = [y for y in self.locked if y not in self.years]
+        if stray:
+            raise rule_error("scenario.plan_locked", years=stray)
+        if self.lock_run is not None and not self.locked:
+            raise rule_error("scenario.plan_lock_run")
+        return self
+
+    def budget_of(self, index: int, default: float | None) -> float | None:
+        if isinstance(self.budget_per_year, list):
+            return self.budget_per_year[index]
+        return self.budget_per_year if self.budget_per_year is not None else default
+
+
 class SolverOptions(Strict):
     backend: Literal["highs", "cbc", "cpsat"] = "highs"
     time_limit_s: Annotated[float, Field(gt=0)] = 60.0
@@ -158,16 +209,13 @@ class Scenario(Strict):
     eligibility: EligibilityRules = EligibilityRules()
     scoring: ScoringRules
     selection: SelectionRules = SelectionRules()
-    spatial: dict[str, Any] | None = None
-    plan: dict[str, Any] | None = None
+    spatial: SpatialRules | None = None
+    plan: PlanRules | None = None
     solver: SolverOptions = SolverOptions()
 
-    @model_validator(mode="after")
-    def _not_yet(self):
-        for table in ("spatial", "plan"):
-            if getattr(self, table) is not None:
-                raise rule_error("scenario.not_supported", table=table)
-        return self
+    @property
+    def locked_years(self) -> list[int]:
+        return list(self.plan.locked) if self.plan else []
 
 
 def _fraction(value):

@@ -23,7 +23,20 @@ def current_language() -> str:
 
 
 class Msg(str):
-    """A parameter that is itself a message code, translated when the enclosing message is rendered."""
+    """A parameter that is itself a message code (with its own parameters), translated when the enclosing message
+    is rendered."""
+
+    def __new__(cls, code: str, **params):
+        message = super().__new__(cls, code)
+        message.params = params
+        return message
+
+    def __reduce__(self):
+        return (_msg, (str(self), self.params))
+
+
+def _msg(code: str, params: dict) -> Msg:
+    return Msg(code, **params)
 
 
 def t(code: str, lang: str | None = None, **params) -> str:
@@ -33,7 +46,7 @@ def t(code: str, lang: str | None = None, **params) -> str:
     """
     lang = lang or _state["lang"]
     zh, en = MESSAGES[code]
-    values = {k: t(v, lang) if isinstance(v, Msg) else v for k, v in params.items()}
+    values = {k: t(v, lang, **v.params) if isinstance(v, Msg) else v for k, v in params.items()}
     text = (en if lang == "en" else zh).format_map(_Blank(values))
     if params.get("suggestion") and code != "hint.did_you_mean":
         text += t("hint.did_you_mean", lang, suggestion=params["suggestion"])
@@ -139,7 +152,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "scenario.group_empty": ("分组「{by}」没有 min、max 或 share", "group '{by}' has no min, max or share"),
     "scenario.min_above_max": ("下限 {low} 大于上限 {high}", "lower bound {low} exceeds upper bound {high}"),
     "scenario.must_both": ("村庄 {ids} 同时出现在 must_include 和 must_exclude 中", "villages {ids} are in both must_include and must_exclude"),
-    "scenario.not_supported": ("[{table}] 暂不支持：本版本尚未提供这一功能，请先删除该表", "[{table}] is not supported yet in this version: remove the table"),
+    "scenario.plan_years": ("plan.years 应为不重复、从小到大排列的年份（现在：{years}）", "plan.years must be distinct years in increasing order (now {years})"),
+    "scenario.plan_budget_length": ("budget_per_year 给了 {given} 个数，但规划有 {years} 年", "budget_per_year has {given} values but the plan has {years} years"),
+    "scenario.plan_funding": ("funding 是一批村各年拨付资金的比例，合计应为 1（现在 {total}）", "funding gives the share of a cohort's cost paid each year and must sum to 1 (now {total})"),
+    "scenario.plan_locked": ("locked 中的年份 {years} 不在 plan.years 中", "locked years {years} are not in plan.years"),
+    "scenario.plan_lock_run": ("给了 lock_run 却没有 locked：请说明要沿用该次运行中哪些年度", "lock_run needs locked: say which years of that run to keep"),
+    "scenario.plan_needs_count": ("多年规划需要每年的遴选数量：请给出 plan.count_per_year 或 [selection] count", "a plan needs a yearly count: set plan.count_per_year or [selection] count"),
+    "scenario.plan_unlocked_year": ("村庄库「百村提升年度」列已把 {count} 个村定在 {year} 年，但该年不在 plan.locked 中：请把 {year} 加入 locked，或清空这些单元格（如 {examples}）",
+                                    "the pool's baicun_year column already puts {count} villages in {year}, which is not in plan.locked: add {year} to locked or clear those cells (e.g. {examples})"),
+    "scenario.plan_locked_ineligible": ("{year} 年已定的村「{value}」在本情景下不符合资格：{reasons}", "village '{value}', decided for {year}, is not eligible under this scenario: {reasons}"),
+    "scenario.plan_locked_empty": ("锁定的 {year} 年在村庄库（百村提升年度列）中没有任何村", "the locked year {year} has no villages in the pool's baicun_year column"),
+    "scenario.plan_run_unknown": ("lock_run = {value}：运行记录中没有这次运行，或它不是多年规划", "lock_run = {value}: no such run in the history, or it is not a plan"),
+    "scenario.spatial_no_coordinates": ("设置了 [spatial]，但符合资格的村「{value}」没有经纬度：请补全坐标", "[spatial] is set but eligible village '{value}' has no coordinates: fill them in"),
     "scenario.unknown_column": ("村庄库中没有「{value}」列", "the pool has no column '{value}'"),
     "scenario.column_absent": ("村庄库文件中没有「{header}」列（{value}），但情景要用到它", "the pool file has no '{header}' column ({value}), which the scenario uses"),
     "scenario.wrong_kind": ("「{value}」列是{kind}，不能用作{use}", "column '{value}' is {kind}; it cannot be used as {use}"),
@@ -163,6 +187,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "check.objective": ("求解器报告的总分 {claimed} 与复算的 {recomputed} 不一致", "the solver's total {claimed} differs from the recomputed {recomputed}"),
     # --- infeasibility diagnosis ----------------------------------------------------------------------------
     "family.count": ("遴选数量", "the number selected"),
+    "family.in_year": ("{year} 年{label}", "{label} in {year}"),
+    "family.every_year": ("每年的{label}", "{label} in every year"),
+    "family.whole_plan": ("规划期合计{label}", "{label} over the whole plan"),
+    "family.once": ("每村至多入选一次", "each village at most once"),
+    "family.locked": ("已定年份的村", "villages of decided years"),
+    "family.belt": ("示范带", "belts"),
     "family.budget": ("预算", "the budget"),
     "family.must_include": ("必选村", "must-include villages"),
     "family.must_exclude": ("必须排除的村", "must-exclude villages"),
@@ -318,6 +348,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col.entering_ids": ("换入的村（前 20 个）", "entering villages (first 20)"),
     "price.unsolved": ("去掉后未求得最优", "not solved without it"),
     "sheet.prices": ("各规则的代价", "price of each rule"),
+    "sheet.belts": ("示范带", "belts"),
+    "sheet.plan_summary": ("规划汇总(年度×市州)", "plan by year and city"),
+    "sheet.plan_year": ("{year}年名单", "{year} shortlist"),
+    "word.total": ("合计", "total"),
+    "plan.spending": ("当年拨付资金(万元)", "spending that year (万元)"),
+    "plan.budget": ("当年资金上限(万元)", "budget that year (万元)"),
+    "plan.year_column": ("{year}年", "{year}"),
+    "col.year": ("入选年度", "year"),
+    "col.belt": ("示范带编号", "belt"),
+    "col.size": ("村数", "villages"),
+    "col.counties": ("涉及县(市、区)", "counties"),
+    "col.cities": ("涉及市(州)", "cities"),
+    "col.villages": ("村庄", "villages"),
+    "col.village_ids": ("村庄代码", "village ids"),
+    "col.years": ("入选年度", "years"),
     "preview.foreign_row": ("这一行不属于「{county}」：本县申报文件只能包含本县的村", "this row is not in '{county}': a county's application may hold only its own villages"),
     "preview.missing_columns": ("申报文件缺少村庄库中的列：{columns}", "the application lacks pool columns: {columns}"),
     "preview.unknown_county": ("村庄库中没有「{value}」", "no county '{value}' in the pool"),

@@ -37,7 +37,16 @@ def outcome(inputs: Inputs, scores: Scores, selection: Selection, lang: str | No
         from solver.whatif import prices_table, rule_prices
 
         extra[t("sheet.prices", lang)] = prices_table(rule_prices(selection, selection.backend if selection.backend != "cpsat" else "highs", lang=lang), lang)
-    return Outcome(inputs, scores, selection, village_reasons(inputs.pool, scores, selection, lang), extra)
+    result = Outcome(inputs, scores, selection, village_reasons(inputs.pool, scores, selection, lang), extra)
+    if selection.found and selection.spatial is not None:
+        extra[t("sheet.belts", lang)] = belts_table(result, lang)
+    if selection.found and selection.plan is not None:
+        extra[t("sheet.plan_summary", lang)] = plan_summary_table(result, lang)
+        shortlist = shortlist_table(result, lang)
+        year_column = column_name("year", lang)
+        for year in selection.plan.years:
+            extra[t("sheet.plan_year", lang, year=year)] = shortlist[shortlist[year_column] == year].reset_index(drop=True)
+    return result
 
 
 def column_name(key: str, lang: str | None = None) -> str:
@@ -82,8 +91,13 @@ def shortlist_table(o: Outcome, lang: str | None = None) -> pd.DataFrame:
     rows = frame[selected].copy()
     rows["score"] = o.scores.table.loc[selected, "score"]
     rows["rank"] = o.scores.table.loc[selected, "rank"]
-    rows = rows.sort_values(["score", "village_id"], ascending=[False, True])
+    rows["year"] = o.selection.year[selected] if o.selection.year is not None else 0
+    rows = rows.sort_values(["year", "score", "village_id"], ascending=[True, False, True])
     table = pd.DataFrame({"order": np.arange(1, len(rows) + 1)}, index=rows.index)
+    if o.selection.year is not None:
+        table["year"] = rows["year"]
+    if o.selection.spatial is not None:
+        table["belt"] = _belt_numbers(o).reindex(rows.index).fillna(0).astype(int)
     for key in ("rank", "village_id", "village", "township", "county", "city", "score"):
         table[key] = rows[key]
     contributions = o.scores.contributions.loc[rows.index]
@@ -103,6 +117,42 @@ def _shortlist_name(key: str, lang) -> str:
     if key.startswith("flag:"):
         return column_name(key.split(":", 1)[1], lang)
     return column_name(key, lang)
+
+
+def _belts(o: Outcome):
+    from solver.spatial import belts
+
+    return belts(o.inputs.pool.frame[o.selection.selected], o.selection.spatial.radius_km)
+
+
+def _belt_numbers(o: Outcome) -> pd.Series:
+    return _belts(o)[1]
+
+
+def belts_table(o: Outcome, lang: str | None = None) -> pd.DataFrame:
+    """Each belt (connected group of selected neighbours) with its size, counties, cities and villages."""
+    table = _belts(o)[0]
+    if o.selection.year is not None:
+        year = pd.Series(o.selection.year, index=o.inputs.pool.frame["village_id"])
+        table["years"] = [" ".join(str(y) for y in sorted(set(year[ids.split("、")]))) for ids in table["village_ids"]]
+    return _named(table, lang)
+
+
+def plan_summary_table(o: Outcome, lang: str | None = None) -> pd.DataFrame:
+    """Villages per year × city, with each year's spending under the funding profile and its budget."""
+    frame, s = o.inputs.pool.frame, o.selection
+    plan = s.plan
+    chosen = frame[s.selected].assign(year=s.year[s.selected])
+    table = pd.crosstab(chosen["city"], chosen["year"]).reindex(columns=list(plan.years), fill_value=0)
+    table[t("word.total", lang)] = table.sum(axis=1)
+    table.loc[t("word.total", lang)] = table.sum(axis=0)
+    cost = chosen.groupby("year")["cost"].sum().to_dict()
+    spending = {y: plan.spending(cost, y) for y in plan.years}
+    table.loc[t("plan.spending", lang)] = [round(spending[y], 1) for y in plan.years] + [round(sum(spending.values()), 1)]
+    table.loc[t("plan.budget", lang)] = [plan.budgets[i] if plan.budgets[i] is not None else "" for i in range(len(plan.years))] + [""]
+    table.index.name = column_name("city", lang)
+    table.columns = [t("plan.year_column", lang, year=c) if isinstance(c, (int, np.integer)) else c for c in table.columns]
+    return table.reset_index()
 
 
 def left_out_table(o: Outcome, lang: str | None = None) -> pd.DataFrame:
@@ -132,14 +182,13 @@ def distribution_table(o: Outcome, by: str, lang: str | None = None) -> pd.DataF
 
 
 def attainment_table(o: Outcome, lang: str | None = None) -> pd.DataFrame:
-    """Count, budget, quotas, must lists: required against achieved, with the group rules summarised."""
+    """Count, budget, quotas, must lists: required against achieved, with group rules (and locked villages)
+    summarised in one line each."""
     rows = []
-    check = o.selection.check
-    table = check.attainment
+    table = o.selection.check.attainment
     for rule, part in table.groupby("rule", sort=False):
-        kind, _, subject = rule.partition(":")
-        label = t(f"family.{kind}", lang) if not subject else t("rule.per_group", lang, by=header_of(subject)) if kind == "group" else header_of(subject)
-        if kind == "group":
+        label, kind = rule_label(rule, lang)
+        if kind in ("group", "locked"):
             rows.append({"rule": label, "required": t("rule.groups_bounded", lang, n=len(part)),
                          "actual": f"{int(part['actual'].min())}–{int(part['actual'].max())}", "met": all(part["met"])})
             continue
@@ -149,6 +198,19 @@ def attainment_table(o: Outcome, lang: str | None = None) -> pd.DataFrame:
     out = pd.DataFrame(rows, columns=["rule", "required", "actual", "met"])
     out["met"] = _yes(out["met"], lang)
     return _named(out, lang)
+
+
+def rule_label(rule: str, lang: str | None = None) -> tuple[str, str]:
+    """A checker rule name (``quota:border@2025``, ``plan:group:county``, ``locked`` …) in words, and its kind."""
+    whole = rule.startswith("plan:")
+    rule, _, year = rule.removeprefix("plan:").partition("@")
+    kind, _, subject = rule.partition(":")
+    label = t(f"family.{kind}", lang) if not subject else t("rule.per_group", lang, by=header_of(subject)) if kind == "group" else header_of(subject)
+    if year:
+        label = t("family.in_year", lang, year=year, label=label)
+    elif whole:
+        label = t("family.whole_plan", lang, label=label)
+    return label, kind
 
 
 def _amount(value, kind: str) -> str:
@@ -206,4 +268,17 @@ def summary_json(o: Outcome, seconds: float) -> dict:
         "checked": s.check is not None and s.check.ok,
         "diagnosis": [p.render() for p in s.diagnosis],
         "notices": [n.render() for n in list(o.scores.notices) + list(s.rules.notices)],
+        **_plan_and_belts_json(o),
     }
+
+
+def _plan_and_belts_json(o: Outcome) -> dict:
+    s, out = o.selection, {}
+    if s.found and s.year is not None:
+        years = s.years(o.inputs.pool)
+        out["plan"] = {str(y): sorted(years.index[years == y]) for y in s.plan.years}
+    if s.found and s.spatial is not None:
+        table = _belts(o)[0]
+        out["belt_villages"] = s.check.belt_villages
+        out["belts"] = [{"size": int(r.size), "counties": r.counties, "village_ids": r.village_ids.split("、")} for r in table.itertuples()]
+    return out

@@ -108,8 +108,9 @@ class Eligibility:
         return pd.DataFrame(rows, columns=["rule", "first", "all"])
 
 
-def assess_eligibility(frame: pd.DataFrame, rules: EligibilityRules, kinds: dict[str, str]) -> Eligibility:
-    """Evaluate the bound ``[eligibility]`` rules (columns are pool keys) over every village."""
+def assess_eligibility(frame: pd.DataFrame, rules: EligibilityRules, kinds: dict[str, str], locked_years=()) -> Eligibility:
+    """Evaluate the bound ``[eligibility]`` rules (columns are pool keys) over every village. In a rolling
+    multi-year plan the villages of the plan's locked years are not "already upgraded": they are the plan."""
     built: list[Rule] = []
     for key in rules.require:
         built.append(Rule("reason.require", key, ~frame[key].fillna(False).astype(bool).to_numpy(), kind="flag"))
@@ -123,5 +124,6 @@ def assess_eligibility(frame: pd.DataFrame, rules: EligibilityRules, kinds: dict
         for value in values:
             built.append(Rule("reason.excluded", key, (frame[key] == value).fillna(False).to_numpy(dtype=bool), value, kinds.get(key)))
     if rules.exclude_upgraded:
-        built.append(Rule("reason.upgraded", "baicun_year", frame["baicun_year"].notna().to_numpy(), kind="year"))
+        upgraded = frame["baicun_year"].notna() & ~frame["baicun_year"].isin(list(locked_years))
+        built.append(Rule("reason.upgraded", "baicun_year", upgraded.to_numpy(), kind="year"))
     return Eligibility(tuple(built), frame, kinds)

@@ -33,7 +33,8 @@ def minmax(x: np.ndarray, cost: bool = False) -> np.ndarray:
 def zscore(x: np.ndarray, cost: bool = False) -> np.ndarray:
     if _constant(x):
         return np.zeros_like(x, dtype=float)
-    z = (x - x.mean()) / x.std()
+    unit = (x - x.min()) / np.ptp(x)  # same z-scores; scaling first keeps tiny spreads from underflowing the std
+    z = (unit - unit.mean()) / unit.std()
     return -z if cost else z
 
 

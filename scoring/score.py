@@ -50,7 +50,7 @@ class Scores:
 def score_pool(pool: Pool, scenario: Scenario) -> Scores:
     """Eligibility and composite score of every village under a scenario already bound to this pool."""
     kinds = {key: pool.column_kind(key) for key in pool.frame.columns}
-    eligibility = assess_eligibility(pool.frame, scenario.eligibility, kinds)
+    eligibility = assess_eligibility(pool.frame, scenario.eligibility, kinds, scenario.locked_years)
     mask = eligibility.mask
     rules = scenario.scoring
     raw = _criteria_matrix(pool, rules, mask)

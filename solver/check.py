@@ -3,12 +3,15 @@
 It shares nothing with the model builder: it never looks at the matrix, the variables or the solver. It takes
 the shortlist as a set of village ids and evaluates each rule on the pool's own columns with pandas — eligibility,
 count, budget, quotas, group bounds, must lists — and recomputes the objective from the score table. The
-numbers a rule demands come from ``solver.rules`` (the one place a rule's meaning is decided).
+numbers a rule demands come from ``solver.rules`` and ``solver.plan`` (the one place a rule's meaning is decided).
+A plan is checked year by year (each year's rules and its budget with the funding profile), then as a whole
+(total, whole-plan rules, locked years); the belt reward is recounted with the haversine formula on every pair
+of selected villages — never with the model's neighbour list.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -17,6 +20,7 @@ from baicun.errors import Problem
 from pool.read import Pool
 from scoring.score import Scores
 from solver.rules import ResolvedRules
+from solver.spatial import villages_with_neighbour
 
 TOLERANCE = 1e-6
 
@@ -28,6 +32,7 @@ class CheckReport:
     count: int
     budget_used: float
     attainment: pd.DataFrame  # rule, label, low, high, actual, met
+    belt_villages: int | None = None  # selected villages with a selected neighbour (with [spatial])
 
     @property
     def ok(self) -> bool:
@@ -80,3 +85,45 @@ def check_selection(pool: Pool, scores: Scores, rules: ResolvedRules, selected_i
 
 def objective_agrees(claimed: float | None, recomputed: float) -> bool:
     return claimed is not None and np.isclose(claimed, recomputed, rtol=1e-9, atol=1e-9)
+
+
+def check_solution(pool: Pool, scores: Scores, rules: ResolvedRules, selected_ids, plan=None, spatial=None,
+                   years: pd.Series | None = None) -> CheckReport:
+    """Check a shortlist (``years``: village_id → plan year, for a plan) under every rule and recompute its objective."""
+    report = check_selection(pool, scores, rules, selected_ids) if plan is None else _check_plan(pool, scores, plan, years)
+    if spatial is None:
+        return report
+    chosen = pool.frame[pool.frame["village_id"].isin(list(selected_ids))]
+    belt = villages_with_neighbour(chosen, spatial.radius_km)
+    return replace(report, objective=report.objective + spatial.weight * belt, belt_villages=belt)
+
+
+def _check_plan(pool: Pool, scores: Scores, plan, years: pd.Series) -> CheckReport:
+    frame = pool.frame.set_index("village_id", drop=False)
+    violations: list[Problem] = []
+    if years.index.has_duplicates:
+        violations.append(Problem("check.duplicate", value="、".join(years.index[years.index.duplicated()])))
+    stray = sorted(set(years) - set(plan.years))
+    if stray:
+        violations.append(Problem("check.violated", params={"rule": "years", "label": str(stray), "low": None, "high": None, "actual": len(stray)}))
+    tables, objective, cost_by_year = [], 0.0, {}
+    score = scores.table.set_index("village_id")["score"]
+    for year in plan.years:
+        ids = years.index[years == year]
+        report = check_selection(pool, scores, plan.yearly, ids)
+        violations += [p for p in report.violations if p.code != "check.violated"]
+        tables.append(report.attainment.assign(rule=report.attainment["rule"] + f"@{year}"))
+        cost_by_year[year] = float(frame.loc[ids, "cost"].sum())
+        objective += plan.weight(year) * float(score.loc[ids].sum())
+    for t, year in enumerate(plan.years):
+        if plan.budgets[t] is not None:
+            tables.append(pd.DataFrame([_row(f"budget@{year}", "", None, plan.budgets[t], plan.spending(cost_by_year, year))]))
+    whole = check_selection(pool, scores, plan.whole, years.index)
+    tables.append(whole.attainment.assign(rule="plan:" + whole.attainment["rule"]))
+    tables.append(pd.DataFrame([_row("locked", village, year, year, int(years.get(village, 0)))
+                                for village, year in plan.locks.items()], columns=whole.attainment.columns))
+    attainment = pd.concat([t for t in tables if len(t)], ignore_index=True)
+    attainment["met"] = attainment["met"].astype(bool)
+    for row in attainment[~attainment["met"]].itertuples():
+        violations.append(Problem("check.violated", params={"rule": row.rule, "label": row.label, "low": row.low, "high": row.high, "actual": row.actual}))
+    return CheckReport(tuple(violations), objective, len(years), sum(cost_by_year.values()), attainment)

@@ -30,16 +30,21 @@ TIME_LIMIT = 20.0
 
 
 def diagnose(pool: Pool, scores: Scores, rules: ResolvedRules, model: Model) -> tuple[Problem, ...]:
+    """A plan's yearly rules are relaxed together, one shared amount for every year ("每年的脱贫村下限 50 需降至 33"),
+    because relaxing a single year rarely says what the planner must change."""
     obvious = obvious_conflicts(rules, int(scores.eligible.sum()))
     if obvious:
         return tuple(obvious)
     families = [f for f in model.families if f.kind in RELAXABLE]
+    units: dict[str, list[Family]] = {}
+    for family in families:
+        units.setdefault(family.name.split("@")[0], []).append(family)
     count_low = rules.count[0] if rules.count else None
     alternatives = []
-    for family in families:
-        relaxed = elastic(model, [family])
+    for unit in units.values():
+        relaxed = elastic(model, unit)
         if relaxed is not None:
-            alternatives += _describe(model, [family], *relaxed, count_low)
+            alternatives += _describe(model, unit, *relaxed, count_low)
     if alternatives:
         return (Problem("diag.alternatives"),) + tuple(alternatives)
     relaxed = elastic(model, families)
@@ -48,10 +53,19 @@ def diagnose(pool: Pool, scores: Scores, rules: ResolvedRules, model: Model) -> 
     return (Problem("diag.combined"),) + tuple(_describe(model, families, *relaxed, count_low))
 
 
-def family_label(family: Family | str, subject: str | None = None) -> Msg | str:
+def family_label(family: Family | str, subject: str | None = None, every_year: bool = False) -> Msg | str:
     kind = family.kind if isinstance(family, Family) else family
     subject = family.subject if isinstance(family, Family) else subject
-    return Msg(f"family.{kind}") if subject is None else header_of(subject)
+    label = Msg(f"family.{kind}") if subject is None else header_of(subject)
+    if not isinstance(family, Family):
+        return label
+    if every_year:
+        return Msg("family.every_year", label=label)
+    if family.year is not None:
+        return Msg("family.in_year", year=family.year, label=label)
+    if family.name.startswith("plan:"):
+        return Msg("family.whole_plan", label=label)
+    return label
 
 
 def family_text(family: Family, lang: str | None = None) -> str:
@@ -78,13 +92,16 @@ def obvious_conflicts(rules: ResolvedRules, eligible: int) -> list[Problem]:
 
 
 def elastic(model: Model, families: list[Family]) -> tuple[np.ndarray, dict[str, tuple[float, float]]] | None:
-    """Minimal relaxation of the given families: (x, {family: (s⁻, s⁺)}), or None if even that fails."""
+    """Minimal relaxation of the given families: (x, {family: (s⁻, s⁺)}), or None if even that fails. Families of
+    one yearly rule (``quota:border@2024``, ``@2025`` …) share one slack pair."""
     from solver.backends.highs import Status, make_highs
 
-    n, m, k = len(model.objective), model.matrix.shape[0], len(families)
+    names = list(dict.fromkeys(f.name.split("@")[0] for f in families))
+    n, m, k = len(model.objective), model.matrix.shape[0], len(names)
     rows = np.concatenate([np.arange(f.start, f.stop) for f in families])
-    owner = np.concatenate([np.full(f.stop - f.start, j) for j, f in enumerate(families)])
-    weight = np.array([1.0 / _mean_cost(model, f) if f.kind == "budget" else 1.0 for f in families])
+    owner = np.concatenate([np.full(f.stop - f.start, names.index(f.name.split("@")[0])) for f in families])
+    first = {name: next(f for f in families if f.name.split("@")[0] == name) for name in names}
+    weight = np.array([1.0 / _mean_cost(model, first[name]) if first[name].kind == "budget" else 1.0 for name in names])
     slack = sp.csr_matrix((np.ones(len(rows)), (rows, owner)), shape=(m, k))
     matrix = sp.hstack([model.matrix, slack, -slack], format="csr")
     integer = np.concatenate([np.ones(n, dtype=bool), np.zeros(2 * k, dtype=bool)])
@@ -98,7 +115,7 @@ def elastic(model: Model, families: list[Family]) -> tuple[np.ndarray, dict[str,
     values = np.asarray(h.getSolution().col_value)
     x = (values[:n] > 0.5).astype(float)
     # slack[:, j] adds to the row activity: positive s_j means a lower bound was short, s_{k+j} an upper bound.
-    return x, {f.name: (values[n + j], values[n + k + j]) for j, f in enumerate(families)}
+    return x, {f.name: (values[n + names.index(f.name.split("@")[0])], values[n + k + names.index(f.name.split("@")[0])]) for f in families}
 
 
 def _mean_cost(model: Model, family: Family) -> float:
@@ -113,24 +130,31 @@ def _number(value: float) -> str:
 def _describe(model: Model, families: list[Family], x: np.ndarray, slacks: dict, count_low: int | None = None) -> list[Problem]:
     activity = model.matrix @ x
     problems = []
+    seen = set()
     for family in families:
+        rule = family.name.split("@")[0]
+        if rule in seen:
+            continue
+        seen.add(rule)
+        every_year = family.year is not None and sum(f.name.split("@")[0] == rule for f in families) > 1
+        label = family_label(family, every_year=every_year)
         short, over = slacks[family.name]
         if short <= 1e-6 and over <= 1e-6:
             continue
         rows = np.arange(family.start, family.stop)
         lower = short > 1e-6
-        if family.kind == "budget":
+        if family.kind == "budget" and family.year is None:
             problems.append(Problem("diag.budget", params={"budget": _number(model.row_high[rows[0]]), "needed": _number(activity[rows[0]]),
                                                           "count": count_low or int(x.sum())}))
         elif family.kind == "group":
             bounds = model.row_low[rows] if lower else model.row_high[rows]
             amount = round(short if lower else over)
             uniform = np.unique(bounds)
-            params = {"label": family_label(family), "amount": amount, "bound": _number(uniform[0]), "needed": _number(uniform[0] + (-amount if lower else amount))}
+            params = {"label": label, "amount": amount, "bound": _number(uniform[0]), "needed": _number(uniform[0] + (-amount if lower else amount))}
             code = ("diag.group_low" if lower else "diag.group_high") + ("" if len(uniform) == 1 else "_each")
             problems.append(Problem(code, params=params))
         else:
             bound = model.row_low[rows[0]] if lower else model.row_high[rows[0]]
             problems.append(Problem("diag.relax_low" if lower else "diag.relax_high",
-                                    params={"label": family_label(family), "bound": _number(bound), "needed": _number(activity[rows[0]])}))
+                                    params={"label": label, "bound": _number(bound), "needed": _number(bound - short if lower else bound + over)}))
     return problems

@@ -16,6 +16,12 @@ Every row belongs to a *family* with a stable name (``count``, ``budget``, ``quo
 ``must_include`` …) and each row has a label (the county's name, the village id), so diagnostics and prices speak
 of "重点边境村下限" rather than "row 3". Families are built in bulk, one sparse block each.
 
+Multi-year plans (``[plan]``, see ``solver.plan``) and belts (``[spatial]``, see ``solver.spatial``) reuse the same
+rule blocks: each block is first built over the eligible villages, then *lifted* to the model's columns by a 0/1
+matrix P (village × column) — P_t for one year's columns, P_all for all of a village's columns — so a yearly
+quota is ``quota @ P_t`` and a whole-plan quota ``quota @ P_all``. A single-year model has P = I. Belt
+indicators are extra 0/1 columns that are not village decisions (``choice`` is False for them).
+
 Tie-break: ``tiebreak`` gives village i the integer n − r_i, r_i its 0-based position in village_id order; among
 shortlists of equal total score, the one with the greatest Σ tiebreak — i.e. smaller village_ids — is chosen
 (see ``solver.backends``). Any two equal-score shortlists that differ by swapping villages one for one go to
@@ -42,11 +48,12 @@ INF = np.inf
 @dataclass(frozen=True)
 class Family:
     name: str
-    kind: str  # count | budget | quota | group | must_include | must_exclude
+    kind: str  # count | budget | quota | group | must_include | must_exclude | fixed | once | locked | belt
     subject: str | None  # the flag or group column, where there is one
     start: int
     stop: int
     labels: tuple[str, ...]
+    year: int | None = None  # the plan year a yearly rule holds in
 
 
 @dataclass(frozen=True)
@@ -58,6 +65,10 @@ class Block:
     low: np.ndarray
     high: np.ndarray
     labels: tuple[str, ...]
+    year: int | None = None
+
+
+COLUMN_FIELDS = ("objective", "tiebreak", "positions", "village_ids", "village", "weight", "reward", "choice", "year")
 
 
 @dataclass(frozen=True)
@@ -68,12 +79,22 @@ class Model:
     row_low: np.ndarray
     row_high: np.ndarray
     families: tuple[Family, ...]
-    positions: np.ndarray  # pool row of each variable
+    positions: np.ndarray  # pool row of the village each column belongs to
     village_ids: np.ndarray
+    village: np.ndarray  # index of that village among the eligible ones
+    weight: np.ndarray  # objective = weight · score[village] + reward  (weight = δ_t of the plan, 0 for a belt column)
+    reward: np.ndarray
+    choice: np.ndarray  # True: "village in (this year)"; False: a belt indicator
+    year: np.ndarray | None = None  # plan year of each column (0 for a belt column); None without a plan
 
     @property
     def size(self) -> tuple[int, int]:
         return self.matrix.shape
+
+    @property
+    def simple(self) -> bool:
+        """One column per village and nothing else: the shape the safe reductions (solver/reduce.py) assume."""
+        return self.year is None and bool(self.choice.all())
 
     def family(self, name: str) -> Family:
         return next(f for f in self.families if f.name == name)
@@ -81,32 +102,48 @@ class Model:
     def row_names(self) -> list[str]:
         return [f"{f.name}[{label}]" for f in self.families for label in f.labels]
 
+    def columns_of(self, position: int) -> np.ndarray:
+        """The decision columns of the village at this pool row (one per plan year it may take)."""
+        return np.flatnonzero((self.positions == position) & self.choice)
+
+    def chosen(self, x: np.ndarray) -> np.ndarray:
+        """Pool rows of the villages a 0/1 solution selects."""
+        return self.positions[(np.asarray(x) > 0.5) & self.choice]
+
+    def objective_for(self, village_scores: np.ndarray) -> np.ndarray:
+        """The column objective for a score per eligible village (robustness and what-if change only scores)."""
+        return self.weight * np.asarray(village_scores, dtype=float)[self.village] + self.reward
+
     def without(self, *names: str) -> "Model":
         """The same model with whole families removed (for the price of a rule)."""
         keep = [f for f in self.families if f.name not in names]
-        return _assemble([self._block(f) for f in keep], self.objective, self.tiebreak, self.positions, self.village_ids)
+        return _assemble([self._block(f) for f in keep], self._columns())
 
     def subset(self, keep: np.ndarray) -> "Model":
-        """The model restricted to the variables in ``keep`` (the others fixed at 0)."""
-        return replace(self, objective=self.objective[keep], tiebreak=self.tiebreak[keep], matrix=self.matrix[:, keep].tocsr(),
-                       positions=self.positions[keep], village_ids=self.village_ids[keep])
+        """The model restricted to the columns in ``keep`` (the others fixed at 0)."""
+        columns = {k: (v[keep] if v is not None else None) for k, v in self._columns().items()}
+        return replace(self, matrix=self.matrix[:, keep].tocsr(), **columns)
 
-    def with_fixed(self, column: int, value: int) -> "Model":
-        """The same model with one village forced in (1) or out (0): an extra family ``fixed``."""
-        row = sp.csr_matrix(([1.0], ([0], [column])), shape=(1, len(self.objective)))
+    def with_fixed(self, position: int, value: int) -> "Model":
+        """The same model with one village forced in (1, in some year) or out (0): an extra family ``fixed``."""
+        columns = self.columns_of(position)
+        row = sp.csr_matrix((np.ones(len(columns)), (np.zeros(len(columns), dtype=int), columns)), shape=(1, len(self.objective)))
         blocks = [self._block(f) for f in self.families]
-        blocks.append(Block("fixed", "fixed", None, row, np.array([float(value)]), np.array([float(value)]), (str(self.village_ids[column]),)))
-        return _assemble(blocks, self.objective, self.tiebreak, self.positions, self.village_ids)
+        blocks.append(Block("fixed", "fixed", None, row, np.array([float(value)]), np.array([float(value)]), (str(self.village_ids[columns[0]]),)))
+        return _assemble(blocks, self._columns())
 
     def with_objective(self, objective: np.ndarray) -> "Model":
         return replace(self, objective=np.asarray(objective, dtype=float))
 
     def _block(self, f: Family) -> Block:
         rows = slice(f.start, f.stop)
-        return Block(f.name, f.kind, f.subject, self.matrix[rows], self.row_low[rows], self.row_high[rows], f.labels)
+        return Block(f.name, f.kind, f.subject, self.matrix[rows], self.row_low[rows], self.row_high[rows], f.labels, f.year)
+
+    def _columns(self) -> dict:
+        return {k: getattr(self, k) for k in COLUMN_FIELDS}
 
 
-# --- building: one function per family, each a single bulk operation --------------------------------------------
+# --- building: one function per family, each a single bulk operation over the eligible villages --------------------
 
 
 def count_block(n: int, rules: ResolvedRules) -> list[Block]:
@@ -160,26 +197,121 @@ def must_blocks(village_ids: np.ndarray, rules: ResolvedRules) -> list[Block]:
     return blocks
 
 
-def compile_model(pool: Pool, scores: Scores, rules: ResolvedRules) -> Model:
+def rule_blocks(variables: pd.DataFrame, village_ids: np.ndarray, rules: ResolvedRules) -> list[Block]:
+    return (count_block(len(variables), rules) + budget_block(variables["cost"].to_numpy(dtype=float), rules)
+            + quota_blocks(variables, rules) + group_blocks(variables, rules) + must_blocks(village_ids, rules))
+
+
+def lift(block: Block, p: sp.csr_matrix, prefix: str = "", year: int | None = None) -> Block:
+    """A block over villages moved onto the model's columns through P (village × column)."""
+    name = f"{prefix}{block.name}" + (f"@{year}" if year is not None else "")
+    return replace(block, name=name, matrix=(block.matrix @ p).tocsr(), year=year)
+
+
+def selector(rows: np.ndarray, columns: np.ndarray, shape: tuple[int, int]) -> sp.csr_matrix:
+    return sp.csr_matrix((np.ones(len(rows)), (rows, columns)), shape=shape)
+
+
+# --- compiling ----------------------------------------------------------------------------------------------------
+
+
+def compile_model(pool: Pool, scores: Scores, rules: ResolvedRules, plan=None, spatial=None) -> Model:
+    """The whole model; ``plan`` is a ``ResolvedPlan``, ``spatial`` a ``ResolvedSpatial`` (or None)."""
     positions = np.flatnonzero(scores.eligible)
     variables = pool.frame.iloc[positions]
     village_ids = variables["village_id"].to_numpy(dtype=object)
-    objective = scores.table["score"].to_numpy(dtype=float)[positions]
+    n = len(positions)
+    if plan is None:
+        village, year, weight = np.arange(n), None, np.ones(n)
+        blocks = rule_blocks(variables, village_ids, rules)
+    else:
+        village, year = plan_columns(village_ids, plan)
+        weight = np.array([plan.weight(y) for y in year]) if len(year) else np.zeros(0)
+        blocks = plan_blocks(variables, village_ids, plan, village, year)
+    columns = {"village": village, "year": year, "weight": weight, "reward": np.zeros(len(village)), "choice": np.ones(len(village), dtype=bool)}
+    if spatial is not None:
+        blocks, columns = add_belts(blocks, columns, n, spatial)
     id_order = np.argsort(village_ids, kind="stable")
-    tiebreak = np.empty(len(positions))
-    tiebreak[id_order] = len(positions) - np.arange(len(positions))
-    blocks = (count_block(len(positions), rules) + budget_block(variables["cost"].to_numpy(dtype=float), rules)
-              + quota_blocks(variables, rules) + group_blocks(variables, rules) + must_blocks(village_ids, rules))
-    return _assemble(blocks, objective, tiebreak, positions, village_ids)
+    tiebreak = np.empty(n)
+    tiebreak[id_order] = n - np.arange(n)
+    village = columns["village"]
+    columns |= {"positions": positions[village], "village_ids": village_ids[village],
+                "tiebreak": np.where(columns["choice"], tiebreak[village], 0.0) if len(village) else np.zeros(0)}
+    objective = scores.table["score"].to_numpy(dtype=float)[positions]
+    columns["objective"] = columns["weight"] * objective[village] + columns["reward"] if len(village) else np.zeros(0)
+    return _assemble(blocks, columns)
 
 
-def _assemble(blocks: list[Block], objective, tiebreak, positions, village_ids) -> Model:
-    n = len(objective)
+def plan_columns(village_ids: np.ndarray, plan) -> tuple[np.ndarray, np.ndarray]:
+    """Columns ordered by year, then village: open years offer every undecided village; a locked year offers
+    only the villages decided for it."""
+    lock_year = np.array([plan.locks.get(v, 0) for v in village_ids], dtype=int)
+    locked_years = set(plan.locks.values())
+    village, year = [], []
+    for y in plan.years:
+        members = np.flatnonzero(lock_year == y) if y in locked_years else np.flatnonzero(lock_year == 0)
+        village.append(members)
+        year.append(np.full(len(members), y))
+    return np.concatenate(village).astype(int), np.concatenate(year).astype(int)
+
+
+def plan_blocks(variables: pd.DataFrame, village_ids: np.ndarray, plan, village: np.ndarray, year: np.ndarray) -> list[Block]:
+    n, columns = len(village_ids), len(village)
+    p_all = selector(village, np.arange(columns), (n, columns))
+    p_year = {y: selector(village[year == y], np.flatnonzero(year == y), (n, columns)) for y in plan.years}
+    blocks = []
+    several = np.flatnonzero(np.bincount(village, minlength=n) > 1)
+    if len(several):
+        once = selector(np.arange(len(several)), several, (len(several), n)) @ p_all
+        blocks.append(Block("once", "once", None, once.tocsr(), np.full(len(several), -INF), np.ones(len(several)), tuple(village_ids[several])))
+    yearly = rule_blocks(variables, village_ids, plan.yearly)
+    costs = sp.csr_matrix(variables["cost"].to_numpy(dtype=float).reshape(1, -1))
+    for t, y in enumerate(plan.years):
+        blocks += [lift(b, p_year[y], year=y) for b in yearly]
+        if plan.budgets[t] is not None:
+            paying = sum((plan.share(y, s) * (costs @ p_year[s]) for s in plan.years), sp.csr_matrix((1, columns)))
+            blocks.append(Block(f"budget@{y}", "budget", None, paying.tocsr(), np.array([-INF]),
+                                np.array([plan.budgets[t] - plan.committed[t]]), ("",), y))
+    blocks += [lift(b, p_all, prefix="plan:") for b in rule_blocks(variables, village_ids, plan.whole)]
+    locked = np.flatnonzero(np.isin(village_ids[village], list(plan.locks)))
+    if len(locked):
+        fixed = selector(np.arange(len(locked)), locked, (len(locked), columns))
+        blocks.append(Block("locked", "locked", None, fixed, np.ones(len(locked)), np.ones(len(locked)), tuple(village_ids[village[locked]])))
+    return blocks
+
+
+def add_belts(blocks: list[Block], columns: dict, n: int, spatial) -> tuple[list[Block], dict]:
+    """Belt indicators y (see solver.spatial): y_k ≤ v_i and y_k ≤ Σ_{j∈N(i)} v_j for each village i with a neighbour."""
+    x_columns = len(columns["village"])
+    p_all = selector(columns["village"], np.arange(x_columns), (n, x_columns))
+    a = spatial.adjacency
+    with_neighbour = np.flatnonzero(np.diff(a.indptr) > 0)
+    m = len(with_neighbour)
+    s = selector(np.arange(m), with_neighbour, (m, n))
+    eye = sp.identity(m, format="csr")
+    link = sp.hstack([-(s @ p_all), eye], format="csr")
+    neighbour = sp.hstack([-(s @ a @ p_all), eye], format="csr")
+    padded = [replace(b, matrix=sp.hstack([b.matrix, sp.csr_matrix((b.matrix.shape[0], m))], format="csr")) for b in blocks]
+    labels = tuple(str(i) for i in with_neighbour)
+    ends = (np.full(m, -INF), np.zeros(m))
+    padded += [Block("belt_link", "belt", None, link, *ends, labels), Block("belt_neighbour", "belt", None, neighbour, *ends, labels)]
+    columns = {
+        "village": np.concatenate([columns["village"], with_neighbour]).astype(int),
+        "year": None if columns["year"] is None else np.concatenate([columns["year"], np.zeros(m, dtype=int)]),
+        "weight": np.concatenate([columns["weight"], np.zeros(m)]),
+        "reward": np.concatenate([columns["reward"], np.full(m, spatial.weight)]),
+        "choice": np.concatenate([columns["choice"], np.zeros(m, dtype=bool)]),
+    }
+    return padded, columns
+
+
+def _assemble(blocks: list[Block], columns: dict) -> Model:
+    n = len(columns["objective"])
     families, start = [], 0
     for block in blocks:
-        families.append(Family(block.name, block.kind, block.subject, start, start + block.matrix.shape[0], block.labels))
+        families.append(Family(block.name, block.kind, block.subject, start, start + block.matrix.shape[0], block.labels, block.year))
         start += block.matrix.shape[0]
     matrix = sp.vstack([b.matrix for b in blocks], format="csr") if blocks else sp.csr_matrix((0, n))
     low = np.concatenate([b.low for b in blocks]) if blocks else np.zeros(0)
     high = np.concatenate([b.high for b in blocks]) if blocks else np.zeros(0)
-    return Model(objective, tiebreak, matrix, low, high, tuple(families), positions, village_ids)
+    return Model(matrix=matrix, row_low=low, row_high=high, families=tuple(families), **columns)

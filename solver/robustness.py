@@ -79,21 +79,24 @@ def criteria_matrix(scores: Scores) -> tuple[np.ndarray, np.ndarray]:
 
 
 def solve_chunk(model: Model, z: np.ndarray, bonus: np.ndarray, weights: np.ndarray, report=None) -> np.ndarray:
-    """Selections (samples × variables) for one chunk of weight vectors, in this process."""
+    """Selections (samples × eligible villages) for one chunk of weight vectors, in this process."""
     from solver.backends import SolveOptions
     from solver.backends.highs import solve as highs_solve
     from solver.reduce import Dominance
 
-    dominance = Dominance(model)
-    chosen = np.zeros((len(weights), len(model.objective)), dtype=bool)
+    dominance = Dominance(model) if model.simple else None
+    chosen = np.zeros((len(weights), len(z)), dtype=bool)
     options = SolveOptions(time_limit=60, tiebreak=False, threads=1)
+    everything = np.ones(len(model.objective), dtype=bool)
     for k, w in enumerate(weights):
-        objective = z @ w + bonus
-        keep = dominance.keep(objective)
+        objective = model.objective_for(z @ w + bonus)
+        keep = dominance.keep(objective) if dominance else everything
         raw = highs_solve(model.with_objective(objective).subset(keep), options)
         if raw.status != "optimal":
             raise RuntimeError(f"sample {k}: {raw.status}")
-        chosen[k, np.flatnonzero(keep)[raw.x.astype(bool)]] = True
+        x = np.zeros(len(model.objective), dtype=bool)
+        x[keep] = raw.x.astype(bool)
+        chosen[k, model.village[x & model.choice]] = True
         if report:
             report()
     return chosen
@@ -107,11 +110,12 @@ def robustness(pool: Pool, scores: Scores, selection: Selection, samples: int = 
     weights = sample_weights(scores.weights.values, samples, seed, method, spread)
     chunks = np.array_split(np.arange(samples), max(1, min(workers, samples)))
     chosen = _run_workers(model, z, bonus, [weights[c] for c in chunks], progress)
+    eligible = np.flatnonzero(scores.eligible)
     frequency = np.zeros(pool.size)
-    frequency[model.positions] = chosen.mean(axis=0)
-    base = selection.selected[model.positions]
+    frequency[eligible] = chosen.mean(axis=0)
+    base = selection.selected[eligible]
     jaccard = (chosen & base).sum(axis=1) / np.maximum((chosen | base).sum(axis=1), 1)
-    base_scores = model.objective
+    base_scores = scores.table["score"].to_numpy(dtype=float)[eligible]
     spearman = np.array([spearmanr(base_scores, z @ w + bonus).statistic for w in weights])
     table = pool.frame[["village_id", "village", "county", "city"]].copy()
     table["eligible"] = scores.eligible

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from baicun.errors import InputError, Problem
-from baicun.scenario import Scenario
+from baicun.scenario import Scenario, SelectionRules
 from pool.read import Pool
 from scoring.score import Scores
 
@@ -65,7 +65,11 @@ def reference_count(count: tuple[int, int] | None) -> int | None:
 
 
 def resolve_rules(scenario: Scenario, pool: Pool, scores: Scores) -> ResolvedRules:
-    rules = scenario.selection
+    return resolve_counts(scenario.selection, pool, scores, "selection")
+
+
+def resolve_counts(rules: SelectionRules, pool: Pool, scores: Scores, where: str) -> ResolvedRules:
+    """The numbers of one set of counting rules (``[selection]``, a plan's yearly rules, or its whole-plan rules)."""
     eligible = scores.eligible
     frame = pool.frame
     _check_must_include(rules.must_include, pool, scores)
@@ -78,7 +82,7 @@ def resolve_rules(scenario: Scenario, pool: Pool, scores: Scores) -> ResolvedRul
     groups = []
     for i, group in enumerate(rules.group):
         if group.share is not None and k is None:
-            raise InputError("scenario.invalid", [Problem("scenario.share_needs_count", key=f"selection.group[{i}].share")], file="")
+            raise InputError("scenario.invalid", [Problem("scenario.share_needs_count", key=f"{where}.group[{i}].share")], file="")
         bounds = _group_bounds(frame.loc[eligible, group.by], group, k)
         groups.append(GroupBounds(group.by, bounds))
         capped = bounds[bounds["capped"]]

@@ -10,16 +10,19 @@ import time
 from dataclasses import dataclass, field, replace
 
 import numpy as np
+import pandas as pd
 
 from baicun.errors import Problem
 from baicun.scenario import Scenario
 from pool.read import Pool
 from scoring.score import Scores
 from solver.backends import RawResult, SolveOptions, get_backend
-from solver.check import CheckReport, check_selection, objective_agrees
+from solver.check import CheckReport, check_solution, objective_agrees
 from solver.model import Model, compile_model
 from solver.reduce import dominance_keep
+from solver.plan import resolve_plan
 from solver.rules import ResolvedRules, resolve_rules
+from solver.spatial import resolve_spatial
 
 
 class CheckFailed(RuntimeError):
@@ -47,6 +50,9 @@ class Selection:
     diagnosis: tuple[Problem, ...] = ()
     tiebreak_done: bool = False
     detail: str = ""
+    plan: object = None  # ResolvedPlan, with [plan]
+    spatial: object = None  # ResolvedSpatial, with [spatial]
+    year: np.ndarray | None = None  # plan year per pool row (0 = not in the plan), with [plan]
 
     @property
     def found(self) -> bool:
@@ -58,6 +64,10 @@ class Selection:
 
     def selected_ids(self, pool: Pool) -> list[str]:
         return pool.frame.loc[self.selected, "village_id"].tolist()
+
+    def years(self, pool: Pool) -> pd.Series | None:
+        """village_id → plan year of the selected villages (None without a plan)."""
+        return plan_years(pool, self.selected, self.year)
 
 
 def _empty(model: Model, backend: str) -> RawResult:
@@ -76,15 +86,33 @@ def solve_options(scenario: Scenario, backend: str | None = None, time_limit: fl
                                              threads if threads is not None else s.threads)
 
 
-def select(pool: Pool, scenario: Scenario, scores: Scores, backend: str = "highs", options: SolveOptions | None = None) -> Selection:
+def prepare(pool: Pool, scenario: Scenario, scores: Scores, locks: dict[str, int] | None = None):
+    """(rules, plan, spatial, model): every rule resolved to numbers and compiled; what ``select`` solves and what a
+    stored run is re-checked against."""
+    plan = resolve_plan(scenario, pool, scores, locks) if scenario.plan else None
+    spatial = resolve_spatial(scenario, pool, scores) if scenario.spatial else None
+    rules = plan.yearly if plan else resolve_rules(scenario, pool, scores)
+    return rules, plan, spatial, compile_model(pool, scores, rules, plan, spatial)
+
+
+def plan_years(pool: Pool, selected: np.ndarray, year: np.ndarray | None) -> pd.Series | None:
+    """village_id → year of the selected villages, for a plan."""
+    if year is None:
+        return None
+    return pd.Series(year[selected], index=pool.frame.loc[selected, "village_id"].to_numpy(), name="year")
+
+
+def select(pool: Pool, scenario: Scenario, scores: Scores, backend: str = "highs", options: SolveOptions | None = None,
+           locks: dict[str, int] | None = None) -> Selection:
+    """``locks`` (village_id → year) override the plan's locked years from ``baicun_year`` (a stored run's plan)."""
     options = options or SolveOptions()
     timings = {}
     start = time.perf_counter()
-    rules = resolve_rules(scenario, pool, scores)
-    model = compile_model(pool, scores, rules)
+    rules, plan, spatial, model = prepare(pool, scenario, scores, locks)
+    context = {"plan": plan, "spatial": spatial}
     timings["build"] = time.perf_counter() - start
     start = time.perf_counter()
-    keep = dominance_keep(model) if options.reduce else np.ones(len(model.objective), dtype=bool)
+    keep = dominance_keep(model) if options.reduce and model.simple else np.ones(len(model.objective), dtype=bool)
     reduced = model.subset(keep)
     timings["reduce"] = time.perf_counter() - start
     raw = get_backend(backend)(reduced, options) if len(reduced.objective) else _empty(reduced, backend)
@@ -100,10 +128,16 @@ def select(pool: Pool, scenario: Scenario, scores: Scores, backend: str = "highs
             from solver.diagnose import diagnose
 
             diagnosis = diagnose(pool, scores, rules, model)
-        return Selection(raw.status, selected, None, None, None, raw.backend, raw.version, rules, model, None, timings, int(keep.sum()), diagnosis)
-    selected[model.positions[raw.x.astype(bool)]] = True
+        return Selection(raw.status, selected, None, None, None, raw.backend, raw.version, rules, model, None, timings,
+                         int(keep.sum()), diagnosis, **context)
+    chosen = (raw.x > 0) & model.choice
+    selected[model.positions[chosen]] = True
+    year = None
+    if plan is not None:
+        year = np.zeros(pool.size, dtype=int)
+        year[model.positions[chosen]] = model.year[chosen]
     start = time.perf_counter()
-    check = check_selection(pool, scores, rules, pool.frame.loc[selected, "village_id"])
+    check = check_solution(pool, scores, rules, pool.frame.loc[selected, "village_id"], plan, spatial, plan_years(pool, selected, year))
     timings["check"] = time.perf_counter() - start
     problems = list(check.violations)
     if not objective_agrees(raw.objective, check.objective):
@@ -111,4 +145,4 @@ def select(pool: Pool, scenario: Scenario, scores: Scores, backend: str = "highs
     if problems:
         raise CheckFailed(problems)
     return Selection(raw.status, selected, check.objective, raw.bound, raw.gap, raw.backend, raw.version, rules, model, check,
-                     timings, int(keep.sum()), (), raw.tiebreak_done, raw.detail)
+                     timings, int(keep.sum()), (), raw.tiebreak_done, raw.detail, year=year, **context)

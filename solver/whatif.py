@@ -38,8 +38,8 @@ def _resolve(model: Model, backend: str, time_limit: float, tiebreak: bool = Tru
 
 
 def _changes(selection: Selection, model: Model, x) -> tuple[list[str], list[str]]:
-    chosen = set(model.village_ids[x.astype(bool)]) if x is not None else set()
-    current = set(selection.model.village_ids[np.isin(selection.model.positions, np.flatnonzero(selection.selected))])
+    chosen = set(model.village_ids[(x > 0) & model.choice]) if x is not None else set()
+    current = set(model.village_ids[np.isin(model.positions, np.flatnonzero(selection.selected)) & model.choice])
     return sorted(chosen - current), sorted(current - chosen)
 
 
@@ -131,17 +131,16 @@ def explain_village(pool: Pool, scores: Scores, selection: Selection, village_id
     if not eligible or not selection.found:
         return Explanation(**base)
     model = selection.model
-    column = int(np.flatnonzero(model.positions == position)[0])
     if selected:
-        raw = _resolve(model.with_fixed(column, 0), backend, time_limit)
+        raw = _resolve(model.with_fixed(position, 0), backend, time_limit)
         if raw.status != "optimal":
-            return Explanation(**base, irreplaceable=True, blocked_by=_blocking_family(model, column, 0, backend, time_limit))
+            return Explanation(**base, irreplaceable=True, blocked_by=_blocking_family(model, position, 0, backend, time_limit))
         entering, _ = _changes(selection, model, raw.x)
         return Explanation(**base, replacement=tuple(entering), importance=selection.objective - raw.objective)
     holders = _full_groups(pool, selection, position)
-    raw = _resolve(model.with_fixed(column, 1), backend, time_limit)
+    raw = _resolve(model.with_fixed(position, 1), backend, time_limit)
     if raw.status != "optimal":
-        return Explanation(**base, blocked_by=_blocking_family(model, column, 1, backend, time_limit), group_holders=holders)
+        return Explanation(**base, blocked_by=_blocking_family(model, position, 1, backend, time_limit), group_holders=holders)
     delta = max(0.0, selection.objective - raw.objective)
     _, leaving = _changes(selection, model, raw.x)
     return Explanation(**base, needed_increase=delta, criterion_increase=_raw_increase(pool, scores, position, delta),
@@ -153,9 +152,8 @@ def score_margin(selection: Selection, position: int, backend: str = "highs", ti
     and stay in (z* − z_out), as a positive number; for one left out the score it must gain to come in
     (z* − z_in), as a negative number. None when no score change can move it (irreplaceable or blocked)."""
     model = selection.model
-    column = int(np.flatnonzero(model.positions == position)[0])
     selected = bool(selection.selected[position])
-    raw = _resolve(model.with_fixed(column, 0 if selected else 1), backend, time_limit, tiebreak=False)
+    raw = _resolve(model.with_fixed(position, 0 if selected else 1), backend, time_limit, tiebreak=False)
     if raw.status != "optimal":
         return None
     gap = max(0.0, selection.objective - raw.objective)
@@ -168,9 +166,7 @@ def gain_lower_bound(selection: Selection, position: int) -> float | None:
     None when even the relaxation cannot take the village."""
     from solver.backends.highs import Status, make_highs
 
-    model = selection.model
-    column = int(np.flatnonzero(model.positions == position)[0])
-    forced = model.with_fixed(column, 1)
+    forced = selection.model.with_fixed(position, 1)
     n = len(forced.objective)
     h = make_highs(forced.objective, forced.matrix, forced.row_low, forced.row_high, np.zeros(n), np.ones(n), np.zeros(n, dtype=bool))
     h.run()
@@ -192,9 +188,9 @@ def _full_groups(pool: Pool, selection: Selection, position: int) -> dict[str, l
     return out
 
 
-def _blocking_family(model: Model, column: int, value: int, backend: str, time_limit: float) -> str | None:
+def _blocking_family(model: Model, position: int, value: int, backend: str, time_limit: float) -> str | None:
     """The first rule whose removal makes the village's forced value feasible."""
-    forced = model.with_fixed(column, value)
+    forced = model.with_fixed(position, value)
     for family in model.families:
         if family.kind in PRICED_KINDS and _resolve(forced.without(family.name), backend, time_limit, tiebreak=False).status == "optimal":
             return family.name

@@ -15,7 +15,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, Integer, String, Text, create_engine, event, select
+from sqlalchemy import JSON, Boolean, DateTime, Float, Integer, String, Text, create_engine, event, inspect, select
+from sqlalchemy import text as sql
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
@@ -50,6 +51,7 @@ class Run(Base):
     budget_used: Mapped[float | None] = mapped_column(Float, nullable=True)
     timings: Mapped[dict] = mapped_column(JSON)
     selected: Mapped[list] = mapped_column(JSON)
+    years: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # village_id → plan year, for a plan
 
 
 def default_url() -> str:
@@ -75,7 +77,17 @@ def open_store(location: str | Path | None = None) -> Engine:
     if url.startswith("sqlite"):
         event.listen(engine, "connect", _sqlite_pragmas)
     Base.metadata.create_all(engine)
+    _add_missing_columns(engine)
     return engine
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    """Stores made by an earlier version lack newer nullable columns; add them, keeping every run."""
+    present = {c["name"] for c in inspect(engine).get_columns("runs")}
+    with engine.begin() as connection:
+        for column in Run.__table__.columns:
+            if column.name not in present and column.nullable:
+                connection.execute(sql(f"ALTER TABLE runs ADD COLUMN {column.name} {column.type.compile(engine.dialect)}"))
 
 
 def _sqlite_pragmas(connection, _record) -> None:
@@ -111,6 +123,7 @@ class RunRecord:
     budget_used: float | None
     timings: dict
     selected: list
+    years: dict | None = None
 
 
 def _record(run: Run) -> RunRecord:
@@ -136,6 +149,7 @@ def run_fields(outcome, pool_path: Path, label: str = "") -> dict:
         "solver_version": s.version, "status": s.status, "objective": s.objective, "bound": s.bound, "gap": s.gap,
         "count": s.count, "budget_used": s.check.budget_used if s.check else None,
         "timings": {k: round(v, 4) for k, v in s.timings.items()}, "selected": s.selected_ids(pool),
+        "years": None if s.year is None else {k: int(v) for k, v in s.years(pool).items()},
     }
 
 

@@ -114,7 +114,10 @@ def test_ineligible_must_include_is_an_error_that_says_why():
     ({"selection.group": [{"by": "county"}]}, "scenario.group_empty"),
     ({"selection.cuont": [1, 2]}, "scenario.unknown_key"),
     ({"solver.backend": "gurobi"}, "scenario.not_one_of"),
-    ({"plan": {"years": [2024]}}, "scenario.not_supported"),
+    ({"plan": {"years": [2025, 2024]}}, "scenario.plan_years"),
+    ({"plan": {"years": [2024], "funding": [0.6, 0.3]}}, "scenario.plan_funding"),
+    ({"plan": {"years": [2024, 2025], "locked": [2023]}}, "scenario.plan_locked"),
+    ({"spatial": {"radius_km": 0}}, "scenario.out_of_bounds"),
 ])
 def test_impossible_scenarios_are_clear_errors(changes, code):
     pool = read_pool(SAMPLE_CSV)
