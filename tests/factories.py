@@ -110,3 +110,53 @@ def random_rules(rng: np.random.Generator, pool: Pool) -> dict:
     if rng.random() < 0.3:
         data["selection"]["must_exclude"] = [ids[int(rng.integers(n))]]
     return data
+
+
+def with_coordinates(pool: Pool, rng: np.random.Generator) -> Pool:
+    """The pool with villages scattered over a 60 km × 60 km square in Jilin (neighbours at 15–30 km are common)."""
+    frame = pool.frame.copy()
+    frame["lon"] = 125.0 + rng.random(len(frame)) * 0.75
+    frame["lat"] = 43.5 + rng.random(len(frame)) * 0.55
+    return make_pool(frame)
+
+
+def brute_force_plan(pool: Pool, scores, plan) -> float | None:
+    """Best plan objective by trying every assignment of each eligible village to a year or to none."""
+    frame = pool.frame
+    eligible = np.flatnonzero(scores.eligible)
+    score = scores.table["score"].to_numpy()
+    years = plan.years
+    locked = {i: plan.locks[frame["village_id"].iat[i]] for i in eligible if frame["village_id"].iat[i] in plan.locks}
+    best = None
+    for assignment in itertools.product([0, *years], repeat=len(eligible)):
+        if any(assignment[k] != locked[i] for k, i in enumerate(eligible) if i in locked):
+            continue
+        chosen = {y: eligible[[k for k, a in enumerate(assignment) if a == y]] for y in years}
+        if not all(_feasible(frame, plan.yearly, chosen[y]) for y in years):
+            continue
+        if not _feasible(frame, plan.whole, np.concatenate(list(chosen.values()))):
+            continue
+        costs = {y: float(frame["cost"].iloc[chosen[y]].sum()) for y in years}
+        if any(plan.budgets[t] is not None and plan.spending(costs, y) > plan.budgets[t] + 1e-9 for t, y in enumerate(years)):
+            continue
+        total = sum(plan.weight(y) * float(score[chosen[y]].sum()) for y in years)
+        best = total if best is None or total > best else best
+    return best
+
+
+def brute_force_belts(pool: Pool, scores, rules: ResolvedRules, radius_km: float, weight: float) -> float | None:
+    """Best score + weight × (selected villages with a selected neighbour), over every subset."""
+    from solver.spatial import villages_with_neighbour
+
+    frame = pool.frame
+    eligible = np.flatnonzero(scores.eligible)
+    score = scores.table["score"].to_numpy()
+    best = None
+    for size in range(len(eligible) + 1):
+        for combo in itertools.combinations(eligible, size):
+            chosen = np.array(combo, dtype=int)
+            if not _feasible(frame, rules, chosen):
+                continue
+            total = float(score[chosen].sum()) + weight * villages_with_neighbour(frame.iloc[chosen], radius_km)
+            best = total if best is None or total > best else best
+    return best

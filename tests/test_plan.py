@@ -1,0 +1,175 @@
+"""Multi-year plans: optimal against brute force on tiny pools, every yearly and whole-plan rule met on the shipped
+five-year scenario, and a rolling re-plan keeps the decided year."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from baicun.errors import InputError
+from baicun.pipeline import bind, load_inputs, score, solve
+from baicun.scenario import parse_scenario
+from pool.read import Pool
+from report.files import write_xlsx
+from report.tables import outcome
+from solver.backends import BACKENDS, SolveOptions
+from solver.plan import resolve_plan
+from solver.solve import select
+from store.runs import open_store, run_fields, save_run
+from tests.factories import brute_force_plan, make_pool, prepared, tiny_pool
+
+ROOT = Path(__file__).resolve().parents[1]
+PLAN = ROOT / "scenarios" / "baicun_2024_2028.toml"
+EXAMPLES = {"highs": 40, "cbc": 12, "cpsat": 8}
+
+
+def random_plan(rng: np.random.Generator, pool: Pool) -> dict:
+    n = pool.size
+    low = int(rng.integers(0, 3))
+    data = {
+        "scoring": {"normalize": "none", "weights": {"industry_base": 1.0, "leader": 0.01}},
+        "selection": {"count": [low, low + int(rng.integers(0, 3))]},
+        "plan": {"years": [2024, 2025], "funding": [0.6, 0.4] if rng.random() < 0.6 else [1.0],
+                 "discount": float(rng.choice([0.0, 0.1]))},
+    }
+    if rng.random() < 0.7:
+        data["plan"]["budget_per_year"] = float(rng.integers(2, 12))
+    if rng.random() < 0.5:
+        data["plan"]["total"] = [int(rng.integers(0, n // 2 + 1)), n]
+    if rng.random() < 0.5:
+        data["selection"]["quota"] = [{"flag": "border", "min": int(rng.integers(0, 2))}]
+    if rng.random() < 0.4:
+        data["plan"]["quota"] = [{"flag": "poverty_alleviated", "min": int(rng.integers(0, 3))}]
+    if rng.random() < 0.5:
+        data["selection"]["group"] = [{"by": "county", "max": int(rng.integers(1, 3))}]
+    if rng.random() < 0.3:
+        data["plan"]["group"] = [{"by": "city", "min": 1}]
+    return data
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_tiny_plans_match_brute_force(backend):
+    @settings(max_examples=EXAMPLES[backend], deadline=None, suppress_health_check=list(HealthCheck))
+    @given(seed=st.integers(0, 2**32 - 1), n=st.integers(2, 6))
+    def run(seed, n):
+        rng = np.random.default_rng(seed)
+        pool = tiny_pool(rng, n)
+        scenario, scores, _ = prepared(pool, random_plan(rng, pool))
+        best = brute_force_plan(pool, scores, resolve_plan(scenario, pool, scores))
+        selection = select(pool, scenario, scores, backend, SolveOptions(time_limit=30))
+        if best is None:
+            assert selection.status == "infeasible"
+            return
+        assert selection.status == "optimal" and selection.check.ok
+        assert np.isclose(selection.objective, best, atol=1e-7)
+        years = selection.years(pool)
+        assert set(years) <= {2024, 2025} and not years.index.has_duplicates
+    run()
+
+
+@pytest.fixture(scope="module")
+def five_year():
+    inputs = load_inputs(PLAN)
+    scores, selection = solve(inputs)
+    return inputs, scores, selection
+
+
+def test_shipped_plan_meets_every_yearly_and_whole_plan_rule(five_year):
+    inputs, scores, selection = five_year
+    assert selection.found and selection.check.ok
+    years = selection.years(inputs.pool)
+    plan = inputs.scenario.plan
+    assert sorted(set(years)) == plan.years
+    assert plan.total[0] <= len(years) <= plan.total[1]
+    for year, ids in years.groupby(years):
+        assert plan.count_per_year is None and 190 <= len(ids) <= 210
+    attainment = selection.check.attainment
+    assert {f"budget@{y}" for y in plan.years} <= set(attainment["rule"])  # each year's budget was checked
+    assert attainment["met"].all()
+    # the 2023 cohort's second instalment is charged to 2024
+    assert selection.plan.committed[0] == pytest.approx(0.4 * inputs.pool.frame.loc[inputs.pool.frame["baicun_year"] == 2023, "cost"].sum())
+
+
+def test_discount_puts_stronger_villages_first(five_year):
+    inputs, scores, selection = five_year
+    years = selection.years(inputs.pool)
+    mean = scores.table.set_index("village_id")["score"].loc[years.index].groupby(years.to_numpy()).mean()
+    assert mean.is_monotonic_decreasing
+
+
+def test_replanning_with_2024_locked_keeps_2024(five_year, tmp_path):
+    inputs, scores, selection = five_year
+    years = selection.years(inputs.pool)
+    decided = years.index[years == 2024]
+    frame = inputs.pool.frame.copy()
+    frame.loc[frame["village_id"].isin(decided), "baicun_year"] = 2024
+    pool = make_pool(frame)
+    text = PLAN.read_text(encoding="utf-8").replace("locked = []", "locked = [2024]")
+    replanned_inputs = bind(parse_scenario(text, folder=PLAN.parent), pool)
+    _, replanned = solve(replanned_inputs)
+    assert replanned.found and replanned.check.ok
+    again = replanned.years(pool)
+    assert set(again.index[again == 2024]) == set(decided)
+    assert set(again) == set(inputs.scenario.plan.years)
+
+
+def test_replanning_from_a_stored_run_keeps_its_year(five_year, tmp_path):
+    inputs, scores, selection = five_year
+    db = str(tmp_path / "runs.sqlite")
+    run_id = save_run(open_store(db), run_fields(outcome(inputs, scores, selection), PLAN.parent / "data" / "jilin_sample_pool.csv"))
+    text = PLAN.read_text(encoding="utf-8").replace("locked = []", f"locked = [2024]\nlock_run = {run_id}")
+    _, replanned = solve(bind(parse_scenario(text, folder=PLAN.parent), inputs.pool), db=db)
+    before, after = selection.years(inputs.pool), replanned.years(inputs.pool)
+    assert set(after.index[after == 2024]) == set(before.index[before == 2024])
+
+
+def test_plan_workbook_has_a_sheet_per_year_and_a_summary(five_year, tmp_path):
+    from openpyxl import load_workbook
+
+    inputs, scores, selection = five_year
+    path = tmp_path / "plan.xlsx"
+    write_xlsx(outcome(inputs, scores, selection), path)
+    book = load_workbook(path, read_only=True)
+    for year in inputs.scenario.plan.years:
+        sheet = book[f"{year}年名单"]
+        assert sheet.max_row - 2 == int((selection.year == year).sum())  # title row + header row + villages
+    summary = list(book["规划汇总(年度×市州)"].values)
+    header = summary[1]
+    total_row = next(r for r in summary if r[0] == "合计")
+    assert total_row[header.index("合计")] == selection.count
+
+
+def test_a_year_already_in_the_pool_but_not_locked_is_an_error(five_year):
+    inputs, _, _ = five_year
+    frame = inputs.pool.frame.copy()
+    frame.loc[frame.index[:3], "baicun_year"] = 2025
+    pool = make_pool(frame)
+    loaded = parse_scenario(PLAN.read_text(encoding="utf-8"), folder=PLAN.parent)
+    with pytest.raises(InputError) as caught:
+        solve(bind(loaded, pool))
+    problem = caught.value.problems[0]
+    assert problem.code == "scenario.plan_unlocked_year" and "2025" in problem.render("zh") and "locked" in problem.render("en")
+
+
+def test_explanations_and_robustness_work_on_plans():
+    from solver.robustness import robustness
+    from solver.whatif import explain_village, score_margin
+
+    rng = np.random.default_rng(7)
+    pool = tiny_pool(rng, 8)
+    data = {"scoring": {"normalize": "none", "weights": {"industry_base": 1.0, "leader": 0.01}},
+            "selection": {"count": [1, 2]}, "plan": {"years": [2024, 2025], "discount": 0.1}}
+    scenario, scores, _ = prepared(pool, data)
+    selection = select(pool, scenario, scores)
+    inside = int(np.flatnonzero(selection.selected)[0])
+    outside = int(np.flatnonzero(scores.eligible & ~selection.selected)[0])
+    assert score_margin(selection, inside) >= 0 and score_margin(selection, outside) <= 0
+    explanation = explain_village(pool, scores, selection, pool.frame["village_id"].iat[outside])
+    assert explanation.needed_increase is not None and explanation.needed_increase >= 0
+    study = robustness(pool, scores, selection, samples=6, workers=1)
+    frequency = study.table["frequency"].to_numpy()
+    assert ((frequency >= 0) & (frequency <= 1)).all() and frequency[~scores.eligible].sum() == 0
+    assert frequency[selection.selected].mean() >= frequency[scores.eligible & ~selection.selected].mean()
