@@ -357,6 +357,17 @@ def preview_command(
     echo(*preview_lines(inputs.pool, county_preview(inputs.pool, scores, selection, result.reasons, county), inputs.loaded.scenario.name))
 
 
+@app.command("app")
+def run_app(port: int = typer.Option(8501, help="端口"), address: str = typer.Option("127.0.0.1", help="监听地址（局域网共享用 0.0.0.0）")):
+    """启动评审会用的网页界面（Streamlit，离线运行）。"""
+    import subprocess
+
+    root = Path(__file__).resolve().parents[1]
+    command = [sys.executable, "-m", "streamlit", "run", str(root / "app.py"), "--server.port", str(port), "--server.address", address,
+               "--browser.gatherUsageStats", "false"]
+    raise typer.Exit(subprocess.call(command, cwd=root))
+
+
 def main() -> None:
     try:
         app()

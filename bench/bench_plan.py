@@ -40,7 +40,7 @@ def plan_table(pool) -> list[dict]:
                                  SolveOptions(time_limit=limit, mip_gap=gap, tiebreak=False))
         rows.append({"stopping rule": f"gap ≤ {gap:g}, ≤ {limit} s", "status": selection.status, "seconds": round(seconds, 2),
                      "objective": round(selection.objective, 6), "proven gap": f"{selection.gap:.1e}",
-                     "villages": selection.count, "variables × rows": "×".join(map(str, selection.model.size))})
+                     "villages": selection.count, "rows × columns": "×".join(map(str, selection.model.size))})
     return rows
 
 
@@ -49,14 +49,14 @@ def belts_tables(pool) -> tuple[list[dict], list[dict]]:
     plain_text = text[:text.index("[spatial]")]
     plain, plain_seconds = run(pool, plain_text, BELTS.parent, SolveOptions(time_limit=120))
     timing, curve = [{"model": "plain (no belts)", "seconds": round(plain_seconds, 2), "status": plain.status,
-                      "variables × rows": "×".join(map(str, plain.model.size))}], []
+                      "rows × columns": "×".join(map(str, plain.model.size))}], []
     for weight in (0.0, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5):
         selection, seconds = run(pool, text.replace("weight = 0.02", f"weight = {weight}"), BELTS.parent, SolveOptions(time_limit=120))
         belt = selection.check.belt_villages
         score_total = selection.objective - weight * belt
         if weight == 0.02:
             timing.append({"model": "belts 15 km, weight 0.02", "seconds": round(seconds, 2), "status": selection.status,
-                           "variables × rows": "×".join(map(str, selection.model.size))})
+                           "rows × columns": "×".join(map(str, selection.model.size))})
         curve.append({"weight": weight, "status": selection.status, "seconds": round(seconds, 2), "total score": round(score_total, 4),
                       "score vs plain": f"{score_total / plain.objective:.4%}", "in belts": belt,
                       "share in belts": f"{belt / selection.count:.1%}", "villages": selection.count})

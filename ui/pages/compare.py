@@ -1,0 +1,26 @@
+"""情景对比: this session's runs side by side — what entered and left and why, per-city differences."""
+
+import streamlit as st
+
+from report.compare import city_difference_figure, compare
+from ui.state import banner, lang, tr
+
+state = st.session_state
+st.header(tr("ui.page.compare"))
+banner()
+runs = [(name, o) for name, o in state["runs"] if o.selection.found]
+if len(runs) < 2:
+    st.info(tr("ui.compare.need_two"))
+    st.stop()
+names = [name for name, _ in runs]
+picked = st.multiselect(tr("ui.compare.pick"), names, default=names[-2:], key="compare_runs")
+if len(picked) < 2:
+    st.info(tr("ui.compare.need_two"))
+    st.stop()
+comparison = compare([(name, o) for name, o in runs if name in picked], lang())
+st.subheader(tr("ui.compare.overview"))
+st.dataframe(comparison.overview, width="stretch")
+st.subheader(tr("ui.compare.changes"))
+st.dataframe(comparison.changes, hide_index=True, width="stretch")
+st.subheader(tr("ui.compare.figure"))
+st.plotly_chart(city_difference_figure(comparison, lang()), width="stretch")

@@ -1,0 +1,27 @@
+"""县级预审: one county's villages — eligible or not and why, score, rank, exact distance to the cut-off."""
+
+import streamlit as st
+
+from report.tables import column_name
+from ui.state import banner, county_view, current_result, lang, scenario_text, tr
+
+state = st.session_state
+st.header(tr("ui.page.county"))
+banner()
+o = current_result()
+if o is None or not o.selection.found:
+    st.info(tr("ui.robust.need_result"))
+    st.stop()
+counties = sorted(o.inputs.pool.frame["county"].unique())
+county = st.selectbox(tr("ui.county.pick"), counties, key="county_pick")
+with st.spinner(tr("ui.results.solving")):
+    preview = county_view(o.inputs.pool.fingerprint, scenario_text(), county, o)
+cols = st.columns(3)
+cols[0].metric(tr("ui.metric.eligible"), preview.eligible)
+cols[1].metric(tr("ui.metric.selected"), preview.selected)
+cols[2].metric(tr("ui.county.cutoff", cutoff=""), f"{preview.cutoff:.4f}" if preview.cutoff is not None else "—")
+st.caption(tr("ui.county.table"))
+table = preview.table.copy()
+for flag in ("eligible", "selected"):
+    table[flag] = table[flag].map({True: tr("word.yes"), False: tr("word.no")})
+st.dataframe(table.rename(columns=lambda c: column_name(c, lang())), hide_index=True, width="stretch", height=480)

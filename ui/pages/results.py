@@ -1,0 +1,123 @@
+"""结果: one button 求解; shortlist, map, distribution against bounds, rules met, prices, explanations, download."""
+
+from functools import partial
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from baicun.errors import InputError
+from pool.columns import header_of
+from report.tables import attainment_table, distribution_table, shortlist_table
+from report.text import explanation_lines
+from ui.state import banner, current_result, inputs, lang, scenario_text, show_problems, solved, tr, xlsx_bytes
+
+state = st.session_state
+st.header(tr("ui.page.results"))
+banner()
+
+if st.button(tr("ui.results.solve"), type="primary", key="solve"):
+    try:
+        inputs()
+    except InputError as error:
+        show_problems(error, tr("ui.rules.invalid"))
+        st.stop()
+    pool, text = state["pool"], scenario_text()
+    with st.spinner(tr("ui.results.solving")):
+        try:
+            result, seconds = solved(pool.fingerprint, text, pool)
+        except InputError as error:
+            show_problems(error, tr("ui.rules.invalid"))
+            st.stop()
+    state["result"] = (result, (pool.fingerprint, text))
+    name = f"#{len(state['runs']) + 1} {state['scenario'].get('name', '')}"
+    if not any(o is result for _, o in state["runs"]):
+        state["runs"].append((name, result))
+
+o = current_result()
+if o is None:
+    st.info(tr("ui.results.none_yet"))
+    st.stop()
+s = o.selection
+cols = st.columns(5)
+cols[0].metric(tr("ui.metric.status"), tr(f"status.{s.status}"))
+cols[1].metric(tr("ui.metric.selected"), s.count)
+cols[2].metric(tr("ui.metric.eligible"), int(o.scores.eligible.sum()))
+cols[3].metric(tr("ui.metric.objective"), f"{s.objective:.4f}" if s.objective is not None else "—")
+cols[4].metric(tr("ui.metric.budget"), f"{s.check.budget_used:,.0f}" if s.check else "—")
+if not s.found:
+    st.error(tr("ui.results.infeasible"))
+    for problem in s.diagnosis:
+        st.markdown(f"- {problem.render(lang())}")
+    st.stop()
+
+st.download_button(tr("ui.results.download"), partial(xlsx_bytes, o, lang()), "百村遴选结果.xlsx", key="download_xlsx", type="primary",
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+tabs = st.tabs([tr("ui.results.shortlist"), tr("ui.results.map"), tr("ui.results.distribution"), tr("ui.results.rules"),
+                tr("ui.results.prices"), tr("ui.results.explain")] + ([tr("ui.results.extra")] if o.extra_tables else []))
+
+with tabs[0]:
+    st.dataframe(shortlist_table(o, lang()), hide_index=True, width="stretch", height=480)
+
+with tabs[1]:
+    frame = o.inputs.pool.frame
+    eligible = frame[o.scores.eligible.to_numpy() if hasattr(o.scores.eligible, "to_numpy") else o.scores.eligible]
+    figure = go.Figure()
+    for chosen, colour, label in ((False, "#b8c4d6", tr("ui.results.left_legend")), (True, "#d62728", tr("ui.results.selected_legend"))):
+        part = eligible[s.selected[eligible.index] == chosen]
+        figure.add_trace(go.Scattergl(x=part["lon"], y=part["lat"], mode="markers", name=label, text=part["village"] + " · " + part["county"],
+                                      marker={"size": 7 if chosen else 4, "color": colour}))
+    figure.update_layout(height=540, xaxis_title=header_of("lon"), yaxis_title=header_of("lat"), margin={"t": 10})
+    figure.update_yaxes(scaleanchor="x", scaleratio=1.35)
+    st.plotly_chart(figure, width="stretch")
+
+with tabs[2]:
+    by = st.radio(tr("ui.results.by"), ["city", "county"], format_func=header_of, horizontal=True, key="distribution_by")
+    table = distribution_table(o, by, lang())
+    st.dataframe(table, hide_index=True, width="stretch")
+    raw = distribution_table(o, by, "en")
+    figure = go.Figure(go.Bar(x=raw[raw.columns[0]], y=raw["selected"], name=tr("ui.metric.selected")))
+    for bound, symbol in (("low", "triangle-up"), ("high", "triangle-down")):
+        if bound in raw:
+            figure.add_trace(go.Scatter(x=raw[raw.columns[0]], y=raw[bound], mode="markers", name=bound, marker={"symbol": symbol, "size": 10}))
+    figure.update_layout(height=380, margin={"t": 10})
+    st.plotly_chart(figure, width="stretch")
+
+with tabs[3]:
+    rules = s.rules
+    if rules.budget:
+        st.progress(min(1.0, s.check.budget_used / rules.budget), text=tr("ui.results.budget_gauge", used=s.check.budget_used, budget=rules.budget))
+    actual = s.check.attainment.set_index("rule")["actual"]
+    for quota in rules.quotas:
+        if quota.low:
+            value = int(actual.get(f"quota:{quota.flag}", 0))
+            st.progress(min(1.0, value / max(quota.low, 1) / 2), text=tr("ui.results.quota_gauge", name=header_of(quota.flag), actual=value, low=quota.low))
+    st.dataframe(attainment_table(o, lang()), hide_index=True, width="stretch")
+
+with tabs[4]:
+    if st.button(tr("ui.results.prices_button"), key="prices"):
+        from solver.whatif import prices_table, rule_prices
+
+        with st.spinner(tr("ui.results.solving")):
+            st.session_state["prices_result"] = (id(o), prices_table(rule_prices(o.selection, "highs", lang=lang()), lang()))
+    if st.session_state.get("prices_result", (None,))[0] == id(o):
+        st.dataframe(st.session_state["prices_result"][1], hide_index=True, width="stretch")
+
+with tabs[5]:
+    from solver.whatif import explain_village
+
+    frame = o.inputs.pool.frame
+    candidates = frame.loc[o.scores.table.sort_values("rank").index, ["village_id", "village"]]
+    options = (candidates["village_id"] + " " + candidates["village"]).tolist()
+    picked = st.selectbox(tr("ui.results.explain_pick"), options, index=None, key="explain_village")
+    if picked:
+        village = picked.split(" ")[0]
+        with st.spinner(tr("ui.results.solving")):
+            explanation = explain_village(o.inputs.pool, o.scores, s, village)
+        for line in explanation_lines(o.inputs.pool, s, explanation):
+            st.markdown(f"- {line}")
+
+if o.extra_tables:
+    with tabs[6]:
+        for name, table in o.extra_tables.items():
+            st.markdown(f"**{name}**")
+            st.dataframe(table, hide_index=True, width="stretch")

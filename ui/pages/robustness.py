@@ -1,0 +1,35 @@
+"""稳健性: perturb the weights many times, re-solve each, and show how often each village is selected."""
+
+import plotly.express as px
+import streamlit as st
+
+from report.robustness import frequency_table, summary_table
+from solver.robustness import robustness
+from ui.state import banner, current_result, lang, tr
+
+state = st.session_state
+st.header(tr("ui.page.robustness"))
+banner()
+o = current_result()
+if o is None or not o.selection.found:
+    st.info(tr("ui.robust.need_result"))
+    st.stop()
+left, right = st.columns(2)
+samples = left.slider(tr("ui.robust.samples"), 10, 500, 50, 10, key="robust_samples")
+spread = right.slider(tr("ui.robust.spread"), 10.0, 200.0, 50.0, 10.0, key="robust_spread")
+if st.button(tr("ui.robust.run"), type="primary", key="robust_run"):
+    bar = st.progress(0.0, text=tr("ui.robust.progress", done=0, total=samples))
+    done = {"n": 0}
+
+    def tick() -> None:
+        done["n"] += 1
+        bar.progress(min(1.0, done["n"] / samples), text=tr("ui.robust.progress", done=done["n"], total=samples))
+
+    state["study"] = (id(o), robustness(o.inputs.pool, o.scores, o.selection, samples=samples, spread=spread, progress=tick))
+study = state.get("study")
+if study and study[0] == id(o):
+    st.dataframe(summary_table(study[1], lang()), hide_index=True, width="stretch")
+    table = frequency_table(study[1], lang())
+    st.subheader(tr("ui.robust.frequency"))
+    st.plotly_chart(px.histogram(study[1].table[study[1].table["eligible"]], x="frequency", nbins=20, height=300), width="stretch")
+    st.dataframe(table, hide_index=True, width="stretch", height=420)

@@ -1,0 +1,136 @@
+"""What every page shares: the pool and scenario of this session, and cached calls into the same pipeline the CLI
+uses. Pages hold no rules; they read widgets, call these, and render the returned tables.
+
+Session keys: ``lang``; ``pool`` (the validated Pool in use); ``scenario`` (the scenario as a dict — widgets edit
+it); ``result`` (the last Outcome); ``runs`` (this session's solved Outcomes, for 情景对比).
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+import time
+import tomllib
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+import tomli_w
+
+from baicun.errors import InputError
+from baicun.pipeline import Inputs, bind, score
+from baicun.scenario import parse_scenario
+from baicun.texts import set_language, t
+from pool.read import Pool, read_pool
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_SCENARIO = ROOT / "scenarios" / "baicun_2024.toml"
+SAMPLE_POOL = ROOT / "scenarios" / "data" / "jilin_sample_pool.csv"
+
+
+def lang() -> str:
+    return st.session_state.get("lang", "zh")
+
+
+def tr(code: str, **params) -> str:
+    return t(code, lang(), **params)
+
+
+def start_session() -> None:
+    """Defaults for a new session: the sample pool and the default scenario, nothing to configure."""
+    state = st.session_state
+    state.setdefault("lang", "zh")
+    set_language(state["lang"])  # report functions without an explicit language follow it
+    if "pool" not in state:
+        state["pool"] = sample_pool()
+    if "scenario" not in state:
+        state["scenario"] = tomllib.loads(DEFAULT_SCENARIO.read_text(encoding="utf-8"))
+    state.setdefault("runs", [])
+
+
+@st.cache_resource(show_spinner=False)
+def sample_pool() -> Pool:
+    return read_pool(SAMPLE_POOL)
+
+
+def read_upload(name: str, data: bytes) -> Pool:
+    """A pool from uploaded bytes, read by the same reader as the CLI (any supported encoding; raises InputError)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / (Path(name).name or "pool.csv")  # the user's file name appears in every message
+        path.write_bytes(data)
+        return read_pool(path)
+
+
+def scenario_text() -> str:
+    data = {k: v for k, v in st.session_state["scenario"].items() if k != "pool"}
+    return tomli_w.dumps(data)
+
+
+def inputs() -> Inputs:
+    """The session's scenario bound to the session's pool (raises InputError when they do not fit)."""
+    return bind(parse_scenario(scenario_text(), source="scenario.toml", folder=ROOT / "scenarios"), st.session_state["pool"])
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def solved(fingerprint: str, text: str, _pool: Pool):
+    """(Outcome, seconds) for a pool (by fingerprint) and a scenario text: the same calls as ``baicun solve``."""
+    from baicun.pipeline import solve
+    from report.tables import outcome
+
+    started = time.perf_counter()
+    loaded = parse_scenario(text, source="scenario.toml", folder=ROOT / "scenarios")
+    the_inputs = bind(loaded, _pool)
+    scores, selection = solve(the_inputs)
+    return outcome(the_inputs, scores, selection), time.perf_counter() - started
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def scored(fingerprint: str, text: str, _pool: Pool):
+    loaded = parse_scenario(text, source="scenario.toml", folder=ROOT / "scenarios")
+    return score(bind(loaded, _pool))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def county_view(fingerprint: str, text: str, county: str, _outcome):
+    from solver.preview import county_preview
+
+    o = _outcome
+    return county_preview(o.inputs.pool, o.scores, o.selection, o.reasons, county)
+
+
+def current_result():
+    """The last solved Outcome, if it still belongs to this pool and scenario."""
+    result = st.session_state.get("result")
+    if result is None:
+        return None
+    o, key = result
+    return o if key == (st.session_state["pool"].fingerprint, scenario_text()) else None
+
+
+def show_problems(error: InputError, heading: str | None = None) -> None:
+    from report.problems import problem_table
+
+    st.error(heading or error.title(lang()))
+    st.dataframe(problem_table(error, lang()), hide_index=True, width="stretch")
+
+
+def xlsx_bytes(o, language: str) -> bytes:
+    """The same workbook as ``baicun solve --out``; built only when the user clicks download."""
+    from report.files import write_xlsx
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "result.xlsx"
+        write_xlsx(o, path, language)
+        return path.read_bytes()
+
+
+def frame_xlsx(frame: pd.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    frame.to_excel(buffer, index=False)
+    return buffer.getvalue()
+
+
+def banner() -> None:
+    """The 示例数据 label on every page that shows the sample pool."""
+    if st.session_state["pool"].is_sample:
+        st.warning(tr("ui.sample_banner"))
