@@ -14,6 +14,16 @@ SAMPLE_CSV = ROOT / "scenarios" / "data" / "jilin_sample_pool.csv"
 SAMPLE_XLSX = ROOT / "scenarios" / "data" / "jilin_sample_pool.xlsx"
 
 
+@pytest.fixture(autouse=True)
+def chinese_by_default():
+    """The app's language switch is process-wide; every test starts in Chinese whatever the previous one chose."""
+    from baicun.texts import set_language
+
+    set_language("zh")
+    yield
+    set_language("zh")
+
+
 @pytest.fixture(scope="session")
 def small_frame() -> pd.DataFrame:
     return generate_pool(villages=400, seed=7)

@@ -40,7 +40,9 @@ def start_session() -> None:
     """Defaults for a new session: the sample pool and the default scenario, nothing to configure."""
     state = st.session_state
     state.setdefault("lang", "zh")
-    set_language(state["lang"])  # report functions without an explicit language follow it
+    # Texts rendered without an explicit language follow the process-wide choice; it is per process, not per
+    # session, so two people using different languages on one server at once may see the other's language there.
+    set_language(state["lang"])
     if "pool" not in state:
         state["pool"] = sample_pool()
     if "scenario" not in state:
@@ -72,7 +74,7 @@ def inputs() -> Inputs:
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def solved(fingerprint: str, text: str, _pool: Pool):
+def solved(fingerprint: str, text: str, language: str, _pool: Pool):
     """(Outcome, seconds) for a pool (by fingerprint) and a scenario text: the same calls as ``baicun solve``."""
     from baicun.pipeline import solve
     from report.tables import outcome
@@ -81,7 +83,7 @@ def solved(fingerprint: str, text: str, _pool: Pool):
     loaded = parse_scenario(text, source="scenario.toml", folder=ROOT / "scenarios")
     the_inputs = bind(loaded, _pool)
     scores, selection = solve(the_inputs)
-    return outcome(the_inputs, scores, selection), time.perf_counter() - started
+    return outcome(the_inputs, scores, selection, language), time.perf_counter() - started
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)

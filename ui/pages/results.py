@@ -24,7 +24,7 @@ if st.button(tr("ui.results.solve"), type="primary", key="solve"):
     pool, text = state["pool"], scenario_text()
     with st.spinner(tr("ui.results.solving")):
         try:
-            result, seconds = solved(pool.fingerprint, text, pool)
+            result, seconds = solved(pool.fingerprint, text, lang(), pool)
         except InputError as error:
             show_problems(error, tr("ui.rules.invalid"))
             st.stop()
