@@ -453,7 +453,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col.size": ("村数", "villages"),
     "col.counties": ("涉及县(市、区)", "counties"),
     "col.cities": ("涉及市(州)", "cities"),
-    "col.villages": ("村庄", "villages"),
+    "col.village_names": ("村庄", "villages"),
     "col.village_ids": ("村庄代码", "village ids"),
     "col.years": ("入选年度", "years"),
     "preview.foreign_row": ("这一行不属于「{county}」：本县申报文件只能包含本县的村", "this row is not in '{county}': a county's application may hold only its own villages"),

@@ -76,7 +76,7 @@ def haversine_km(lon1, lat1, lon2, lat2) -> np.ndarray:
 
 def belts(frame: pd.DataFrame, radius_km: float) -> tuple[pd.DataFrame, pd.Series]:
     """The belts among the given (selected) villages: a table with one row per belt, largest first (belt, size,
-    counties, cities, villages, village_ids), and the belt number of each village (0 = in no belt)."""
+    counties, cities, village_names, village_ids), and the belt number of each village (0 = in no belt)."""
     n = len(frame)
     pairs = neighbour_pairs(frame["lon"].to_numpy(), frame["lat"].to_numpy(), radius_km)
     _, labels = connected_components(adjacency(pairs, n), directed=False) if n else (0, np.zeros(0, dtype=int))
@@ -87,9 +87,9 @@ def belts(frame: pd.DataFrame, radius_km: float) -> tuple[pd.DataFrame, pd.Serie
         members = frame[labels == label]
         rows.append({"size": len(members), "counties": "、".join(dict.fromkeys(members["county"])),
                      "cities": "、".join(dict.fromkeys(members["city"])),
-                     "villages": "、".join(members["village"].astype(str)), "village_ids": "、".join(members["village_id"]),
+                     "village_names": "、".join(members["village"].astype(str)), "village_ids": "、".join(members["village_id"]),
                      "first_id": members["village_id"].min(), "label": label})
-    table = pd.DataFrame(rows, columns=["size", "counties", "cities", "villages", "village_ids", "first_id", "label"])
+    table = pd.DataFrame(rows, columns=["size", "counties", "cities", "village_names", "village_ids", "first_id", "label"])
     table = table.sort_values(["size", "first_id"], ascending=[False, True]).reset_index(drop=True)
     table.insert(0, "belt", np.arange(1, len(table) + 1))
     number = dict(zip(table["label"], table["belt"]))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
@@ -126,3 +127,17 @@ def test_solve_bad_input_exit_2_without_traceback(tmp_path):
     assert "Traceback" not in done.stderr
     done = baicun("solve", str(DEFAULT_SCENARIO), "--backend", "gurobi")
     assert done.returncode == 2 and "gurobi" in done.stderr
+
+
+def test_every_message_code_is_defined_once():
+    """A code written twice in the MESSAGES literal silently replaces the first text (it once renamed the 村庄数
+    column of the by-city sheet); read the source, where both are still visible."""
+    import ast
+    from collections import Counter
+
+    import baicun.texts
+
+    tree = ast.parse(Path(baicun.texts.__file__).read_text(encoding="utf-8"))
+    literal = next(node.value for node in ast.walk(tree) if isinstance(node, ast.AnnAssign) and getattr(node.target, "id", "") == "MESSAGES")
+    twice = [code for code, n in Counter(k.value for k in literal.keys).items() if n > 1]
+    assert twice == []
