@@ -48,7 +48,7 @@ class AHPJudgements(Strict):
     @field_validator("matrix")
     @classmethod
     def _fractions(cls, rows):
-        return [[_fraction(v) for v in row] for row in rows]
+        return [[parse_fraction(v) for v in row] for row in rows]
 
 
 class Dimension(Strict):
@@ -218,7 +218,8 @@ class Scenario(Strict):
         return list(self.plan.locked) if self.plan else []
 
 
-def _fraction(value):
+def parse_fraction(value):
+    """A number, or text such as 3 or 1/3 (Saaty judgements); raises a scenario rule error otherwise."""
     if isinstance(value, str):
         text = value.strip()
         try:

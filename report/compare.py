@@ -14,7 +14,7 @@ import pandas as pd
 
 from baicun.texts import t
 from pool.columns import header_of
-from report.tables import Outcome, attainment_table, outcome
+from report.tables import Outcome, attainment_table
 
 
 @dataclass(frozen=True)

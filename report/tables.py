@@ -28,6 +28,7 @@ class Outcome:
     selection: Selection
     reasons: pd.Series
     extra_tables: dict[str, pd.DataFrame] = field(default_factory=dict)  # sheet name -> table, added by later stages
+    belts: tuple[pd.DataFrame, pd.Series] | None = None  # with [spatial]: (belt table, belt number per selected village)
 
 
 def outcome(inputs: Inputs, scores: Scores, selection: Selection, lang: str | None = None, with_prices: bool = False) -> Outcome:
@@ -37,8 +38,13 @@ def outcome(inputs: Inputs, scores: Scores, selection: Selection, lang: str | No
         from solver.whatif import prices_table, rule_prices
 
         extra[t("sheet.prices", lang)] = prices_table(rule_prices(selection, selection.backend if selection.backend != "cpsat" else "highs", lang=lang), lang)
-    result = Outcome(inputs, scores, selection, village_reasons(inputs.pool, scores, selection, lang), extra)
+    belt_groups = None
     if selection.found and selection.spatial is not None:
+        from solver.spatial import belts
+
+        belt_groups = belts(inputs.pool.frame[selection.selected], selection.spatial.radius_km)
+    result = Outcome(inputs, scores, selection, village_reasons(inputs.pool, scores, selection, lang), extra, belt_groups)
+    if belt_groups is not None:
         extra[t("sheet.belts", lang)] = belts_table(result, lang)
     if selection.found and selection.plan is not None:
         extra[t("sheet.plan_summary", lang)] = plan_summary_table(result, lang)
@@ -97,7 +103,7 @@ def shortlist_table(o: Outcome, lang: str | None = None) -> pd.DataFrame:
     if o.selection.year is not None:
         table["year"] = rows["year"]
     if o.selection.spatial is not None:
-        table["belt"] = _belt_numbers(o).reindex(rows.index).fillna(0).astype(int)
+        table["belt"] = o.belts[1].reindex(rows.index).fillna(0).astype(int)
     for key in ("rank", "village_id", "village", "township", "county", "city", "score"):
         table[key] = rows[key]
     contributions = o.scores.contributions.loc[rows.index]
@@ -119,19 +125,9 @@ def _shortlist_name(key: str, lang) -> str:
     return column_name(key, lang)
 
 
-def _belts(o: Outcome):
-    from solver.spatial import belts
-
-    return belts(o.inputs.pool.frame[o.selection.selected], o.selection.spatial.radius_km)
-
-
-def _belt_numbers(o: Outcome) -> pd.Series:
-    return _belts(o)[1]
-
-
 def belts_table(o: Outcome, lang: str | None = None) -> pd.DataFrame:
     """Each belt (connected group of selected neighbours) with its size, counties, cities and villages."""
-    table = _belts(o)[0]
+    table = o.belts[0].copy()
     if o.selection.year is not None:
         year = pd.Series(o.selection.year, index=o.inputs.pool.frame["village_id"])
         table["years"] = [" ".join(str(y) for y in sorted(set(year[ids.split("、")]))) for ids in table["village_ids"]]
@@ -278,7 +274,7 @@ def _plan_and_belts_json(o: Outcome) -> dict:
         years = s.years(o.inputs.pool)
         out["plan"] = {str(y): sorted(years.index[years == y]) for y in s.plan.years}
     if s.found and s.spatial is not None:
-        table = _belts(o)[0]
+        table = o.belts[0]
         out["belt_villages"] = s.check.belt_villages
         out["belts"] = [{"size": int(r.size), "counties": r.counties, "village_ids": r.village_ids.split("、")} for r in table.itertuples()]
     return out

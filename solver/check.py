@@ -77,14 +77,18 @@ def check_selection(pool: Pool, scores: Scores, rules: ResolvedRules, selected_i
     for village in rules.must_exclude:
         rows.append(_row("must_exclude", village, None, 0, int(village in in_set)))
     attainment = pd.DataFrame(rows, columns=["rule", "label", "low", "high", "actual", "met"])
-    for row in attainment[~attainment["met"]].itertuples():
-        violations.append(Problem("check.violated", params={"rule": row.rule, "label": row.label, "low": row.low, "high": row.high, "actual": row.actual}))
+    violations += _unmet(attainment)
     objective = float(scores.table.loc[chosen.index, "score"].sum())
     return CheckReport(tuple(violations), objective, len(chosen), budget_used, attainment)
 
 
 def objective_agrees(claimed: float | None, recomputed: float) -> bool:
     return claimed is not None and np.isclose(claimed, recomputed, rtol=1e-9, atol=1e-9)
+
+
+def _unmet(attainment: pd.DataFrame) -> list[Problem]:
+    return [Problem("check.violated", params={"rule": row.rule, "label": row.label, "low": row.low, "high": row.high, "actual": row.actual})
+            for row in attainment[~attainment["met"]].itertuples()]
 
 
 def check_solution(pool: Pool, scores: Scores, rules: ResolvedRules, selected_ids, plan=None, spatial=None,
@@ -124,6 +128,5 @@ def _check_plan(pool: Pool, scores: Scores, plan, years: pd.Series) -> CheckRepo
                                 for village, year in plan.locks.items()], columns=whole.attainment.columns))
     attainment = pd.concat([t for t in tables if len(t)], ignore_index=True)
     attainment["met"] = attainment["met"].astype(bool)
-    for row in attainment[~attainment["met"]].itertuples():
-        violations.append(Problem("check.violated", params={"rule": row.rule, "label": row.label, "low": row.low, "high": row.high, "actual": row.actual}))
+    violations += _unmet(attainment)
     return CheckReport(tuple(violations), objective, len(years), sum(cost_by_year.values()), attainment)

@@ -38,7 +38,7 @@ def diagnose(pool: Pool, scores: Scores, rules: ResolvedRules, model: Model) -> 
     families = [f for f in model.families if f.kind in RELAXABLE]
     units: dict[str, list[Family]] = {}
     for family in families:
-        units.setdefault(family.name.split("@")[0], []).append(family)
+        units.setdefault(rule_of(family), []).append(family)
     count_low = rules.count[0] if rules.count else None
     alternatives = []
     for unit in units.values():
@@ -51,6 +51,11 @@ def diagnose(pool: Pool, scores: Scores, rules: ResolvedRules, model: Model) -> 
     if relaxed is None:
         return (Problem("diag.unknown"),)
     return (Problem("diag.combined"),) + tuple(_describe(model, families, *relaxed, count_low))
+
+
+def rule_of(family: Family) -> str:
+    """The rule a family belongs to: ``quota:border@2025`` and ``quota:border@2026`` are one yearly rule."""
+    return family.name.split("@")[0]
 
 
 def family_label(family: Family | str, subject: str | None = None, every_year: bool = False) -> Msg | str:
@@ -96,11 +101,11 @@ def elastic(model: Model, families: list[Family]) -> tuple[np.ndarray, dict[str,
     one yearly rule (``quota:border@2024``, ``@2025`` …) share one slack pair."""
     from solver.backends.highs import Status, make_highs
 
-    names = list(dict.fromkeys(f.name.split("@")[0] for f in families))
+    names = list(dict.fromkeys(rule_of(f) for f in families))
     n, m, k = len(model.objective), model.matrix.shape[0], len(names)
     rows = np.concatenate([np.arange(f.start, f.stop) for f in families])
-    owner = np.concatenate([np.full(f.stop - f.start, names.index(f.name.split("@")[0])) for f in families])
-    first = {name: next(f for f in families if f.name.split("@")[0] == name) for name in names}
+    owner = np.concatenate([np.full(f.stop - f.start, names.index(rule_of(f))) for f in families])
+    first = {name: next(f for f in families if rule_of(f) == name) for name in names}
     weight = np.array([1.0 / _mean_cost(model, first[name]) if first[name].kind == "budget" else 1.0 for name in names])
     slack = sp.csr_matrix((np.ones(len(rows)), (rows, owner)), shape=(m, k))
     matrix = sp.hstack([model.matrix, slack, -slack], format="csr")
@@ -115,7 +120,7 @@ def elastic(model: Model, families: list[Family]) -> tuple[np.ndarray, dict[str,
     values = np.asarray(h.getSolution().col_value)
     x = (values[:n] > 0.5).astype(float)
     # slack[:, j] adds to the row activity: positive s_j means a lower bound was short, s_{k+j} an upper bound.
-    return x, {f.name: (values[n + names.index(f.name.split("@")[0])], values[n + k + names.index(f.name.split("@")[0])]) for f in families}
+    return x, {f.name: (values[n + names.index(rule_of(f))], values[n + k + names.index(rule_of(f))]) for f in families}
 
 
 def _mean_cost(model: Model, family: Family) -> float:
@@ -132,11 +137,11 @@ def _describe(model: Model, families: list[Family], x: np.ndarray, slacks: dict,
     problems = []
     seen = set()
     for family in families:
-        rule = family.name.split("@")[0]
+        rule = rule_of(family)
         if rule in seen:
             continue
         seen.add(rule)
-        every_year = family.year is not None and sum(f.name.split("@")[0] == rule for f in families) > 1
+        every_year = family.year is not None and sum(rule_of(f) == rule for f in families) > 1
         label = family_label(family, every_year=every_year)
         short, over = slacks[family.name]
         if short <= 1e-6 and over <= 1e-6:

@@ -60,7 +60,7 @@ def plan_locks(scenario, db: str | None = None) -> dict[str, int] | None:
     record = get_run(open_store(db), scenario.plan.lock_run)
     if record is None or not record.years:
         raise InputError("scenario.unfit", [Problem("scenario.plan_run_unknown", key="plan.lock_run", value=str(scenario.plan.lock_run))])
-    return {v: y for v, y in record.years.items() if y in scenario.plan.locked}
+    return stored_locks(record, scenario)
 
 
 @dataclass(frozen=True)

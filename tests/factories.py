@@ -160,3 +160,13 @@ def brute_force_belts(pool: Pool, scores, rules: ResolvedRules, radius_km: float
             total = float(score[chosen].sum()) + weight * villages_with_neighbour(frame.iloc[chosen], radius_km)
             best = total if best is None or total > best else best
     return best
+
+
+def assert_matches_brute_force(selection, best: float | None) -> None:
+    """The solver agrees with enumeration: infeasible exactly when no subset fits, else optimal, checker-clean and
+    with the enumerated best objective."""
+    if best is None:
+        assert selection.status == "infeasible"
+        return
+    assert selection.status == "optimal" and selection.check.ok
+    assert np.isclose(selection.objective, best, atol=1e-7)

@@ -19,7 +19,7 @@ from solver.backends import BACKENDS, SolveOptions
 from solver.solve import select
 from solver.spatial import belts, haversine_km, neighbour_pairs
 from tests.conftest import SAMPLE_CSV
-from tests.factories import brute_force_belts, make_pool, prepared, random_rules, tiny_pool, with_coordinates
+from tests.factories import assert_matches_brute_force, brute_force_belts, make_pool, prepared, random_rules, tiny_pool, with_coordinates
 
 ROOT = Path(__file__).resolve().parents[1]
 BELTS = ROOT / "scenarios" / "baicun_2024_belts.toml"
@@ -48,12 +48,7 @@ def test_small_belt_models_match_brute_force(backend):
         data = random_rules(rng, pool) | {"spatial": {"radius_km": 20.0, "weight": weight}}
         scenario, scores, rules = prepared(pool, data)
         best = brute_force_belts(pool, scores, rules, 20.0, weight)
-        selection = select(pool, scenario, scores, backend, SolveOptions(time_limit=30))
-        if best is None:
-            assert selection.status == "infeasible"
-            return
-        assert selection.status == "optimal" and selection.check.ok
-        assert np.isclose(selection.objective, best, atol=1e-7)
+        assert_matches_brute_force(select(pool, scenario, scores, backend, SolveOptions(time_limit=30)), best)
     run()
 
 

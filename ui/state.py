@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import tempfile
-import time
 import tomllib
 from pathlib import Path
 
@@ -68,28 +67,30 @@ def scenario_text() -> str:
     return tomli_w.dumps(data)
 
 
+def _bound(text: str, pool: Pool) -> Inputs:
+    """A scenario text from the session bound to a pool (relative paths resolve as for the shipped scenarios)."""
+    return bind(parse_scenario(text, source="scenario.toml", folder=ROOT / "scenarios"), pool)
+
+
 def inputs() -> Inputs:
     """The session's scenario bound to the session's pool (raises InputError when they do not fit)."""
-    return bind(parse_scenario(scenario_text(), source="scenario.toml", folder=ROOT / "scenarios"), st.session_state["pool"])
+    return _bound(scenario_text(), st.session_state["pool"])
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def solved(fingerprint: str, text: str, language: str, _pool: Pool):
-    """(Outcome, seconds) for a pool (by fingerprint) and a scenario text: the same calls as ``baicun solve``."""
+    """The Outcome for a pool (by fingerprint) and a scenario text: the same calls as ``baicun solve``."""
     from baicun.pipeline import solve
     from report.tables import outcome
 
-    started = time.perf_counter()
-    loaded = parse_scenario(text, source="scenario.toml", folder=ROOT / "scenarios")
-    the_inputs = bind(loaded, _pool)
+    the_inputs = _bound(text, _pool)
     scores, selection = solve(the_inputs)
-    return outcome(the_inputs, scores, selection, language), time.perf_counter() - started
+    return outcome(the_inputs, scores, selection, language)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def scored(fingerprint: str, text: str, _pool: Pool):
-    loaded = parse_scenario(text, source="scenario.toml", folder=ROOT / "scenarios")
-    return score(bind(loaded, _pool))
+    return score(_bound(text, _pool))
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -136,3 +137,17 @@ def banner() -> None:
     """The 示例数据 label on every page that shows the sample pool."""
     if st.session_state["pool"].is_sample:
         st.warning(tr("ui.sample_banner"))
+
+
+def page_top(page: str) -> None:
+    st.header(tr(f"ui.page.{page}"))
+    banner()
+
+
+def solved_result_or_stop():
+    """The last shortlist of this pool and scenario; pages that analyse it stop with a hint when there is none."""
+    o = current_result()
+    if o is None or not o.selection.found:
+        st.info(tr("ui.robust.need_result"))
+        st.stop()
+    return o

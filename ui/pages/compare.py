@@ -3,11 +3,10 @@
 import streamlit as st
 
 from report.compare import city_difference_figure, compare
-from ui.state import banner, lang, tr
+from ui.state import lang, page_top, tr
 
 state = st.session_state
-st.header(tr("ui.page.compare"))
-banner()
+page_top("compare")
 runs = [(name, o) for name, o in state["runs"] if o.selection.found]
 if len(runs) < 2:
     st.info(tr("ui.compare.need_two"))

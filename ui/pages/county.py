@@ -3,15 +3,10 @@
 import streamlit as st
 
 from report.tables import column_name
-from ui.state import banner, county_view, current_result, lang, scenario_text, tr
+from ui.state import county_view, lang, page_top, scenario_text, solved_result_or_stop, tr
 
-state = st.session_state
-st.header(tr("ui.page.county"))
-banner()
-o = current_result()
-if o is None or not o.selection.found:
-    st.info(tr("ui.robust.need_result"))
-    st.stop()
+page_top("county")
+o = solved_result_or_stop()
 counties = sorted(o.inputs.pool.frame["county"].unique())
 county = st.selectbox(tr("ui.county.pick"), counties, key="county_pick")
 with st.spinner(tr("ui.results.solving")):

@@ -9,11 +9,10 @@ from baicun.errors import InputError
 from pool.columns import header_of
 from report.tables import attainment_table, distribution_table, shortlist_table
 from report.text import explanation_lines
-from ui.state import banner, current_result, inputs, lang, scenario_text, show_problems, solved, tr, xlsx_bytes
+from ui.state import current_result, inputs, lang, page_top, scenario_text, show_problems, solved, tr, xlsx_bytes
 
 state = st.session_state
-st.header(tr("ui.page.results"))
-banner()
+page_top("results")
 
 if st.button(tr("ui.results.solve"), type="primary", key="solve"):
     try:
@@ -24,7 +23,7 @@ if st.button(tr("ui.results.solve"), type="primary", key="solve"):
     pool, text = state["pool"], scenario_text()
     with st.spinner(tr("ui.results.solving")):
         try:
-            result, seconds = solved(pool.fingerprint, text, lang(), pool)
+            result = solved(pool.fingerprint, text, lang(), pool)
         except InputError as error:
             show_problems(error, tr("ui.rules.invalid"))
             st.stop()
@@ -60,7 +59,7 @@ with tabs[0]:
 
 with tabs[1]:
     frame = o.inputs.pool.frame
-    eligible = frame[o.scores.eligible.to_numpy() if hasattr(o.scores.eligible, "to_numpy") else o.scores.eligible]
+    eligible = frame[o.scores.eligible]
     figure = go.Figure()
     for chosen, colour, label in ((False, "#b8c4d6", tr("ui.results.left_legend")), (True, "#d62728", tr("ui.results.selected_legend"))):
         part = eligible[s.selected[eligible.index] == chosen]

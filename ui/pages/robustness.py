@@ -5,15 +5,11 @@ import streamlit as st
 
 from report.robustness import frequency_table, summary_table
 from solver.robustness import robustness
-from ui.state import banner, current_result, lang, tr
+from ui.state import lang, page_top, solved_result_or_stop, tr
 
 state = st.session_state
-st.header(tr("ui.page.robustness"))
-banner()
-o = current_result()
-if o is None or not o.selection.found:
-    st.info(tr("ui.robust.need_result"))
-    st.stop()
+page_top("robustness")
+o = solved_result_or_stop()
 left, right = st.columns(2)
 samples = left.slider(tr("ui.robust.samples"), 10, 500, 50, 10, key="robust_samples")
 spread = right.slider(tr("ui.robust.spread"), 10.0, 200.0, 50.0, 10.0, key="robust_spread")

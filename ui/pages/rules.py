@@ -7,14 +7,15 @@ import pandas as pd
 import streamlit as st
 
 from baicun.errors import InputError
-from baicun.scenario import parse_scenario
+from pydantic_core import PydanticCustomError
+
+from baicun.scenario import parse_fraction, parse_scenario
 from pool.columns import CATALOGUE, header_of
 from scoring.weights import ahp, direct, entropy
-from ui.state import banner, inputs, scenario_text, scored, show_problems, tr
+from ui.state import page_top, scenario_text, scored, show_problems, tr
 
 state = st.session_state
-st.header(tr("ui.page.rules"))
-banner()
+page_top("rules")
 data = state["scenario"]
 scoring = data.setdefault("scoring", {})
 elig = data.setdefault("eligibility", {})
@@ -71,11 +72,9 @@ if weights:
         matrix = np.ones((len(names), len(names)))
         for i in range(len(names)):
             for j in range(i + 1, len(names)):
-                text = str(table.iat[i, j]).strip()
-                top, _, bottom = text.partition("/")
                 try:
-                    matrix[i, j] = float(top) / float(bottom or 1)
-                except ValueError:
+                    matrix[i, j] = float(parse_fraction(str(table.iat[i, j])))
+                except (ValueError, PydanticCustomError):
                     matrix[i, j] = 1.0
                 matrix[j, i] = 1 / matrix[i, j] if matrix[i, j] > 0 else 1.0
         result = ahp(matrix)
@@ -134,8 +133,7 @@ sel["must_exclude"] = id_list(right.text_area(tr("ui.rules.must_exclude"), "\n".
 
 # --- is it valid? ---------------------------------------------------------------------------------------------------
 try:
-    scores = scored(state["pool"].fingerprint, scenario_text(), state["pool"])
-    inputs()
+    scores = scored(state["pool"].fingerprint, scenario_text(), state["pool"])  # binds the scenario to the pool
     st.success(tr("ui.rules.valid", eligible=int(scores.eligible.sum())))
 except InputError as error:
     show_problems(error, tr("ui.rules.invalid"))
