@@ -142,6 +142,7 @@ def plan_summary_table(o: Outcome, lang: str | None = None) -> pd.DataFrame:
     table = pd.crosstab(chosen["city"], chosen["year"]).reindex(columns=list(plan.years), fill_value=0)
     table[t("word.total", lang)] = table.sum(axis=1)
     table.loc[t("word.total", lang)] = table.sum(axis=0)
+    table = table.astype(object)  # the budget row holds blanks for years without a budget
     cost = chosen.groupby("year")["cost"].sum().to_dict()
     spending = {y: plan.spending(cost, y) for y in plan.years}
     table.loc[t("plan.spending", lang)] = [round(spending[y], 1) for y in plan.years] + [round(sum(spending.values()), 1)]

@@ -20,6 +20,7 @@ its scores with the base scores.
 from __future__ import annotations
 
 import pickle
+import queue
 import subprocess
 import sys
 import threading
@@ -132,26 +133,43 @@ def _run_workers(model: Model, z, bonus, chunks: list[np.ndarray], progress) -> 
         return solve_chunk(model, z, bonus, chunks[0], progress)
     processes = [subprocess.Popen([sys.executable, "-m", "solver.robustness"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                   stderr=subprocess.PIPE) for _ in chunks]
-    readers = []
-    for process, chunk in zip(processes, chunks):
+    ticks: queue.SimpleQueue = queue.SimpleQueue()
+    results: list[bytes] = [b""] * len(processes)
+    threads = []
+    for i, (process, chunk) in enumerate(zip(processes, chunks)):
         process.stdin.write(pickle.dumps((model, z, bonus, chunk)))
         process.stdin.close()
-        reader = threading.Thread(target=_relay_progress, args=(process.stderr, progress), daemon=True)
-        reader.start()
-        readers.append(reader)
-    results = [process.stdout.read() for process in processes]
-    for process, reader in zip(processes, readers):
+        # Pipes are drained by threads so no worker blocks on a full pipe; only the caller's thread calls
+        # ``progress`` (a UI may only be updated from the thread that runs it).
+        threads.append(threading.Thread(target=_forward_ticks, args=(process.stderr, ticks), daemon=True))
+        threads.append(threading.Thread(target=_read_into, args=(process.stdout, results, i), daemon=True))
+    for thread in threads:
+        thread.start()
+    finished = 0
+    while finished < len(processes):
+        if ticks.get() is None:
+            finished += 1
+        elif progress:
+            progress()
+    for thread in threads:
+        thread.join()
+    for process in processes:
         process.wait()
-        reader.join()
-        if process.returncode != 0:
-            raise RuntimeError("robustness worker failed")
+    if any(process.returncode != 0 for process in processes):
+        raise RuntimeError("robustness worker failed")
     return np.vstack([pickle.loads(r) for r in results])
 
 
-def _relay_progress(stream, progress) -> None:
+def _forward_ticks(stream, ticks: queue.SimpleQueue) -> None:
+    """One ``True`` per sample a worker finished, then ``None`` when its stream closes."""
     for line in iter(stream.readline, b""):
-        if line.strip() == b"." and progress:
-            progress()
+        if line.strip() == b".":
+            ticks.put(True)
+    ticks.put(None)
+
+
+def _read_into(stream, results: list[bytes], i: int) -> None:
+    results[i] = stream.read()
 
 
 def _worker() -> None:

@@ -74,7 +74,7 @@ def test_rules_page_rescales_weights_and_round_trips_the_scenario():
     clean(at)
     weights = at.session_state["scenario"]["scoring"]["weights"]
     assert weights["industry_base"] == 0.6
-    used = at.dataframe[0].value.iloc[:, 0]
+    used = at.table[0].value.iloc[:, 0]
     assert used.sum() == pytest.approx(1.0, abs=1e-3) and used.iloc[0] == pytest.approx(0.6 / 1.3, abs=1e-3)
     text = at.session_state["scenario"]
     downloaded = tomllib.loads(__import__("tomli_w").dumps({k: v for k, v in text.items() if k != "pool"}))

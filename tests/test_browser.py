@@ -4,6 +4,7 @@ shortlist count on the page, download the workbook and read it back. Screenshots
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from openpyxl import load_workbook
 from tests.browser import CHROMIUM, ROOT, browser_page, metric_value, open_page, running_app, wait_idle
 from pool.read import read_pool
 from tests.conftest import SAMPLE_CSV
+from ui.state import DEFAULT_SCENARIO
 
 ARTIFACTS = ROOT / "test-artifacts"
 PAGES = ["数据", "规则与权重", "结果", "情景对比", "稳健性", "县级预审"]
@@ -38,10 +40,14 @@ def test_new_user_uploads_moves_a_weight_solves_and_downloads(tmp_path):
         slider.focus()
         for _ in range(20):
             page.keyboard.press("ArrowRight")
-        page.keyboard.press("Tab")  # the slider sends its value when it loses focus
-        wait_idle(page)
-        after = float(page.locator('[data-testid="stSlider"]').filter(has_text="产业基础").locator('input[type="range"]').first.input_value())
+        page.keyboard.press("Tab")
+        after = float(slider.input_value())
         assert after == pytest.approx(before + 0.1, abs=1e-6)
+        # The slider commits its value after a debounce; the rescaled weight in the table comes back from the server,
+        # so seeing it proves the session holds the new weight before we leave the page.
+        total = sum(tomllib.loads(DEFAULT_SCENARIO.read_text(encoding="utf-8"))["scoring"]["weights"].values()) + 0.1
+        page.locator('[data-testid="stTable"]').get_by_text(f"{after / total:.4f}").wait_for(timeout=30_000)
+        wait_idle(page)
         page.screenshot(path=str(ARTIFACTS / "2-规则与权重.png"), full_page=True)
 
         open_page(page, "结果")

@@ -55,7 +55,8 @@ if weights:
         for criterion in list(weights):
             weights[criterion] = st.slider(header_of(criterion), 0.0, 1.0, float(weights[criterion]), 0.005, format="%.3f", key=f"sc.w.{criterion}")
     used = direct(weights)
-    right.dataframe(pd.DataFrame({tr("ui.rules.used_weights"): used.values}).rename(index=header_of).round(4), width="stretch")
+    # a static table (not a grid): readable on a projector, and its text is on the page for assistive tools and tests
+    right.table(pd.DataFrame({tr("ui.rules.used_weights"): used.values}).rename(index=header_of).round(4))
     if right.button(tr("ui.rules.entropy"), key="entropy"):
         try:
             scores = scored(state["pool"].fingerprint, scenario_text(), state["pool"])
