@@ -2,24 +2,29 @@
 
 Codes are grouped by stage (``pool.*``, ``scenario.*``, ``reason.*``, ``solve.*`` ...). ``t(code, lang, **params)``
 formats one; the language defaults to ``BAICUN_LANG`` (``zh`` or ``en``) or whatever ``set_language`` chose.
+
+The chosen language belongs to the thread that chose it: the app runs each session's script in its own thread, so
+two people on one server can read it in different languages at the same time.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 
 LANGUAGES = ("zh", "en")
-_state = {"lang": os.environ.get("BAICUN_LANG", "zh") if os.environ.get("BAICUN_LANG") in LANGUAGES else "zh"}
+DEFAULT_LANGUAGE = os.environ.get("BAICUN_LANG", "zh") if os.environ.get("BAICUN_LANG") in LANGUAGES else "zh"
+_chosen = threading.local()
 
 
 def set_language(lang: str) -> None:
     if lang not in LANGUAGES:
         raise ValueError(f"language must be one of {LANGUAGES}")
-    _state["lang"] = lang
+    _chosen.lang = lang
 
 
 def current_language() -> str:
-    return _state["lang"]
+    return getattr(_chosen, "lang", DEFAULT_LANGUAGE)
 
 
 class Msg(str):
@@ -44,7 +49,7 @@ def t(code: str, lang: str | None = None, **params) -> str:
 
     A ``Msg`` parameter is translated too; a non-empty ``suggestion`` parameter appends "did you mean …?".
     """
-    lang = lang or _state["lang"]
+    lang = lang or current_language()
     zh, en = MESSAGES[code]
     values = {k: t(v, lang, **v.params) if isinstance(v, Msg) else v for k, v in params.items()}
     text = (en if lang == "en" else zh).format_map(_Blank(values))
@@ -171,6 +176,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "scenario.cost_not_weighted": ("「{value}」列在 cost_criteria 中，但没有权重", "'{value}' is in cost_criteria but has no weight"),
     "scenario.unknown_village": ("村庄库中没有村庄代码「{value}」", "no village with id '{value}' in the pool"),
     "scenario.ahp_shape": ("判断矩阵应为 {n}×{n}（与 criteria 数量一致）", "the judgement matrix must be {n}×{n} (one row per criterion)"),
+    "scoring.ahp_cells": ("AHP 判断矩阵有 {count} 处填写有误，请改正后再计算", "{count} AHP judgement(s) are not valid: correct them first"),
+    "scoring.ahp_cell": ("「{row_name}」比「{column}」：「{value}」不是 1/9 到 9 之间的数或分数（如 3、1/3）",
+                         "'{row_name}' vs '{column}': '{value}' is not a number or fraction between 1/9 and 9 (such as 3 or 1/3)"),
     "scenario.ahp_entry": ("判断矩阵第 {i} 行第 {j} 列应为正数且与对称位置互为倒数（现在 {a} 与 {b}）",
                            "matrix entry ({i}, {j}) must be positive and the reciprocal of its mirror (now {a} and {b})"),
     "scenario.blank_criterion": ("符合资格的村「{village}」的评分指标「{value}」为空：请补全，或用资格规则排除空白",

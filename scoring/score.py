@@ -13,7 +13,9 @@ import numpy as np
 import pandas as pd
 
 from baicun.errors import InputError, Problem
-from baicun.scenario import Scenario, ScoringRules
+from pydantic_core import PydanticCustomError
+
+from baicun.scenario import Scenario, ScoringRules, parse_fraction
 from pool.read import Pool
 from scoring import weights as wt
 from scoring.eligibility import Eligibility, assess_eligibility
@@ -104,6 +106,35 @@ def resolve_weights(rules: ScoringRules, raw: np.ndarray, cost: np.ndarray) -> t
     if weights.rescaled:
         notices.append(Problem("notice.weights_rescaled", params={"total": f"{weights.given_sum:g}"}))
     return weights, notices
+
+
+SAATY_RANGE = (1 / 9, 9.0)
+
+
+def judgement_matrix(cells: list[list], names: list[str]) -> np.ndarray:
+    """The full pairwise matrix from a table whose upper triangle a person filled in (the lower one is implied).
+
+    Every upper cell that is not a number or fraction on Saaty's scale (1/9 … 9) is reported by its row and column
+    name — never read as 1, which would quietly say "equally important".
+    """
+    n = len(names)
+    matrix = np.ones((n, n))
+    problems = []
+    for i in range(n):
+        for j in range(i + 1, n):
+            cell = cells[i][j]
+            text = "" if cell is None or (isinstance(cell, float) and np.isnan(cell)) else str(cell).strip()
+            try:
+                value = float(parse_fraction(text))
+            except PydanticCustomError:
+                value = float("nan")
+            if not SAATY_RANGE[0] - 1e-9 <= value <= SAATY_RANGE[1] + 1e-9:
+                problems.append(Problem("scoring.ahp_cell", column=names[j], value=text, params={"row_name": names[i]}))
+                continue
+            matrix[i, j], matrix[j, i] = value, 1 / value
+    if problems:
+        raise InputError("scoring.ahp_cells", problems)
+    return matrix
 
 
 def _ahp_weights(rules: ScoringRules) -> wt.Weights:

@@ -141,3 +141,24 @@ def test_every_message_code_is_defined_once():
     literal = next(node.value for node in ast.walk(tree) if isinstance(node, ast.AnnAssign) and getattr(node.target, "id", "") == "MESSAGES")
     twice = [code for code, n in Counter(k.value for k in literal.keys).items() if n > 1]
     assert twice == []
+
+
+def test_each_thread_reads_in_the_language_it_chose():
+    """The app runs every session in its own thread: one session switching to English must not turn another
+    session's texts into English."""
+    import threading
+
+    from baicun.texts import set_language, t
+
+    set_language("zh")
+    seen = {}
+
+    def english_session():
+        set_language("en")
+        seen["en"] = t("word.total")
+
+    other = threading.Thread(target=english_session)
+    other.start()
+    other.join()
+    assert seen["en"] == t("word.total", "en") != t("word.total", "zh")
+    assert t("word.total") == t("word.total", "zh")

@@ -12,6 +12,7 @@ import pytest
 from baicun.errors import InputError
 from baicun.pipeline import bind, score
 from pool.read import read_pool
+from scoring.score import judgement_matrix
 from tests.conftest import SAMPLE_CSV
 from tests.scenario_helpers import DEFAULT_SCENARIO, scenario_with
 
@@ -152,3 +153,24 @@ def test_score_command_prints_ranking_and_reason_counts():
     done = subprocess.run([sys.executable, "-m", "baicun", "score", str(DEFAULT_SCENARIO), "--top", "5"], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert "示例数据" in done.stdout and "综合得分" in done.stdout and "首要原因村数" in done.stdout
+
+
+def test_judgement_table_upper_triangle_gives_the_reciprocal_matrix():
+    names = ["产业基础", "带头人", "创建积极性"]
+    cells = [["1", "3", "5"], ["x", "1", " 1/2 "], ["?", "?", "1"]]  # the lower triangle is never read
+    matrix = judgement_matrix(cells, names)
+    assert matrix[0, 1] == 3 and matrix[1, 0] == pytest.approx(1 / 3)
+    assert matrix[1, 2] == 0.5 and matrix[2, 1] == 2
+    assert (np.diag(matrix) == 1).all()
+
+
+def test_judgement_table_reports_every_bad_cell_by_name_instead_of_reading_it_as_one():
+    names = ["产业基础", "带头人", "创建积极性"]
+    cells = [["1", "", "abc"], ["1", "1", "20"], ["1", "1", "1"]]
+    cells[0][1] = None  # a cleared cell in the editor
+    with pytest.raises(InputError) as caught:
+        judgement_matrix(cells, names)
+    problems = caught.value.problems
+    assert [(p.params["row_name"], p.column, p.value) for p in problems] == [
+        ("产业基础", "带头人", ""), ("产业基础", "创建积极性", "abc"), ("带头人", "创建积极性", "20")]
+    assert "1/9 到 9" in problems[2].message("zh") and "between 1/9 and 9" in problems[2].message("en")

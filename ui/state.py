@@ -39,9 +39,7 @@ def start_session() -> None:
     """Defaults for a new session: the sample pool and the default scenario, nothing to configure."""
     state = st.session_state
     state.setdefault("lang", "zh")
-    # Texts rendered without an explicit language follow the process-wide choice; it is per process, not per
-    # session, so two people using different languages on one server at once may see the other's language there.
-    set_language(state["lang"])
+    set_language(state["lang"])  # for texts rendered without an explicit language; per thread, so per session run
     if "pool" not in state:
         state["pool"] = sample_pool()
     if "scenario" not in state:

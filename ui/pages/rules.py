@@ -2,15 +2,13 @@
 
 import tomllib
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
 from baicun.errors import InputError
-from pydantic_core import PydanticCustomError
-
-from baicun.scenario import parse_fraction, parse_scenario
+from baicun.scenario import parse_scenario
 from pool.columns import CATALOGUE, header_of
+from scoring.score import judgement_matrix
 from scoring.weights import ahp, direct, entropy
 from ui.state import page_top, scenario_text, scored, show_problems, tr
 
@@ -70,19 +68,15 @@ if weights:
         st.caption(tr("ui.rules.ahp_help"))
         names = [header_of(c) for c in weights]
         table = st.data_editor(pd.DataFrame("1", index=names, columns=names), key="ahp_matrix", width="stretch")
-        matrix = np.ones((len(names), len(names)))
-        for i in range(len(names)):
-            for j in range(i + 1, len(names)):
-                try:
-                    matrix[i, j] = float(parse_fraction(str(table.iat[i, j])))
-                except (ValueError, PydanticCustomError):
-                    matrix[i, j] = 1.0
-                matrix[j, i] = 1 / matrix[i, j] if matrix[i, j] > 0 else 1.0
-        result = ahp(matrix)
-        verdict = tr("ui.rules.ahp_ok") if result.consistent else tr("ui.rules.ahp_bad")
-        st.write(tr("ui.rules.ahp_result", cr=result.cr, verdict=verdict))
-        st.dataframe(pd.DataFrame({tr("ui.rules.used_weights"): result.weights}, index=names).round(4))
-        if st.button(tr("ui.rules.ahp_use"), key="ahp_use", disabled=not result.consistent):
+        try:
+            result = ahp(judgement_matrix(table.values.tolist(), names))
+            verdict = tr("ui.rules.ahp_ok") if result.consistent else tr("ui.rules.ahp_bad")
+            st.write(tr("ui.rules.ahp_result", cr=result.cr, verdict=verdict))
+            st.dataframe(pd.DataFrame({tr("ui.rules.used_weights"): result.weights}, index=names).round(4))
+        except InputError as error:
+            show_problems(error)
+            result = None
+        if st.button(tr("ui.rules.ahp_use"), key="ahp_use", disabled=result is None or not result.consistent):
             for criterion, value in zip(weights, result.weights):
                 state[f"sc.w.{criterion}"] = round(float(value), 3)
             st.rerun()
