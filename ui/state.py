@@ -112,7 +112,7 @@ def show_problems(error: InputError, heading: str | None = None) -> None:
     from report.problems import problem_table
 
     st.error(heading or error.title(lang()))
-    st.dataframe(problem_table(error, lang()), hide_index=True, width="stretch")
+    st.dataframe(problem_table(error, lang()), hide_index=True, width="stretch", placeholder="—")
 
 
 def xlsx_bytes(o, language: str) -> bytes:

@@ -19,4 +19,4 @@ st.caption(tr("ui.county.table"))
 table = preview.table.copy()
 for flag in ("eligible", "selected"):
     table[flag] = table[flag].map({True: tr("word.yes"), False: tr("word.no")})
-st.dataframe(table.rename(columns=lambda c: column_name(c, lang())), hide_index=True, width="stretch", height=480)
+st.dataframe(table.rename(columns=lambda c: column_name(c, lang())), hide_index=True, width="stretch", placeholder="—", height=480)

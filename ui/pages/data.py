@@ -45,7 +45,7 @@ for col, (code, value) in zip(cols, (("villages", summary.villages), ("cities", 
 st.subheader(tr("ui.data.by_city"))
 names = {"villages": tr("ui.metric.villages"), "qiancun": tr("ui.metric.qiancun"), "border": header_of("border"),
          "poverty": header_of("poverty_alleviated")}
-st.dataframe(summary.by_city.rename(columns=names).rename_axis(header_of("city")), width="stretch")
+st.dataframe(summary.by_city.rename(columns=names).rename_axis(header_of("city")), width="stretch", placeholder="—")
 
 st.subheader(tr("ui.data.map"))
 flags = [c.key for c in CATALOGUE if c.kind == "flag" and c.key in pool.frame]

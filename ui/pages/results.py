@@ -55,16 +55,24 @@ tabs = st.tabs([tr("ui.results.shortlist"), tr("ui.results.map"), tr("ui.results
                 tr("ui.results.prices"), tr("ui.results.explain")] + ([tr("ui.results.extra")] if o.extra_tables else []))
 
 with tabs[0]:
-    st.dataframe(shortlist_table(o, lang()), hide_index=True, width="stretch", height=480)
+    st.dataframe(shortlist_table(o, lang()), hide_index=True, width="stretch", placeholder="—", height=480)
 
 with tabs[1]:
     frame = o.inputs.pool.frame
     eligible = frame[o.scores.eligible]
+    chosen = s.selected[eligible.index]
+    # one trace per plan year (or one for the shortlist), drawn over the villages left out
+    groups = [(tr("ui.results.left_legend"), ~chosen, "#b8c4d6", 4)]
+    if s.year is not None:
+        years = s.year[eligible.index]
+        groups += [(tr("ui.results.year_legend", year=y), chosen & (years == y), None, 7) for y in s.plan.years]
+    else:
+        groups.append((tr("ui.results.selected_legend"), chosen, "#d62728", 7))
     figure = go.Figure()
-    for chosen, colour, label in ((False, "#b8c4d6", tr("ui.results.left_legend")), (True, "#d62728", tr("ui.results.selected_legend"))):
-        part = eligible[s.selected[eligible.index] == chosen]
+    for label, rows, colour, size in groups:
+        part = eligible[rows]
         figure.add_trace(go.Scattergl(x=part["lon"], y=part["lat"], mode="markers", name=label, text=part["village"] + " · " + part["county"],
-                                      marker={"size": 7 if chosen else 4, "color": colour}))
+                                      marker={"size": size} | ({"color": colour} if colour else {})))
     figure.update_layout(height=540, xaxis_title=header_of("lon"), yaxis_title=header_of("lat"), margin={"t": 10})
     figure.update_yaxes(scaleanchor="x", scaleratio=1.35)
     st.plotly_chart(figure, width="stretch")
@@ -72,7 +80,7 @@ with tabs[1]:
 with tabs[2]:
     by = st.radio(tr("ui.results.by"), ["city", "county"], format_func=header_of, horizontal=True, key="distribution_by")
     table = distribution_table(o, by, lang())
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.dataframe(table, hide_index=True, width="stretch", placeholder="—")
     raw = distribution_table(o, by, "en")
     figure = go.Figure(go.Bar(x=raw[raw.columns[0]], y=raw["selected"], name=tr("ui.metric.selected")))
     for bound, symbol in (("low", "triangle-up"), ("high", "triangle-down")):
@@ -90,7 +98,7 @@ with tabs[3]:
         if quota.low:
             value = int(actual.get(f"quota:{quota.flag}", 0))
             st.progress(min(1.0, value / max(quota.low, 1) / 2), text=tr("ui.results.quota_gauge", name=header_of(quota.flag), actual=value, low=quota.low))
-    st.dataframe(attainment_table(o, lang()), hide_index=True, width="stretch")
+    st.dataframe(attainment_table(o, lang()), hide_index=True, width="stretch", placeholder="—")
 
 with tabs[4]:
     if st.button(tr("ui.results.prices_button"), key="prices"):
@@ -99,7 +107,7 @@ with tabs[4]:
         with st.spinner(tr("ui.results.solving")):
             st.session_state["prices_result"] = (id(o), prices_table(rule_prices(o.selection, "highs", lang=lang()), lang()))
     if st.session_state.get("prices_result", (None,))[0] == id(o):
-        st.dataframe(st.session_state["prices_result"][1], hide_index=True, width="stretch")
+        st.dataframe(st.session_state["prices_result"][1], hide_index=True, width="stretch", placeholder="—")
 
 with tabs[5]:
     from solver.whatif import explain_village
@@ -107,7 +115,7 @@ with tabs[5]:
     frame = o.inputs.pool.frame
     candidates = frame.loc[o.scores.table.sort_values("rank").index, ["village_id", "village"]]
     options = (candidates["village_id"] + " " + candidates["village"]).tolist()
-    picked = st.selectbox(tr("ui.results.explain_pick"), options, index=None, key="explain_village")
+    picked = st.selectbox(tr("ui.results.explain_pick"), options, index=None, key="explain_village", placeholder=tr("ui.choose"))
     if picked:
         village = picked.split(" ")[0]
         with st.spinner(tr("ui.results.solving")):
@@ -119,4 +127,4 @@ if o.extra_tables:
     with tabs[6]:
         for name, table in o.extra_tables.items():
             st.markdown(f"**{name}**")
-            st.dataframe(table, hide_index=True, width="stretch")
+            st.dataframe(table, hide_index=True, width="stretch", placeholder="—")

@@ -24,8 +24,8 @@ if st.button(tr("ui.robust.run"), type="primary", key="robust_run"):
     state["study"] = (id(o), robustness(o.inputs.pool, o.scores, o.selection, samples=samples, spread=spread, progress=tick))
 study = state.get("study")
 if study and study[0] == id(o):
-    st.dataframe(summary_table(study[1], lang()), hide_index=True, width="stretch")
+    st.dataframe(summary_table(study[1], lang()), hide_index=True, width="stretch", placeholder="—")
     table = frequency_table(study[1], lang())
     st.subheader(tr("ui.robust.frequency"))
     st.plotly_chart(px.histogram(study[1].table[study[1].table["eligible"]], x="frequency", nbins=20, height=300), width="stretch")
-    st.dataframe(table, hide_index=True, width="stretch", height=420)
+    st.dataframe(table, hide_index=True, width="stretch", placeholder="—", height=420)

@@ -1,0 +1,61 @@
+"""The rules page's tables and text boxes ↔ scenario data: nothing a person typed is changed or lost."""
+
+from __future__ import annotations
+
+import math
+
+from hypothesis import given, strategies as st
+
+from ui.forms import bounds_from_rows, bounds_rows, number_list, one_or_many, put, rule_rows, rules_from_rows
+
+counts = st.integers(min_value=0, max_value=500)
+quotas = st.lists(st.fixed_dictionaries({"flag": st.sampled_from(["border", "poverty_alleviated", "tourism"])},
+                                        optional={"min": counts, "max": counts}), max_size=4)
+groups = st.lists(st.fixed_dictionaries({"by": st.sampled_from(["city", "county"])},
+                                        optional={"min": counts, "max": counts,
+                                                  "share": st.tuples(st.floats(0, 3), st.floats(0, 3)).map(list)}), max_size=4)
+
+
+@given(quotas)
+def test_quota_rules_survive_the_editor_table(rules):
+    labels = {"border": "重点边境村", "poverty_alleviated": "脱贫村", "tourism": "乡村旅游精品村"}
+    back = {v: k for k, v in labels.items()}
+    rows = rule_rows(rules, "quota", labels.get)
+    assert rules_from_rows(rows, "quota", back.get) == [r for r in rules if r]
+
+
+@given(groups)
+def test_group_rules_survive_the_editor_table_including_share_pairs(rules):
+    rows = rule_rows(rules, "group")
+    # the editor gives NaN for a blank number cell and floats for every number
+    rows = [{k: (float(v) if isinstance(v, int) else math.nan if v is None else v) for k, v in row.items()} for row in rows]
+    expected = [{k: ([float(x) if not float(x).is_integer() else int(x) for x in v] if k == "share" else v) for k, v in r.items()} for r in rules]
+    assert rules_from_rows(rows, "group") == expected
+
+
+def test_blank_rows_are_dropped_but_a_half_filled_rule_is_kept_for_the_schema_to_report():
+    rows = [{"flag": None, "min": math.nan, "max": math.nan}, {"flag": "border", "min": math.nan, "max": math.nan},
+            {"flag": None, "min": 3.0, "max": math.nan}]
+    assert rules_from_rows(rows, "quota") == [{"flag": "border"}, {"min": 3}]
+    assert rules_from_rows([{"by": "city", "min": math.nan, "max": math.nan, "share_low": 0.5, "share_high": math.nan}], "group") == [
+        {"by": "city", "share": [0.5, None]}]
+
+
+def test_thresholds_split_into_minimum_and_maximum():
+    rows = bounds_rows({"leader": 60, "qiancun_year": 2021}, {"leader": 95})
+    assert rows == [{"column": "leader", "min": 60, "max": 95}, {"column": "qiancun_year", "min": 2021, "max": None}]
+    assert bounds_from_rows(rows) == ({"leader": 60, "qiancun_year": 2021}, {"leader": 95})
+
+
+def test_number_lists_keep_what_is_not_a_number_for_the_schema_to_report():
+    assert number_list("0.6，0.4") == [0.6, 0.4]
+    assert number_list("200000\n210000, x") == [200000, 210000, "x"]
+    assert one_or_many([]) is None and one_or_many([5]) == 5 and one_or_many([1, 2]) == [1, 2]
+
+
+def test_defaults_are_not_written_unless_the_scenario_said_them():
+    target = {"kept": False}
+    put(target, "absent", False, False)
+    put(target, "kept", False, False)
+    put(target, "changed", True, False)
+    assert target == {"kept": False, "changed": True}
