@@ -20,6 +20,9 @@ draw in year t. A positive ``discount`` makes a village worth more the earlier i
 villages go first (by the rearrangement inequality, among the same set of villages the best-scored are put in
 the earliest years); with ``discount = 0`` only the set matters.
 
+Solvers receive this model in its cumulative form (y_{i,t} = "village i chosen by year t", ``solver.model.cumulative``):
+the same plans and LP bound, but far faster to prove optimal.
+
 Group ``share`` bounds of the yearly rules are relative to the yearly count; those of ``plan.group`` to
 ``plan.total``. Villages of locked years count towards their year's rules like any other.
 """

@@ -81,10 +81,10 @@ def criteria_matrix(scores: Scores) -> tuple[np.ndarray, np.ndarray]:
 
 def solve_chunk(model: Model, z: np.ndarray, bonus: np.ndarray, weights: np.ndarray, report=None) -> np.ndarray:
     """Selections (samples × eligible villages) for one chunk of weight vectors, in this process."""
-    from solver.backends import SolveOptions
-    from solver.backends.highs import solve as highs_solve
+    from solver.backends import SolveOptions, get_backend
     from solver.reduce import Dominance
 
+    highs_solve = get_backend("highs")
     dominance = Dominance(model) if model.simple else None
     chosen = np.zeros((len(weights), len(z)), dtype=bool)
     options = SolveOptions(time_limit=60, tiebreak=False, threads=1)

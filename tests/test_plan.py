@@ -17,7 +17,8 @@ from report.files import write_xlsx
 from report.tables import outcome
 from solver.backends import BACKENDS, SolveOptions
 from solver.plan import resolve_plan
-from solver.solve import select
+from solver.model import cumulative
+from solver.solve import prepare, select
 from store.runs import open_store, run_fields, save_run
 from tests.factories import assert_matches_brute_force, brute_force_plan, make_pool, prepared, tiny_pool
 
@@ -32,7 +33,7 @@ def random_plan(rng: np.random.Generator, pool: Pool) -> dict:
     data = {
         "scoring": {"normalize": "none", "weights": {"industry_base": 1.0, "leader": 0.01}},
         "selection": {"count": [low, low + int(rng.integers(0, 3))]},
-        "plan": {"years": [2024, 2025], "funding": [0.6, 0.4] if rng.random() < 0.6 else [1.0],
+        "plan": {"years": [2024, 2025, 2026][:int(rng.integers(2, 4))], "funding": [0.6, 0.4] if rng.random() < 0.6 else [1.0],
                  "discount": float(rng.choice([0.0, 0.1]))},
     }
     if rng.random() < 0.7:
@@ -64,8 +65,37 @@ def test_tiny_plans_match_brute_force(backend):
         if best is None:
             return
         years = selection.years(pool)
-        assert set(years) <= {2024, 2025} and not years.index.has_duplicates
+        assert set(years) <= {2024, 2025, 2026} and not years.index.has_duplicates
     run()
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(2, 6))
+def test_the_cumulative_form_is_the_same_plan_in_other_coordinates(seed, n):
+    """Every plan (at most one year per village) maps to a monotone 0/1 y with the same row activities and
+    objective, and a y that is not monotone breaks an order row — so both forms have the same feasible plans."""
+    rng = np.random.default_rng(seed)
+    pool = tiny_pool(rng, n)
+    scenario, scores, _ = prepared(pool, random_plan(rng, pool))
+    model = prepare(pool, scenario, scores)[3]
+    form, d = cumulative(model)
+    order = form.family("order")
+    for _ in range(20):
+        x = np.zeros(len(model.objective))
+        for village in np.unique(model.village):
+            columns = np.flatnonzero(model.village == village)
+            pick = rng.integers(-1, len(columns))
+            if pick >= 0:
+                x[columns[pick]] = 1
+        y = np.linalg.solve(d.toarray(), x)
+        assert set(np.round(y, 9)) <= {0.0, 1.0}
+        assert np.allclose(form.matrix[:len(model.row_low)] @ y, model.matrix @ x)
+        assert form.objective @ y == pytest.approx(model.objective @ x)
+        assert (form.matrix[order.start:order.stop] @ y <= 1e-9).all()
+    if order.stop > order.start:
+        y = np.zeros(len(model.objective))
+        y[form.matrix[order.start].indices[form.matrix[order.start].data > 0]] = 1  # in by the earlier year only
+        assert (form.matrix[order.start:order.stop] @ y > 0).any()
 
 
 @pytest.fixture(scope="module")

@@ -3,11 +3,18 @@
 Every adapter solves lexicographically: first the greatest total score, then — with the total score held at that
 optimum — the tie-break objective (smaller village_ids first). A tie-break that cannot finish in the time left
 keeps the first phase's shortlist, which is already optimal in score.
+
+A multi-year plan is handed to every solver in its cumulative form (``solver.model.cumulative``) and its answer
+turned back into the plan's own columns, so callers never see the difference.
 """
 
 from __future__ import annotations
 
-from solver.backends.base import RawResult, SolveOptions
+from dataclasses import replace
+from functools import partial
+
+from solver.backends.base import RawResult, SolveOptions, binary
+from solver.model import Model, cumulative
 
 
 def get_backend(name: str):
@@ -19,7 +26,15 @@ def get_backend(name: str):
         from solver.backends import cpsat as module
     else:
         raise ValueError(name)
-    return module.solve
+    return partial(_solve_in_cumulative_form, module.solve)
+
+
+def _solve_in_cumulative_form(solve, model: Model, options: SolveOptions) -> RawResult:
+    if model.year is None:
+        return solve(model, options)
+    form, d = cumulative(model)
+    raw = solve(form, options)
+    return raw if raw.x is None else replace(raw, x=binary(d @ raw.x))
 
 
 BACKENDS = ("highs", "cbc", "cpsat")
