@@ -20,6 +20,12 @@ def app() -> AppTest:
     return at
 
 
+def wk(at: AppTest, name: str) -> str:
+    """A rules-page widget's key in the app's current widget generation."""
+    generation = at.session_state["sc_generation"] if "sc_generation" in at.session_state else 0
+    return f"sc.{generation}.{name}"
+
+
 def clean(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
     assert not [e for e in at.error if "本页出错" in e.value or "failed" in e.value]
@@ -70,7 +76,7 @@ def test_rules_page_rescales_weights():
     at = app()
     at.switch_page("ui/pages/rules.py").run()
     clean(at)
-    at.slider(key="sc.w.industry_base").set_value(0.6).run()
+    at.slider(key=wk(at, "w.industry_base")).set_value(0.6).run()
     clean(at)
     weights = at.session_state["scenario"]["scoring"]["weights"]
     assert weights["industry_base"] == 0.6
@@ -83,7 +89,7 @@ def test_rules_page_rescales_weights():
 def test_an_impossible_rule_is_reported_in_words():
     at = app()
     at.switch_page("ui/pages/rules.py").run()
-    at.text_area(key="sc.must_in").set_value("999999999999").run()
+    at.text_area(key=wk(at, "must_in")).set_value("999999999999").run()
     clean(at)
     assert any("情景有问题" in e.value for e in at.error)
     assert "999999999999" in at.dataframe[-1].value.to_string()
@@ -103,7 +109,7 @@ def test_results_page_solves_and_shows_the_shortlist():
 def test_infeasible_rules_show_the_diagnosis():
     at = app()
     at.switch_page("ui/pages/rules.py").run()
-    at.number_input(key="sc.budget").set_value(1000.0).run()
+    at.number_input(key=wk(at, "budget")).set_value(1000.0).run()
     at = solved(at)
     assert any("没有满足全部规则" in e.value for e in at.error)
     assert any("预算" in m.value for m in at.markdown)
@@ -112,7 +118,7 @@ def test_infeasible_rules_show_the_diagnosis():
 def test_compare_page_shows_what_changed_between_two_runs():
     at = solved(app())
     at.switch_page("ui/pages/rules.py").run()
-    at.slider(key="sc.w.industry_base").set_value(0.9).run()
+    at.slider(key=wk(at, "w.industry_base")).set_value(0.9).run()
     at = solved(at)
     at.switch_page("ui/pages/compare.py").run()
     clean(at)
@@ -174,34 +180,34 @@ def scenario_text_of(at: AppTest) -> str:
 def test_belts_and_plan_are_switched_on_edited_and_checked_on_the_rules_page():
     at = app()
     at.switch_page("ui/pages/rules.py").run()
-    at.toggle(key="sc.spatial_on").set_value(True).run()
-    at.number_input(key="sc.radius").set_value(10.0).run()
+    at.toggle(key=wk(at, "spatial_on")).set_value(True).run()
+    at.number_input(key=wk(at, "radius")).set_value(10.0).run()
     assert at.session_state["scenario"]["spatial"] == {"radius_km": 10.0, "weight": 0.02}
-    at.toggle(key="sc.spatial_on").set_value(False).run()
+    at.toggle(key=wk(at, "spatial_on")).set_value(False).run()
     assert "spatial" not in at.session_state["scenario"]
-    at.toggle(key="sc.spatial_on").set_value(True).run()
+    at.toggle(key=wk(at, "spatial_on")).set_value(True).run()
     assert at.session_state["scenario"]["spatial"]["radius_km"] == 10.0  # switched back on, what was typed returns
 
-    at.toggle(key="sc.plan_on").set_value(True).run()
-    at.number_input(key="sc.plan_last").set_value(2026).run()
+    at.toggle(key=wk(at, "plan_on")).set_value(True).run()
+    at.number_input(key=wk(at, "plan_last")).set_value(2026).run()
     clean(at)
     plan = at.session_state["scenario"]["plan"]
     assert plan["years"] == [2024, 2025, 2026] and plan["funding"] == [0.6, 0.4]
     assert any("符合资格" in s.value for s in at.success)
-    at.text_input(key="sc.funding").set_value("0.5, 0.3").run()  # does not sum to 1
+    at.text_input(key=wk(at, "funding")).set_value("0.5, 0.3").run()  # does not sum to 1
     clean(at)
     assert any("情景有问题" in e.value for e in at.error)
     assert "0.8" in at.dataframe[-1].value.to_string()
-    at.selectbox(key="sc.backend").set_value("cbc").run()
+    at.selectbox(key=wk(at, "backend")).set_value("cbc").run()
     assert at.session_state["scenario"]["solver"]["backend"] == "cbc"
 
 
 def test_a_plan_switched_on_for_a_yearly_scenario_explains_why_it_cannot_be_met_every_year():
     at = app()
     at.switch_page("ui/pages/rules.py").run()
-    at.toggle(key="sc.plan_on").set_value(True).run()
-    at.number_input(key="sc.plan_last").set_value(2025).run()
-    at.number_input(key="sc.mip_gap").set_value(0.0001).run()
+    at.toggle(key=wk(at, "plan_on")).set_value(True).run()
+    at.number_input(key=wk(at, "plan_last")).set_value(2025).run()
+    at.number_input(key=wk(at, "mip_gap")).set_value(0.0001).run()
     clean(at)
     solved(at)
     assert at.session_state["result"][0].selection.status == "infeasible"
@@ -213,9 +219,9 @@ def test_a_plan_edited_on_the_rules_page_is_solved_year_by_year():
     at.switch_page("ui/pages/rules.py").run()
     text = (ROOT / "scenarios" / "baicun_2024_2028.toml").read_bytes()
     at.file_uploader(key="scenario_upload").set_value(("plan.toml", text, "application/toml")).run()
-    at.number_input(key="sc.plan_last").set_value(2025).run()
-    at.number_input(key="sc.total_min").set_value(400).run()  # the five-year total (950–1,050) does not fit two years
-    at.number_input(key="sc.total_max").set_value(410).run()
+    at.number_input(key=wk(at, "plan_last")).set_value(2025).run()
+    at.number_input(key=wk(at, "total_min")).set_value(400).run()  # the five-year total (950–1,050) does not fit two years
+    at.number_input(key=wk(at, "total_max")).set_value(410).run()
     clean(at)
     assert at.session_state["scenario"]["plan"]["total"] == [400, 410]
     solved(at)

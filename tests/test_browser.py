@@ -68,6 +68,18 @@ def test_new_user_uploads_moves_a_weight_solves_and_downloads(tmp_path):
         scenario = "\n".join(str(cell) for row in book["情景"].values for cell in row if cell)
         assert "industry_base = 0.4" in scenario  # the workbook records the weight the user moved
 
+        # Loading another scenario file must show its values in every widget, not the previous file's.
+        open_page(page, "规则与权重")
+        page.get_by_text("情景文件（TOML）").click()
+        plan = ROOT / "scenarios" / "baicun_2024_2028.toml"
+        page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(plan))
+        page.get_by_text("已载入情景").wait_for(timeout=60_000)
+        wait_idle(page)
+        name = tomllib.loads(plan.read_text(encoding="utf-8"))["name"]
+        assert page.get_by_label("情景名称").input_value() == name
+        page.get_by_role("tab", name="多年度规划").click()
+        assert page.locator("label").filter(has_text="编制多年度规划").locator("input").is_checked()
+
         for title in PAGES[3:]:
             open_page(page, title)
             page.screenshot(path=str(ARTIFACTS / f"{PAGES.index(title) + 1}-{title}.png"), full_page=True)

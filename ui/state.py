@@ -35,6 +35,11 @@ def tr(code: str, **params) -> str:
     return t(code, lang(), **params)
 
 
+def widget_key(name: str) -> str:
+    """The key of a rules-page widget in the current generation (see ui/pages/rules.py)."""
+    return f"sc.{st.session_state.get('sc_generation', 0)}.{name}"
+
+
 def start_session() -> None:
     """Defaults for a new session: the sample pool and the default scenario, nothing to configure."""
     state = st.session_state

@@ -1,8 +1,10 @@
 """规则与权重: every part of the scenario as widgets; the scenario dict in the session is what they edit.
 
-Widgets start from the dict and write back into it on every run; keys start with ``sc.`` so that loading another
-scenario file can reset them all. Table editors keep the rows they started from in ``sc.base.*`` (Streamlit
-replays a table's edits on the rows it was first given).
+Widgets start from the dict and write back into it on every run. Their keys carry a generation
+(``widget_key``): loading another scenario file starts a new generation, so every widget is created afresh and
+shows the new file's values (a widget kept under the same key would go on showing the old value in the browser).
+Table editors keep the rows they started from under ``base.*`` (Streamlit replays a table's edits on the rows it
+was first given).
 """
 
 import tomllib
@@ -16,7 +18,7 @@ from pool.columns import CATALOGUE, header_of
 from scoring.score import judgement_matrix
 from scoring.weights import ahp, direct, entropy
 from ui.forms import RULE_FIELDS, bounds_from_rows, bounds_rows, id_list, number_list, one_or_many, put, rule_rows, rules_from_rows, set_or_drop
-from ui.state import page_top, scenario_text, scored, show_problems, tr
+from ui.state import page_top, scenario_text, scored, show_problems, tr, widget_key
 
 state = st.session_state
 page_top("rules")
@@ -35,6 +37,7 @@ NORMALIZE = ("minmax", "zscore", "rank", "none")
 def reset_widgets() -> None:
     for key in [k for k in state if str(k).startswith("sc.")]:
         del state[key]
+    state["sc_generation"] = state.get("sc_generation", 0) + 1
 
 
 def labels(keys: list[str]) -> tuple[list[str], dict[str, str]]:
@@ -45,7 +48,7 @@ def labels(keys: list[str]) -> tuple[list[str], dict[str, str]]:
 def rule_editor(rules: list[dict], kind: str, key: str, choices: list[str]) -> list[dict]:
     """A table of quota / group / threshold rules a person can add to, change and delete."""
     options, key_of = labels(choices)
-    base = f"sc.base.{key}"
+    base = widget_key(f"base.{key}")
     if base not in state:
         rows = bounds_rows(*rules, header_of) if kind == "bounds" else rule_rows(rules, kind, header_of)
         choice, *numbers = RULE_FIELDS[kind]
@@ -53,7 +56,7 @@ def rule_editor(rules: list[dict], kind: str, key: str, choices: list[str]) -> l
     choice, *numbers = RULE_FIELDS[kind]
     config = {choice: st.column_config.SelectboxColumn(tr(f"ui.rules.col.{kind}"), options=options, required=True)}
     config |= {c: st.column_config.NumberColumn(tr(f"ui.rules.col.{c}")) for c in numbers}
-    edited = st.data_editor(state[base], key=f"sc.{key}", num_rows="dynamic", hide_index=True, width="stretch", column_config=config,
+    edited = st.data_editor(state[base], key=widget_key(f"{key}"), num_rows="dynamic", hide_index=True, width="stretch", column_config=config,
                             placeholder=tr("ui.rules.none"))
     rows = edited.to_dict("records")
     return bounds_from_rows(rows, lambda v: key_of.get(v, v)) if kind == "bounds" else rules_from_rows(rows, kind, lambda v: key_of.get(v, v))
@@ -62,11 +65,11 @@ def rule_editor(rules: list[dict], kind: str, key: str, choices: list[str]) -> l
 def toggled_section(name: str, label: str, defaults: dict) -> dict | None:
     """An optional scenario table (``[plan]``, ``[spatial]``): switched off, it leaves the scenario and waits in
     the session, so switching it back on restores what was typed."""
-    on = st.toggle(label, value=name in data, key=f"sc.{name}_on")
+    on = st.toggle(label, value=name in data, key=widget_key(f"{name}_on"))
     if on:
-        return data.setdefault(name, state.pop(f"sc.stash.{name}", None) or defaults)
+        return data.setdefault(name, state.pop(widget_key(f"stash.{name}"), None) or defaults)
     if name in data:
-        state[f"sc.stash.{name}"] = data.pop(name)
+        state[widget_key(f"stash.{name}")] = data.pop(name)
     return None
 
 
@@ -75,8 +78,8 @@ def range_input(target: dict, key: str, codes: tuple[str, str], placeholder: str
     pair = target.get(key) or [None, None]
     pair = [pair, pair] if isinstance(pair, int) else pair
     left, right = st.columns(2)
-    low = left.number_input(tr(codes[0]), min_value=0, value=pair[0], placeholder=placeholder, key=f"sc.{key}_min")
-    high = right.number_input(tr(codes[1]), min_value=0, value=pair[1], placeholder=placeholder, key=f"sc.{key}_max")
+    low = left.number_input(tr(codes[0]), min_value=0, value=pair[0], placeholder=placeholder, key=widget_key(f"{key}_min"))
+    high = right.number_input(tr(codes[1]), min_value=0, value=pair[1], placeholder=placeholder, key=widget_key(f"{key}_max"))
     set_or_drop(target, key, None if low is None and high is None else [low, high])
 
 
@@ -98,14 +101,14 @@ with file_box:
     if state.get("scenario_message"):
         st.success(state["scenario_message"])
 
-data["name"] = st.text_input(tr("ui.rules.name"), data.get("name", ""), key="sc.name")
+data["name"] = st.text_input(tr("ui.rules.name"), data.get("name", ""), key=widget_key("name"))
 weights_tab, eligibility_tab, selection_tab, belts_tab, plan_tab, solver_tab = st.tabs(
     [tr(f"ui.rules.tab.{t}") for t in ("weights", "eligibility", "selection", "belts", "plan", "solver")])
 
 # --- weights ---------------------------------------------------------------------------------------------------
 with weights_tab:
     put(scoring, "normalize", st.selectbox(tr("ui.rules.normalize"), NORMALIZE, NORMALIZE.index(scoring.get("normalize", "minmax")),
-                                           format_func=lambda m: tr(f"ui.rules.normalize.{m}"), key="sc.normalize"), "minmax")
+                                           format_func=lambda m: tr(f"ui.rules.normalize.{m}"), key=widget_key("normalize")), "minmax")
     weights = scoring.get("weights")
     if not weights:
         st.info(tr("ui.rules.weights_other"))
@@ -124,7 +127,7 @@ with weights_tab:
         left, right = st.columns([3, 2])
         with left:
             for criterion in list(weights):
-                weights[criterion] = st.slider(header_of(criterion), 0.0, 1.0, float(weights[criterion]), 0.005, format="%.3f", key=f"sc.w.{criterion}")
+                weights[criterion] = st.slider(header_of(criterion), 0.0, 1.0, float(weights[criterion]), 0.005, format="%.3f", key=widget_key(f"w.{criterion}"))
         used = direct(weights)
         # a static table (not a grid): readable on a projector, and its text is on the page for assistive tools and tests
         right.table(pd.DataFrame({tr("ui.rules.used_weights"): used.values}).rename(index=header_of).round(4))
@@ -133,14 +136,14 @@ with weights_tab:
                 scores = scored(state["pool"].fingerprint, scenario_text(), state["pool"])
                 matrix = frame.loc[scores.eligible, list(weights)].to_numpy(dtype=float)
                 for criterion, value in zip(weights, entropy(matrix)):
-                    state[f"sc.w.{criterion}"] = round(float(value), 3)
+                    state[widget_key(f"w.{criterion}")] = round(float(value), 3)
                 st.rerun()
             except InputError as error:
                 show_problems(error)
         with st.expander(tr("ui.rules.ahp")):
             st.caption(tr("ui.rules.ahp_help"))
             names = [header_of(c) for c in weights]
-            table = st.data_editor(pd.DataFrame("1", index=names, columns=names), key="ahp_matrix", width="stretch")
+            table = st.data_editor(pd.DataFrame("1", index=names, columns=names), key=widget_key("ahp"), width="stretch")
             try:
                 result = ahp(judgement_matrix(table.values.tolist(), names))
                 verdict = tr("ui.rules.ahp_ok") if result.consistent else tr("ui.rules.ahp_bad")
@@ -151,23 +154,23 @@ with weights_tab:
                 result = None
             if st.button(tr("ui.rules.ahp_use"), key="ahp_use", disabled=result is None or not result.consistent):
                 for criterion, value in zip(weights, result.weights):
-                    state[f"sc.w.{criterion}"] = round(float(value), 3)
+                    state[widget_key(f"w.{criterion}")] = round(float(value), 3)
                 st.rerun()
 
 # --- eligibility -------------------------------------------------------------------------------------------------
 with eligibility_tab:
     put(elig, "require", st.multiselect(tr("ui.rules.require"), FLAGS, default=[f for f in elig.get("require", []) if f in FLAGS],
-                                        format_func=header_of, key="sc.require", placeholder=tr("ui.choose")), [])
+                                        format_func=header_of, key=widget_key("require"), placeholder=tr("ui.choose")), [])
     st.caption(tr("ui.rules.bounds_help"))
     minimum, maximum = rule_editor([elig.get("min", {}), elig.get("max", {})], "bounds", "elig.bounds", NUMBERS)
     for name, bound in (("min", minimum), ("max", maximum)):
         put(elig, name, bound, {})
     if "debt_risk" in elig.get("exclude", {}) or "debt_risk" in frame:
         levels = st.multiselect(tr("ui.rules.exclude_debt"), ["低", "中", "高"], default=[str(v) for v in elig.get("exclude", {}).get("debt_risk", [])],
-                                key="sc.exclude_debt", placeholder=tr("ui.choose"))
+                                key=widget_key("exclude_debt"), placeholder=tr("ui.choose"))
         if levels or "debt_risk" in elig.get("exclude", {}):
             elig.setdefault("exclude", {})["debt_risk"] = levels
-    put(elig, "exclude_upgraded", st.checkbox(tr("ui.rules.exclude_upgraded"), value=bool(elig.get("exclude_upgraded", False)), key="sc.upgraded"), False)
+    put(elig, "exclude_upgraded", st.checkbox(tr("ui.rules.exclude_upgraded"), value=bool(elig.get("exclude_upgraded", False)), key=widget_key("upgraded")), False)
 
 # --- selection ---------------------------------------------------------------------------------------------------
 with selection_tab:
@@ -176,8 +179,8 @@ with selection_tab:
     left, right = st.columns(2)
     count = sel.get("count", [0, 0])
     count = [count, count] if isinstance(count, int) else count
-    sel["count"] = list(left.slider(tr("ui.rules.count"), 0, max(500, int(count[1]) * 2), (int(count[0]), int(count[1])), key="sc.count"))
-    budget = right.number_input(tr("ui.rules.budget"), min_value=0.0, value=None if sel.get("budget") is None else float(sel["budget"]), step=1000.0, placeholder=tr("ui.rules.none"), key="sc.budget")
+    sel["count"] = list(left.slider(tr("ui.rules.count"), 0, max(500, int(count[1]) * 2), (int(count[0]), int(count[1])), key=widget_key("count")))
+    budget = right.number_input(tr("ui.rules.budget"), min_value=0.0, value=None if sel.get("budget") is None else float(sel["budget"]), step=1000.0, placeholder=tr("ui.rules.none"), key=widget_key("budget"))
     set_or_drop(sel, "budget", budget)
     st.markdown(tr("ui.rules.quotas"))
     put(sel, "quota", rule_editor(sel.get("quota", []), "quota", "quota", FLAGS), [])
@@ -185,8 +188,8 @@ with selection_tab:
     st.caption(tr("ui.rules.groups_help"))
     put(sel, "group", rule_editor(sel.get("group", []), "group", "group", GROUP_BY), [])
     left, right = st.columns(2)
-    put(sel, "must_include", id_list(left.text_area(tr("ui.rules.must_include"), "\n".join(sel.get("must_include", [])), key="sc.must_in")), [])
-    put(sel, "must_exclude", id_list(right.text_area(tr("ui.rules.must_exclude"), "\n".join(sel.get("must_exclude", [])), key="sc.must_out")), [])
+    put(sel, "must_include", id_list(left.text_area(tr("ui.rules.must_include"), "\n".join(sel.get("must_include", [])), key=widget_key("must_in"))), [])
+    put(sel, "must_exclude", id_list(right.text_area(tr("ui.rules.must_exclude"), "\n".join(sel.get("must_exclude", [])), key=widget_key("must_out"))), [])
 
 # --- demonstration belts -----------------------------------------------------------------------------------------
 with belts_tab:
@@ -194,9 +197,9 @@ with belts_tab:
     spatial = toggled_section("spatial", tr("ui.rules.belts_on"), {"radius_km": 15, "weight": 0.02})
     if spatial is not None:
         left, right = st.columns(2)
-        spatial["radius_km"] = left.number_input(tr("ui.rules.radius"), min_value=0.0, value=float(spatial.get("radius_km", 15)), step=1.0, key="sc.radius")
+        spatial["radius_km"] = left.number_input(tr("ui.rules.radius"), min_value=0.0, value=float(spatial.get("radius_km", 15)), step=1.0, key=widget_key("radius"))
         spatial["weight"] = right.number_input(tr("ui.rules.belt_weight"), min_value=0.0, value=float(spatial.get("weight", 0.0)), step=0.005,
-                                               format="%.3f", key="sc.belt_weight")
+                                               format="%.3f", key=widget_key("belt_weight"))
 
 # --- multi-year plan ---------------------------------------------------------------------------------------------
 with plan_tab:
@@ -205,21 +208,21 @@ with plan_tab:
     if plan is not None:
         a, b, c = st.columns(3)
         years = plan.get("years") or [2024]
-        first = a.number_input(tr("ui.rules.plan_first"), 2000, 2100, int(years[0]), key="sc.plan_first")
-        last = b.number_input(tr("ui.rules.plan_last"), 2000, 2100, int(years[-1]), key="sc.plan_last")
+        first = a.number_input(tr("ui.rules.plan_first"), 2000, 2100, int(years[0]), key=widget_key("plan_first"))
+        last = b.number_input(tr("ui.rules.plan_last"), 2000, 2100, int(years[-1]), key=widget_key("plan_last"))
         plan["years"] = list(range(int(first), int(last) + 1))
-        put(plan, "discount", c.number_input(tr("ui.rules.discount"), 0.0, 0.99, float(plan.get("discount", 0.0)), 0.01, key="sc.discount"), 0.0)
+        put(plan, "discount", c.number_input(tr("ui.rules.discount"), 0.0, 0.99, float(plan.get("discount", 0.0)), 0.01, key=widget_key("discount")), 0.0)
         range_input(plan, "total", ("ui.rules.total_min", "ui.rules.total_max"), tr("ui.rules.none"))
         range_input(plan, "count_per_year", ("ui.rules.per_year_min", "ui.rules.per_year_max"), tr("ui.rules.as_selection"))
         a, b = st.columns(2)
         budget = plan.get("budget_per_year")
         shown = ", ".join(f"{v:g}" for v in (budget if isinstance(budget, list) else [budget] if budget is not None else []))
         set_or_drop(plan, "budget_per_year", one_or_many(number_list(
-            a.text_input(tr("ui.rules.plan_budget"), shown, placeholder=tr("ui.rules.as_selection"), key="sc.plan_budget"))))
+            a.text_input(tr("ui.rules.plan_budget"), shown, placeholder=tr("ui.rules.as_selection"), key=widget_key("plan_budget")))))
         funding = ", ".join(f"{v:g}" for v in plan.get("funding", [1.0]))
-        put(plan, "funding", number_list(b.text_input(tr("ui.rules.funding"), funding, key="sc.funding")), [1.0])
+        put(plan, "funding", number_list(b.text_input(tr("ui.rules.funding"), funding, key=widget_key("funding"))), [1.0])
         locked = [y for y in plan.get("locked", []) if y in plan["years"]]
-        put(plan, "locked", st.multiselect(tr("ui.rules.locked"), plan["years"], default=locked, key="sc.locked", placeholder=tr("ui.choose")), [])
+        put(plan, "locked", st.multiselect(tr("ui.rules.locked"), plan["years"], default=locked, key=widget_key("locked"), placeholder=tr("ui.choose")), [])
         if not data.get("solver", {}).get("mip_gap"):
             st.info(tr("ui.rules.plan_gap_hint"))
         st.markdown(tr("ui.rules.plan_quotas"))
@@ -232,11 +235,11 @@ with solver_tab:
     a, b, c = st.columns(3)
     backend = solver.get("backend", "highs")
     put(solver, "backend", a.selectbox(tr("ui.rules.backend"), list(BACKENDS), list(BACKENDS).index(backend) if backend in BACKENDS else 0,
-                                       format_func=BACKENDS.get, key="sc.backend"), "highs")
+                                       format_func=BACKENDS.get, key=widget_key("backend")), "highs")
     put(solver, "time_limit_s", b.number_input(tr("ui.rules.time_limit"), min_value=1.0, value=float(solver.get("time_limit_s", 60.0)), step=10.0,
-                                               key="sc.time_limit"), 60.0)
+                                               key=widget_key("time_limit")), 60.0)
     put(solver, "mip_gap", c.number_input(tr("ui.rules.mip_gap"), min_value=0.0, max_value=0.5, value=float(solver.get("mip_gap", 0.0)),
-                                          step=0.0001, format="%.4f", key="sc.mip_gap"), 0.0)
+                                          step=0.0001, format="%.4f", key=widget_key("mip_gap")), 0.0)
     st.caption(tr("ui.rules.solver_help"))
     if solver:
         data["solver"] = solver
