@@ -11,10 +11,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-
-from baicun.errors import InputError, Problem
 from pydantic_core import PydanticCustomError
 
+from baicun.errors import InputError, Problem
 from baicun.scenario import Scenario, ScoringRules, parse_fraction
 from pool.read import Pool
 from scoring import weights as wt

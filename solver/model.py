@@ -325,7 +325,7 @@ def cumulative(model: Model) -> tuple[Model, sp.csr_matrix]:
     pairs = np.arange(len(later))
     order = sp.csr_matrix((np.r_[np.ones(len(later)), -np.ones(len(later))], (np.r_[pairs, pairs], np.r_[earlier, later])),
                           shape=(len(later), n))
-    blocks = [replace(model._block(f), matrix=(model._block(f).matrix @ d).tocsr()) for f in model.families]
+    blocks = [replace(block, matrix=(block.matrix @ d).tocsr()) for block in map(model._block, model.families)]
     blocks.append(Block("order", "order", None, order, np.full(len(later), -INF), np.zeros(len(later)), tuple(model.village_ids[later])))
     columns = model._columns() | {"objective": d.T @ model.objective, "tiebreak": d.T @ model.tiebreak}
     return _assemble(blocks, columns), d

@@ -6,7 +6,7 @@ import math
 
 from hypothesis import given, strategies as st
 
-from ui.forms import bounds_from_rows, bounds_rows, number_list, one_or_many, put, rule_rows, rules_from_rows
+from ui.forms import as_pair, bounds_from_rows, bounds_rows, number_list, number_text, one_or_many, put, rule_rows, rules_from_rows
 
 counts = st.integers(min_value=0, max_value=500)
 quotas = st.lists(st.fixed_dictionaries({"flag": st.sampled_from(["border", "poverty_alleviated", "tourism"])},
@@ -59,3 +59,12 @@ def test_defaults_are_not_written_unless_the_scenario_said_them():
     put(target, "kept", False, False)
     put(target, "changed", True, False)
     assert target == {"kept": False, "changed": True}
+
+
+@given(st.one_of(st.none(), st.integers(0, 10**6), st.lists(st.integers(0, 10**6), min_size=2, max_size=5)))
+def test_a_per_year_setting_survives_its_text_box(value):
+    assert one_or_many(number_list(number_text(value))) == value
+
+
+def test_a_range_may_be_one_number_or_absent():
+    assert as_pair(None) == [None, None] and as_pair(0) == [0, 0] and as_pair(15) == [15, 15] and as_pair((190, 210)) == [190, 210]

@@ -107,6 +107,19 @@ def number_list(text: str) -> list[Any]:
     return values
 
 
+def number_text(value: Any) -> str:
+    """A per-year setting (nothing, one number or a list) as a person types it: ``0.6, 0.4``."""
+    values = value if isinstance(value, list) else [] if value is None else [value]
+    return ", ".join(f"{v:g}" for v in values)
+
+
+def as_pair(value: Any) -> list:
+    """A [min, max] setting, which a scenario may write as one integer (both ends) or leave out."""
+    if value is None:
+        return [None, None]
+    return [value, value] if isinstance(value, int) else list(value)
+
+
 def one_or_many(values: list[Any]) -> Any:
     """A per-year setting: nothing, one value for every year, or one value per year."""
     if not values:

@@ -17,7 +17,8 @@ from baicun.scenario import parse_scenario
 from pool.columns import CATALOGUE, header_of
 from scoring.score import judgement_matrix
 from scoring.weights import ahp, direct, entropy
-from ui.forms import RULE_FIELDS, bounds_from_rows, bounds_rows, id_list, number_list, one_or_many, put, rule_rows, rules_from_rows, set_or_drop
+from ui.forms import (RULE_FIELDS, as_pair, bounds_from_rows, bounds_rows, id_list, number_list, number_text, one_or_many, put, rule_rows,
+                      rules_from_rows, set_or_drop)
 from ui.state import page_top, scenario_text, scored, show_problems, tr, widget_key
 
 state = st.session_state
@@ -47,19 +48,19 @@ def labels(keys: list[str]) -> tuple[list[str], dict[str, str]]:
 
 def rule_editor(rules: list[dict], kind: str, key: str, choices: list[str]) -> list[dict]:
     """A table of quota / group / threshold rules a person can add to, change and delete."""
-    options, key_of = labels(choices)
+    options, keys = labels(choices)
+    choice, *numbers = RULE_FIELDS[kind]
     base = widget_key(f"base.{key}")
     if base not in state:
         rows = bounds_rows(*rules, header_of) if kind == "bounds" else rule_rows(rules, kind, header_of)
-        choice, *numbers = RULE_FIELDS[kind]
         state[base] = pd.DataFrame(rows, columns=RULE_FIELDS[kind]).astype({choice: "object"} | {c: "float" for c in numbers})
-    choice, *numbers = RULE_FIELDS[kind]
     config = {choice: st.column_config.SelectboxColumn(tr(f"ui.rules.col.{kind}"), options=options, required=True)}
     config |= {c: st.column_config.NumberColumn(tr(f"ui.rules.col.{c}")) for c in numbers}
-    edited = st.data_editor(state[base], key=widget_key(f"{key}"), num_rows="dynamic", hide_index=True, width="stretch", column_config=config,
+    edited = st.data_editor(state[base], key=widget_key(key), num_rows="dynamic", hide_index=True, width="stretch", column_config=config,
                             placeholder=tr("ui.rules.none"))
     rows = edited.to_dict("records")
-    return bounds_from_rows(rows, lambda v: key_of.get(v, v)) if kind == "bounds" else rules_from_rows(rows, kind, lambda v: key_of.get(v, v))
+    key_of = lambda label: keys.get(label, label)  # noqa: E731 - a label not in the list goes to the schema as typed
+    return bounds_from_rows(rows, key_of) if kind == "bounds" else rules_from_rows(rows, kind, key_of)
 
 
 def toggled_section(name: str, label: str, defaults: dict) -> dict | None:
@@ -75,8 +76,7 @@ def toggled_section(name: str, label: str, defaults: dict) -> dict | None:
 
 def range_input(target: dict, key: str, codes: tuple[str, str], placeholder: str) -> None:
     """An optional [min, max] pair; both left blank, it leaves the scenario and its default applies."""
-    pair = target.get(key) or [None, None]
-    pair = [pair, pair] if isinstance(pair, int) else pair
+    pair = as_pair(target.get(key))
     left, right = st.columns(2)
     low = left.number_input(tr(codes[0]), min_value=0, value=pair[0], placeholder=placeholder, key=widget_key(f"{key}_min"))
     high = right.number_input(tr(codes[1]), min_value=0, value=pair[1], placeholder=placeholder, key=widget_key(f"{key}_max"))
@@ -177,8 +177,7 @@ with selection_tab:
     if "plan" in data:
         st.caption(tr("ui.rules.every_year"))
     left, right = st.columns(2)
-    count = sel.get("count", [0, 0])
-    count = [count, count] if isinstance(count, int) else count
+    count = as_pair(sel.get("count", 0))
     sel["count"] = list(left.slider(tr("ui.rules.count"), 0, max(500, int(count[1]) * 2), (int(count[0]), int(count[1])), key=widget_key("count")))
     budget = right.number_input(tr("ui.rules.budget"), min_value=0.0, value=None if sel.get("budget") is None else float(sel["budget"]), step=1000.0, placeholder=tr("ui.rules.none"), key=widget_key("budget"))
     set_or_drop(sel, "budget", budget)
@@ -215,11 +214,10 @@ with plan_tab:
         range_input(plan, "total", ("ui.rules.total_min", "ui.rules.total_max"), tr("ui.rules.none"))
         range_input(plan, "count_per_year", ("ui.rules.per_year_min", "ui.rules.per_year_max"), tr("ui.rules.as_selection"))
         a, b = st.columns(2)
-        budget = plan.get("budget_per_year")
-        shown = ", ".join(f"{v:g}" for v in (budget if isinstance(budget, list) else [budget] if budget is not None else []))
+        budget = number_text(plan.get("budget_per_year"))
         set_or_drop(plan, "budget_per_year", one_or_many(number_list(
-            a.text_input(tr("ui.rules.plan_budget"), shown, placeholder=tr("ui.rules.as_selection"), key=widget_key("plan_budget")))))
-        funding = ", ".join(f"{v:g}" for v in plan.get("funding", [1.0]))
+            a.text_input(tr("ui.rules.plan_budget"), budget, placeholder=tr("ui.rules.as_selection"), key=widget_key("plan_budget")))))
+        funding = number_text(plan.get("funding", [1.0]))
         put(plan, "funding", number_list(b.text_input(tr("ui.rules.funding"), funding, key=widget_key("funding"))), [1.0])
         locked = [y for y in plan.get("locked", []) if y in plan["years"]]
         put(plan, "locked", st.multiselect(tr("ui.rules.locked"), plan["years"], default=locked, key=widget_key("locked"), placeholder=tr("ui.choose")), [])
