@@ -272,22 +272,29 @@ def robustness_command(
     workers: int = typer.Option(2, "--workers", min=1, help="并行进程数 / worker processes"),
     pool: Optional[Path] = typer.Option(None, "--pool", help="村庄库文件（覆盖情景中的 pool）"),
     out: Optional[Path] = typer.Option(None, "--out", help="导出 .xlsx / export"),
+    as_json: bool = typer.Option(False, "--json", help="在标准输出打印一个 JSON 对象 / print one JSON object"),
 ) -> None:
     """权重稳健性：扰动权重反复求解，统计每个村的入选频率 / weight robustness study."""
+    import json
+
+    from rich.console import Console
     from rich.progress import Progress
 
-    from report.robustness import robustness_lines, write_robustness
+    from report.robustness import robustness_json, robustness_lines, write_robustness
     from solver.robustness import robustness
 
     if method not in ("dirichlet", "uniform"):
         fail(InputError("cli.invalid", [Problem("cli.bad_choice", column="--method", value=method, params={"choices": "dirichlet, uniform"})]))
     inputs, scores, selection = _solved(scenario, pool)
     spread = spread if spread is not None else (50.0 if method == "dirichlet" else 0.2)
-    with Progress(transient=True) as bar:
+    with Progress(transient=True, console=Console(stderr=True)) as bar:
         task = bar.add_task(t("robust.progress"), total=samples)
         study = robustness(inputs.pool, scores, selection, samples, seed, method, spread, workers, lambda: bar.advance(task))
     if out is not None:
         write_robustness(study, out)
+    if as_json:
+        typer.echo(json.dumps(robustness_json(study), ensure_ascii=False))
+        return
     echo(*robustness_lines(inputs.pool, study), *([t("solve.written", file=str(out))] if out else []))
 
 

@@ -56,3 +56,16 @@ def write_robustness(study, path: Path, lang: str | None = None) -> None:
                 table.to_excel(writer, sheet_name=name[:31], index=False)
                 writer.sheets[name[:31]].freeze_panes(1, 0)
                 writer.sheets[name[:31]].set_column(0, max(len(table.columns) - 1, 0), 16)
+
+
+def robustness_json(study) -> dict:
+    """The study as one JSON object: settings, class counts, and each eligible village's frequency and class."""
+    table = study.table[study.table["eligible"]]
+    return {
+        "samples": study.samples, "seed": study.seed, "method": study.method, "spread": study.spread, "workers": study.workers,
+        "seconds": round(study.seconds, 4),
+        "classes": {c: int(n) for c, n in study.table["class"].value_counts().items()},
+        "jaccard_mean": float(study.jaccard.mean()), "spearman_mean": float(study.spearman.mean()),
+        "villages": [{"village_id": v, "frequency": float(f), "class": c}
+                     for v, f, c in zip(table["village_id"], table["frequency"], table["class"])],
+    }

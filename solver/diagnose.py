@@ -99,7 +99,7 @@ def obvious_conflicts(rules: ResolvedRules, eligible: int) -> list[Problem]:
 def elastic(model: Model, families: list[Family]) -> tuple[np.ndarray, dict[str, tuple[float, float]]] | None:
     """Minimal relaxation of the given families: (x, {family: (s⁻, s⁺)}), or None if even that fails. Families of
     one yearly rule (``quota:border@2024``, ``@2025`` …) share one slack pair."""
-    from solver.backends.highs import Status, make_highs
+    from solver.backends.highs import Status, make_highs, run
 
     names = list(dict.fromkeys(rule_of(f) for f in families))
     n, m, k = len(model.objective), model.matrix.shape[0], len(names)
@@ -113,9 +113,7 @@ def elastic(model: Model, families: list[Family]) -> tuple[np.ndarray, dict[str,
     objective = np.concatenate([np.zeros(n), weight, weight])
     h = make_highs(objective, matrix, model.row_low, model.row_high, np.zeros(n + 2 * k),
                    np.concatenate([np.ones(n), np.full(2 * k, np.inf)]), integer, maximize=False)
-    h.setOptionValue("time_limit", TIME_LIMIT)
-    h.run()
-    if h.getModelStatus() != Status.kOptimal:
+    if run(h, TIME_LIMIT) != Status.kOptimal:
         return None
     values = np.asarray(h.getSolution().col_value)
     x = (values[:n] > 0.5).astype(float)

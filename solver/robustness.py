@@ -19,11 +19,6 @@ its scores with the base scores.
 
 from __future__ import annotations
 
-import pickle
-import queue
-import subprocess
-import sys
-import threading
 import time
 from dataclasses import dataclass
 
@@ -129,58 +124,16 @@ def robustness(pool: Pool, scores: Scores, selection: Selection, samples: int = 
 
 
 def _run_workers(model: Model, z, bonus, chunks: list[np.ndarray], progress) -> np.ndarray:
+    """Each chunk in a worker process of its own (``solver.backends.worker``); one chunk runs here."""
     if len(chunks) == 1:
         return solve_chunk(model, z, bonus, chunks[0], progress)
-    processes = [subprocess.Popen([sys.executable, "-m", "solver.robustness"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                  stderr=subprocess.PIPE) for _ in chunks]
-    ticks: queue.SimpleQueue = queue.SimpleQueue()
-    results: list[bytes] = [b""] * len(processes)
-    threads = []
-    for i, (process, chunk) in enumerate(zip(processes, chunks)):
-        process.stdin.write(pickle.dumps((model, z, bonus, chunk)))
-        process.stdin.close()
-        # Pipes are drained by threads so no worker blocks on a full pipe; only the caller's thread calls
-        # ``progress`` (a UI may only be updated from the thread that runs it).
-        threads.append(threading.Thread(target=_forward_ticks, args=(process.stderr, ticks), daemon=True))
-        threads.append(threading.Thread(target=_read_into, args=(process.stdout, results, i), daemon=True))
-    for thread in threads:
-        thread.start()
-    finished = 0
-    while finished < len(processes):
-        if ticks.get() is None:
-            finished += 1
-        elif progress:
-            progress()
-    for thread in threads:
-        thread.join()
-    for process in processes:
-        process.wait()
-    if any(process.returncode != 0 for process in processes):
-        raise RuntimeError("robustness worker failed")
-    return np.vstack([pickle.loads(r) for r in results])
+    from solver.backends.worker import collect, start_worker
 
-
-def _forward_ticks(stream, ticks: queue.SimpleQueue) -> None:
-    """One ``True`` per sample a worker finished, then ``None`` when its stream closes."""
-    for line in iter(stream.readline, b""):
-        if line.strip() == b".":
-            ticks.put(True)
-    ticks.put(None)
-
-
-def _read_into(stream, results: list[bytes], i: int) -> None:
-    results[i] = stream.read()
-
-
-def _worker() -> None:
-    model, z, bonus, weights = pickle.loads(sys.stdin.buffer.read())
-
-    def tick() -> None:
-        sys.stderr.write(".\n")
-        sys.stderr.flush()
-
-    sys.stdout.buffer.write(pickle.dumps(solve_chunk(model, z, bonus, weights, tick)))
+    workers = [start_worker("solver.robustness", (model, z, bonus, chunk)) for chunk in chunks]
+    return np.vstack(collect(workers, progress))
 
 
 if __name__ == "__main__":
-    _worker()
+    from solver.backends.worker import serve
+
+    serve(lambda payload, tick: solve_chunk(*payload, tick))

@@ -68,14 +68,13 @@ def rule_prices(selection: Selection, backend: str = "highs", time_limit: float 
 
 def lp_duals(model: Model) -> dict[str, float]:
     """Row duals of the LP relaxation for single-row families (score per unit of the bound)."""
-    from solver.backends.highs import Status, make_highs
+    from solver.backends.highs import Status, make_highs, run
 
     n = len(model.objective)
     if n == 0:
         return {}
     h = make_highs(model.objective, model.matrix, model.row_low, model.row_high, np.zeros(n), np.ones(n), np.zeros(n, dtype=bool))
-    h.run()
-    if h.getModelStatus() != Status.kOptimal:
+    if run(h) != Status.kOptimal:
         return {}
     row_dual = np.asarray(h.getSolution().row_dual)
     return {f.name: float(abs(row_dual[f.start])) for f in model.families if f.stop - f.start == 1 and f.kind in ("count", "budget", "quota")}
@@ -164,13 +163,12 @@ def gain_lower_bound(selection: Selection, position: int) -> float | None:
     """A proven lower bound on the score a left-out village must gain to be selected: z* − z_LP, with z_LP the
     LP relaxation's optimum with the village forced in (the LP can only do better than any shortlist).
     None when even the relaxation cannot take the village."""
-    from solver.backends.highs import Status, make_highs
+    from solver.backends.highs import Status, make_highs, run
 
     forced = selection.model.with_fixed(position, 1)
     n = len(forced.objective)
     h = make_highs(forced.objective, forced.matrix, forced.row_low, forced.row_high, np.zeros(n), np.ones(n), np.zeros(n, dtype=bool))
-    h.run()
-    if h.getModelStatus() != Status.kOptimal:
+    if run(h) != Status.kOptimal:
         return None
     return max(0.0, selection.objective - float(h.getInfo().objective_function_value))
 

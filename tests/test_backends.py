@@ -108,3 +108,17 @@ def test_no_eligible_village_needs_no_solver(backend):
     scenario, scores, _ = prepared(pool, base | {"selection": {"count": [1, 3]}})
     none = select(pool, scenario, scores, backend)
     assert none.status == "infeasible" and none.diagnosis[0].code == "diag.count_short"
+
+
+def test_highs_instances_asking_for_different_thread_counts_all_solve():
+    """HiGHS's thread pool is process-wide: a later instance asking for another count used to fail (kNotset)."""
+    import scipy.sparse as sp
+
+    from solver.backends.highs import Status, make_highs, run
+
+    n = 30
+    objective = np.random.default_rng(0).random(n)
+    for threads in (0, 1, 2, 1):
+        h = make_highs(objective, sp.csr_matrix(np.ones((1, n))), np.array([0.0]), np.array([5.0]), np.zeros(n), np.ones(n),
+                       np.ones(n, dtype=bool), threads=threads)
+        assert run(h) == Status.kOptimal

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from solver.backends import SolveOptions
 from solver.model import compile_model
@@ -28,6 +28,7 @@ def crowded_pool(rng: np.random.Generator, n: int):
 
 @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
 @given(seed=st.integers(0, 2**32 - 1), n=st.integers(5, 60))
+@example(seed=37, n=37)  # highspy 1.16: a tie-break re-run on the first phase's Highs object stopped short (75, not 89)
 def test_reduced_and_unreduced_models_give_the_same_optimum(seed, n):
     rng = np.random.default_rng(seed)
     pool = crowded_pool(rng, n)

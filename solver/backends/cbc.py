@@ -3,11 +3,15 @@
 
 from __future__ import annotations
 
+import shutil
+import sysconfig
 import time
+from pathlib import Path
 
 import numpy as np
 import pulp
 
+from solver.backends.quiet import library_output_to_log
 from solver.backends.base import RawResult, SolveOptions, binary, status_of, tie_tolerance
 from solver.model import Model
 
@@ -33,17 +37,25 @@ def build(model: Model) -> tuple[pulp.LpProblem, list[pulp.LpVariable]]:
     return problem, x
 
 
+def cbc_executable() -> str | None:
+    """The CBC that the ``pulp[cbc]`` extra installs beside this Python (found even when its environment is not
+    activated), else one on PATH; None means PuLP's bundled copy, which PuLP 3.3 deprecates."""
+    beside = Path(sysconfig.get_path("scripts")) / "cbc"
+    return str(beside) if beside.exists() else shutil.which("cbc")
+
+
 def _solver(time_limit: float, gap: float, threads: int, warm: bool = False):
-    # COIN_CMD runs the CBC that the pulp[cbc] extra installs; PuLP's bundled CBC is only a fallback.
-    command = pulp.COIN_CMD if pulp.COIN_CMD().available() else pulp.PULP_CBC_CMD
-    return command(msg=False, timeLimit=max(1, int(np.ceil(time_limit))), gapRel=gap, gapAbs=0.0 if gap == 0 else None,
-                             threads=threads or None, warmStart=warm)
+    executable = cbc_executable()
+    options = dict(msg=False, timeLimit=max(1, int(np.ceil(time_limit))), gapRel=gap, gapAbs=0.0 if gap == 0 else None,
+                   threads=threads or None, warmStart=warm)
+    return pulp.COIN_CMD(path=executable, **options) if executable else pulp.PULP_CBC_CMD(**options)
 
 
 def solve(model: Model, options: SolveOptions) -> RawResult:
     start = time.perf_counter()
     problem, x = build(model)
-    problem.solve(_solver(options.time_limit, options.mip_gap, options.threads))
+    with library_output_to_log():
+        problem.solve(_solver(options.time_limit, options.mip_gap, options.threads))
     infeasible = problem.status == pulp.LpStatusInfeasible
     found = problem.sol_status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible)
     values = binary([v.value() or 0 for v in x]) if found else None
@@ -66,7 +78,8 @@ def _tiebreak(problem, x, model: Model, values, objective: float, remaining: flo
     problem.setObjective(pulp.LpAffineExpression(zip(x, model.tiebreak.tolist())))
     for variable, value in zip(x, values):
         variable.setInitialValue(int(value))
-    problem.solve(_solver(remaining, 0.0, threads, warm=True))
+    with library_output_to_log():
+        problem.solve(_solver(remaining, 0.0, threads, warm=True))
     if problem.sol_status != pulp.LpSolutionOptimal:
         return values, False
     second = binary([v.value() or 0 for v in x])

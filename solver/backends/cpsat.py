@@ -17,16 +17,13 @@ Process isolation
 -----------------
 OR-Tools ships its own build of HiGHS inside ``libortools``; loading it and highspy in one process fails with
 undefined symbols whichever comes first (seen with ortools 9.15 and highspy 1.15). So CP-SAT always runs in a
-worker process (``python -m solver.backends.cpsat``) that never imports highspy; ``solve`` pickles the model
-to it and the result back.
+worker process (``python -m solver.backends.cpsat``) that never imports highspy; ``solve`` hands it the model
+and receives the result on a channel of its own (``solver.backends.worker``), never on stdout.
 """
 
 from __future__ import annotations
 
 import math
-import pickle
-import subprocess
-import sys
 import time
 
 import numpy as np
@@ -39,11 +36,9 @@ MAX_COEFFICIENT = 1e9
 
 def solve(model: Model, options: SolveOptions) -> RawResult:
     """Solve in a fresh worker process (see "Process isolation")."""
-    done = subprocess.run([sys.executable, "-m", "solver.backends.cpsat"], input=pickle.dumps((model, options)),
-                          capture_output=True, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(f"CP-SAT worker failed: {done.stderr.decode(errors='replace')[-2000:]}")
-    return pickle.loads(done.stdout)
+    from solver.backends.worker import collect, start_worker
+
+    return collect([start_worker("solver.backends.cpsat", (model, options))])[0]
 
 
 def row_scale(values: np.ndarray) -> tuple[int, bool]:
@@ -133,5 +128,6 @@ def solve_here(model: Model, options: SolveOptions) -> RawResult:
 
 
 if __name__ == "__main__":
-    _model, _options = pickle.loads(sys.stdin.buffer.read())
-    sys.stdout.buffer.write(pickle.dumps(solve_here(_model, _options)))
+    from solver.backends.worker import serve
+
+    serve(lambda payload, tick: solve_here(*payload))

@@ -1,0 +1,87 @@
+"""Solver worker processes whose results travel on a channel of their own, never on stdout.
+
+A worker is ``python -m <module> <fd>``: it reads one pickled payload from stdin and sends its messages —
+progress ticks, then one result — as framed pickles (``multiprocessing.connection.Connection``) on the pipe
+descriptor ``fd`` that the parent handed it. Its stdout goes to the solver log and its stderr to a temporary
+file read only if it fails, so nothing a library prints (a banner, a warning) can corrupt a result or a tick.
+The parent waits on all its workers' channels at once from its own thread (``multiprocessing.connection.wait``):
+no helper threads, and a UI may update its progress bar directly.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from typing import IO, Callable
+
+from solver.backends.quiet import LOG
+
+TICK = "tick"
+RESULT = "result"
+
+
+class WorkerFailed(RuntimeError):
+    """A worker exited without sending its result; the message ends with what it wrote to stderr."""
+
+
+@dataclass
+class Worker:
+    process: subprocess.Popen
+    channel: Connection
+    errors: IO[bytes]
+
+
+def start_worker(module: str, payload) -> Worker:
+    """Start ``python -m module`` with ``payload`` on its stdin and a private result channel."""
+    read_end, write_end = os.pipe()
+    errors = tempfile.TemporaryFile()
+    with open(LOG, "ab") as log:
+        process = subprocess.Popen([sys.executable, "-m", module, str(write_end)], stdin=subprocess.PIPE, stdout=log,
+                                   stderr=errors, pass_fds=(write_end,))
+    os.close(write_end)
+    channel = Connection(read_end, writable=False)
+    process.stdin.write(pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
+    process.stdin.close()
+    return Worker(process, channel, errors)
+
+
+def collect(workers: list[Worker], on_tick: Callable[[], None] | None = None) -> list:
+    """The result of every worker, in order; ``on_tick`` is called in this thread for each progress tick."""
+    results: list = [None] * len(workers)
+    received = [False] * len(workers)
+    open_channels = {w.channel: i for i, w in enumerate(workers)}
+    while open_channels:
+        for channel in wait(list(open_channels)):
+            i = open_channels[channel]
+            try:
+                kind, value = channel.recv()
+            except EOFError:
+                del open_channels[channel]
+                channel.close()
+                continue
+            if kind == TICK and on_tick is not None:
+                on_tick()
+            elif kind == RESULT:
+                results[i], received[i] = value, True
+    for i, worker in enumerate(workers):
+        worker.process.wait()
+        if not received[i]:
+            worker.errors.seek(0)
+            detail = worker.errors.read().decode(errors="replace")[-2000:]
+            raise WorkerFailed(f"solver worker exited with code {worker.process.returncode}: {detail}")
+        worker.errors.close()
+    return results
+
+
+def serve(handler: Callable[[object, Callable[[], None]], object]) -> None:
+    """The worker side: ``handler(payload, tick)`` computes the result, calling ``tick()`` for progress."""
+    channel = Connection(int(sys.argv[1]), readable=False)
+    payload = pickle.loads(sys.stdin.buffer.read())
+    result = handler(payload, lambda: channel.send((TICK, None)))
+    channel.send((RESULT, result))
+    channel.close()
