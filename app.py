@@ -17,9 +17,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ui.state import lang, start_session, tr  # noqa: E402
 
 # Material icons ship with Streamlit's frontend (no emoji font is needed on an intranet machine).
-PAGES = (("data", "ui/pages/data.py", ":material/upload_file:"), ("rules", "ui/pages/rules.py", ":material/tune:"),
-         ("results", "ui/pages/results.py", ":material/checklist:"), ("compare", "ui/pages/compare.py", ":material/compare_arrows:"),
-         ("robustness", "ui/pages/robustness.py", ":material/casino:"), ("county", "ui/pages/county.py", ":material/location_city:"))
+PAGES = (
+    ("data", "ui/pages/data.py", ":material/upload_file:"),
+    ("rules", "ui/pages/rules.py", ":material/tune:"),
+    ("results", "ui/pages/results.py", ":material/checklist:"),
+    ("compare", "ui/pages/compare.py", ":material/compare_arrows:"),
+    ("robustness", "ui/pages/robustness.py", ":material/casino:"),
+    ("county", "ui/pages/county.py", ":material/location_city:"),
+)
 
 st.set_page_config(page_title="百村遴选", layout="wide")
 start_session()
@@ -33,8 +38,7 @@ with st.sidebar:
     st.caption(tr("ui.scenario_caption", name=st.session_state["scenario"].get("name", "")))
 
 root = Path(__file__).resolve().parent
-page = st.navigation([st.Page(root / path, title=tr(f"ui.page.{key}"), icon=icon, url_path=key, default=key == "data")
-                      for key, path, icon in PAGES])
+page = st.navigation([st.Page(root / path, title=tr(f"ui.page.{key}"), icon=icon, url_path=key, default=key == "data") for key, path, icon in PAGES])
 st.title(tr("ui.title"))
 try:
     page.run()

@@ -7,19 +7,22 @@ import sys
 import tempfile
 import traceback
 from pathlib import Path
-from typing import Optional
 
 import typer
 
-from baicun.errors import InputError, Problem
-from baicun.texts import set_language, t
+from contract.errors import InputError, Problem
+from contract.texts import set_language, t
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False, help="百村遴选 baicun — 村庄遴选决策支持 / village selection decision support")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="百村遴选 baicun — 村庄遴选决策支持 / village selection decision support",
+)
 pool_app = typer.Typer(no_args_is_help=True, help="村庄库：校验、生成 / pool: check, generate")
 app.add_typer(pool_app, name="pool")
 
 EXIT_INFEASIBLE, EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_INTERNAL = 1, 2, 3, 4
-PRICES_AUTO_LIMIT = 20_000
 
 
 @app.callback()
@@ -27,7 +30,7 @@ def _options(lang: str = typer.Option("zh", "--lang", help="输出语言 zh|en /
     set_language(lang if lang in ("zh", "en") else "zh")
 
 
-def fail(error: InputError, report: Optional[Path] = None) -> None:
+def fail(error: InputError, report: Path | None = None) -> None:
     """Bad input: the whole report on stderr (and optionally to a CSV), exit code 2, nothing written elsewhere."""
     typer.echo(error.render(limit=200), err=True)
     if report is not None:
@@ -57,11 +60,11 @@ def echo(*items) -> None:
 @pool_app.command("check")
 def pool_check(
     file: Path = typer.Argument(..., help="村庄库文件 .xlsx / .csv"),
-    encoding: Optional[str] = typer.Option(None, help="CSV 编码，例如 gbk / encoding of a CSV file"),
-    sheet: Optional[str] = typer.Option(None, help="工作表名称 / sheet name"),
+    encoding: str | None = typer.Option(None, help="CSV 编码，例如 gbk / encoding of a CSV file"),
+    sheet: str | None = typer.Option(None, help="工作表名称 / sheet name"),
     header_row: int = typer.Option(1, "--header-row", help="表头所在行 / row of the header"),
-    region: Optional[str] = typer.Option(None, help="坐标合理范围：吉林省、全国 或 经度下限,经度上限,纬度下限,纬度上限"),
-    report: Optional[Path] = typer.Option(None, help="把全部问题写入 CSV 文件 / write every problem to a CSV"),
+    region: str | None = typer.Option(None, help="坐标合理范围：吉林省、全国 或 经度下限,经度上限,纬度下限,纬度上限"),
+    report: Path | None = typer.Option(None, help="把全部问题写入 CSV 文件 / write every problem to a CSV"),
 ) -> None:
     """校验村庄库文件并汇总 / validate a pool file and summarise it (exit 0 clean, 2 with the report)."""
     from pool.read import read_pool
@@ -98,7 +101,7 @@ def pool_generate(
 @app.command("score")
 def score_command(
     scenario: Path = typer.Argument(..., help="情景文件 .toml / scenario file"),
-    pool: Optional[Path] = typer.Option(None, "--pool", help="村庄库文件（覆盖情景中的 pool）"),
+    pool: Path | None = typer.Option(None, "--pool", help="村庄库文件（覆盖情景中的 pool）"),
     top: int = typer.Option(20, "--top", help="显示前 N 名 / show the top N"),
 ) -> None:
     """资格与综合得分排名 / eligibility and ranked composite scores."""
@@ -119,31 +122,33 @@ def score_command(
 @app.command("solve")
 def solve_command(
     scenario: Path = typer.Argument(..., help="情景文件 .toml / scenario file"),
-    pool: Optional[Path] = typer.Option(None, "--pool", help="村庄库文件（覆盖情景中的 pool）"),
+    pool: Path | None = typer.Option(None, "--pool", help="村庄库文件（覆盖情景中的 pool）"),
     out: list[Path] = typer.Option([], "--out", help="输出 .xlsx 或 .csv（可多次给出）/ output file(s)"),
     as_json: bool = typer.Option(False, "--json", help="在标准输出打印一个 JSON 对象 / print one JSON object"),
     headers: str = typer.Option("zh", "--headers", help="输出文件表头语言 zh|en / header language of output files"),
-    backend: Optional[str] = typer.Option(None, "--backend", help="highs | cbc | cpsat"),
-    time_limit: Optional[float] = typer.Option(None, "--time-limit", help="求解时限（秒）/ time limit in seconds"),
-    prices: Optional[bool] = typer.Option(None, "--prices/--no-prices", help="计算各规则的代价（逐条去掉重解；默认在符合资格村不超过 2 万时计算）"),
+    backend: str | None = typer.Option(None, "--backend", help="highs | cbc | cpsat"),
+    time_limit: float | None = typer.Option(None, "--time-limit", help="求解时限（秒）/ time limit in seconds"),
+    prices: bool | None = typer.Option(None, "--prices/--no-prices", help="计算各规则的代价（逐条去掉重解；默认在符合资格村不超过 2 万时计算）"),
     save: bool = typer.Option(False, "--save", help="保存为运行记录 / save the run"),
     label: str = typer.Option("", "--label", help="运行记录的标签 / label of the saved run"),
-    db: Optional[str] = typer.Option(None, "--db", help="运行记录数据库：文件路径或 SQLAlchemy URL / run database"),
+    db: str | None = typer.Option(None, "--db", help="运行记录数据库：文件路径或 SQLAlchemy URL / run database"),
 ) -> None:
     """求解一个遴选情景 / run one selection. Exit 0 found, 1 infeasible, 2 bad input, 3 failed the independent check."""
     import json
     import time
 
-    from baicun.pipeline import load_inputs, solve
+    from baicun.pipeline import load_inputs, outcome, solve
     from report.files import write_csv, write_xlsx
-    from report.tables import outcome, summary_json
+    from report.tables import summary_json
     from report.text import selection_lines
     from solver.solve import CheckFailed
 
     started = time.perf_counter()
-    bad = [Problem("cli.bad_choice", column=o, value=v, params={"choices": c}) for o, v, c in (
-        ("--headers", headers, "zh, en"), ("--backend", backend, "highs, cbc, cpsat"))
-        if v is not None and v not in c.split(", ")]
+    bad = [
+        Problem("cli.bad_choice", column=o, value=v, params={"choices": c})
+        for o, v, c in (("--headers", headers, "zh, en"), ("--backend", backend, "highs, cbc, cpsat"))
+        if v is not None and v not in c.split(", ")
+    ]
     bad += [Problem("cli.bad_output", column="--out", value=str(p)) for p in out if p.suffix.lower() not in (".xlsx", ".csv")]
     if bad:
         fail(InputError("cli.invalid", bad))
@@ -154,11 +159,8 @@ def solve_command(
         fail(error)
     except CheckFailed as error:
         typer.echo(t("solve.check_failed", detail="; ".join(p.render() for p in error.problems)), err=True)
-        raise typer.Exit(EXIT_CHECK_FAILED)
-    if prices is None:
-        # each price is a full re-solve: automatic only for a single-year model of moderate size
-        prices = selection.found and selection.model.simple and int(scores.eligible.sum()) <= PRICES_AUTO_LIMIT
-    result = outcome(inputs, scores, selection, headers, with_prices=prices)
+        raise typer.Exit(EXIT_CHECK_FAILED) from None
+    result = outcome(inputs, scores, selection, headers, prices=prices)
     if not selection.found:
         no_solution(selection)
         if as_json:
@@ -173,7 +175,7 @@ def solve_command(
         echo(*selection_lines(result), *[t("solve.written", file=str(p)) for p in out], *([saved] if saved else []))
 
 
-def _save(result, pool_path, label: str, db: Optional[str]) -> str:
+def _save(result, pool_path, label: str, db: str | None) -> str:
     from store.runs import open_store, run_fields, save_run
 
     engine = open_store(db)
@@ -189,7 +191,7 @@ DB_OPTION = typer.Option(None, "--db", help="运行记录数据库：文件路�
 
 
 @runs_app.command("list")
-def runs_list(db: Optional[str] = DB_OPTION, limit: int = typer.Option(50, "--limit")) -> None:
+def runs_list(db: str | None = DB_OPTION, limit: int = typer.Option(50, "--limit")) -> None:
     """列出运行记录 / list saved runs."""
     import pandas as pd
 
@@ -200,13 +202,26 @@ def runs_list(db: Optional[str] = DB_OPTION, limit: int = typer.Option(50, "--li
     if not records:
         echo(t("run.none"))
         return
-    table = pd.DataFrame([{"id": r.id, "time": r.created_at.strftime("%Y-%m-%d %H:%M"), "label": r.label, "scenario": r.scenario_name,
-                           "pool": r.pool_file, "status": r.status, "objective": r.objective, "count": r.count, "backend": r.backend}
-                          for r in records])
+    table = pd.DataFrame(
+        [
+            {
+                "id": r.id,
+                "time": r.created_at.strftime("%Y-%m-%d %H:%M"),
+                "label": r.label,
+                "scenario": r.scenario_name,
+                "pool": r.pool_file,
+                "status": r.status,
+                "objective": r.objective,
+                "count": r.count,
+                "backend": r.backend,
+            }
+            for r in records
+        ]
+    )
     echo(table_of(table))
 
 
-def _stored_run(run_id: int, db: Optional[str]):
+def _stored_run(run_id: int, db: str | None):
     from store.runs import get_run, open_store
 
     record = get_run(open_store(db), run_id)
@@ -216,7 +231,7 @@ def _stored_run(run_id: int, db: Optional[str]):
 
 
 @runs_app.command("show")
-def runs_show(run_id: int = typer.Argument(...), db: Optional[str] = DB_OPTION) -> None:
+def runs_show(run_id: int = typer.Argument(...), db: str | None = DB_OPTION) -> None:
     """显示一次运行的全部记录 / show one run."""
     from store.runs import dumps
 
@@ -224,9 +239,9 @@ def runs_show(run_id: int = typer.Argument(...), db: Optional[str] = DB_OPTION) 
 
 
 @runs_app.command("rerun")
-def runs_rerun(run_id: int = typer.Argument(...), db: Optional[str] = DB_OPTION) -> None:
+def runs_rerun(run_id: int = typer.Argument(...), db: str | None = DB_OPTION) -> None:
     """按保存的情景和村庄库重新求解，并核对名单是否相同 / re-solve a run and check the shortlist is identical."""
-    from store.replay import rerun
+    from baicun.pipeline import rerun
 
     record = _stored_run(run_id, db)
     try:
@@ -243,8 +258,8 @@ def runs_rerun(run_id: int = typer.Argument(...), db: Optional[str] = DB_OPTION)
 @app.command("compare")
 def compare_command(
     items: list[str] = typer.Argument(..., help="运行编号（如 12 或 run:12）或情景文件，第一个为基准"),
-    out: Optional[Path] = typer.Option(None, "--out", help="导出对比 .xlsx"),
-    db: Optional[str] = DB_OPTION,
+    out: Path | None = typer.Option(None, "--out", help="导出对比 .xlsx"),
+    db: str | None = DB_OPTION,
 ) -> None:
     """情景或运行记录并排对比 / compare runs or scenarios side by side."""
     from baicun.pipeline import comparison_item
@@ -268,10 +283,10 @@ def robustness_command(
     samples: int = typer.Option(200, "--samples", min=1, help="扰动样本数 / number of weight samples"),
     seed: int = typer.Option(1, "--seed", help="随机种子 / random seed"),
     method: str = typer.Option("dirichlet", "--method", help="dirichlet | uniform"),
-    spread: Optional[float] = typer.Option(None, "--spread", help="dirichlet：集中度（默认 50，越大扰动越小）；uniform：相对幅度（默认 0.2）"),
+    spread: float | None = typer.Option(None, "--spread", help="dirichlet：集中度（默认 50，越大扰动越小）；uniform：相对幅度（默认 0.2）"),
     workers: int = typer.Option(2, "--workers", min=1, help="并行进程数 / worker processes"),
-    pool: Optional[Path] = typer.Option(None, "--pool", help="村庄库文件（覆盖情景中的 pool）"),
-    out: Optional[Path] = typer.Option(None, "--out", help="导出 .xlsx / export"),
+    pool: Path | None = typer.Option(None, "--pool", help="村庄库文件（覆盖情景中的 pool）"),
+    out: Path | None = typer.Option(None, "--out", help="导出 .xlsx / export"),
     as_json: bool = typer.Option(False, "--json", help="在标准输出打印一个 JSON 对象 / print one JSON object"),
 ) -> None:
     """权重稳健性：扰动权重反复求解，统计每个村的入选频率 / weight robustness study."""
@@ -280,8 +295,8 @@ def robustness_command(
     from rich.console import Console
     from rich.progress import Progress
 
+    from analysis.robustness import robustness
     from report.robustness import robustness_json, robustness_lines, write_robustness
-    from solver.robustness import robustness
 
     if method not in ("dirichlet", "uniform"):
         fail(InputError("cli.invalid", [Problem("cli.bad_choice", column="--method", value=method, params={"choices": "dirichlet, uniform"})]))
@@ -301,7 +316,7 @@ def robustness_command(
 # --- explain and preview --------------------------------------------------------------------------------------
 
 
-def _solved(scenario: Path, pool: Optional[Path], adjust=None):
+def _solved(scenario: Path, pool: Path | None, adjust=None):
     """Load (then ``adjust`` the inputs, if given), score and solve, reporting bad input (exit 2) and
     infeasibility (exit 1) the same way as ``solve``."""
     from baicun.pipeline import load_inputs, solve
@@ -323,11 +338,11 @@ def _solved(scenario: Path, pool: Optional[Path], adjust=None):
 def explain_command(
     scenario: Path = typer.Argument(..., help="情景文件 .toml"),
     village_id: str = typer.Argument(..., help="村庄代码 / village id"),
-    pool: Optional[Path] = typer.Option(None, "--pool", help="村庄库文件（覆盖情景中的 pool）"),
+    pool: Path | None = typer.Option(None, "--pool", help="村庄库文件（覆盖情景中的 pool）"),
 ) -> None:
     """某个村为什么入选或落选，以及怎样才会改变 / why a village is in or out, and what would change it."""
+    from analysis.whatif import explain_village
     from report.text import explanation_lines
-    from solver.whatif import explain_village
 
     inputs, scores, selection = _solved(scenario, pool)
     if village_id not in set(inputs.pool.frame["village_id"]):
@@ -339,17 +354,16 @@ def explain_command(
 def preview_command(
     scenario: Path = typer.Argument(..., help="情景文件 .toml"),
     county: str = typer.Option(..., "--county", help="县(市、区)名称 / county name"),
-    pool: Optional[Path] = typer.Option(None, "--pool", help="村庄库文件（覆盖情景中的 pool）"),
-    application: Optional[Path] = typer.Option(None, "--application", help="本县申报文件，并入省级村庄库后预审 / the county's own file"),
+    pool: Path | None = typer.Option(None, "--pool", help="村庄库文件（覆盖情景中的 pool）"),
+    application: Path | None = typer.Option(None, "--application", help="本县申报文件，并入省级村庄库后预审 / the county's own file"),
 ) -> None:
     """县级预审：本县各村的资格、得分、排名与入选线的距离 / a county's villages under the scenario."""
-    from baicun.pipeline import bind
-    from baicun.scenario import suggest
+    from analysis.preview import county_preview
+    from baicun.pipeline import bind, outcome
+    from contract.scenario import suggest
     from pool.merge import merge_application
     from pool.read import read_pool
-    from report.tables import outcome
     from report.text import preview_lines
-    from solver.preview import county_preview
 
     def with_county(inputs):
         counties = sorted(set(inputs.pool.frame["county"]))
@@ -370,8 +384,19 @@ def run_app(port: int = typer.Option(8501, help="端口"), address: str = typer.
     import subprocess
 
     root = Path(__file__).resolve().parents[1]
-    command = [sys.executable, "-m", "streamlit", "run", str(root / "app.py"), "--server.port", str(port), "--server.address", address,
-               "--browser.gatherUsageStats", "false"]
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(root / "app.py"),
+        "--server.port",
+        str(port),
+        "--server.address",
+        address,
+        "--browser.gatherUsageStats",
+        "false",
+    ]
     raise typer.Exit(subprocess.call(command, cwd=root))
 
 

@@ -1,65 +1,161 @@
-"""The functions the CLI and the app both call: pool → scores → model → selection → report.
+"""The one orchestration module: the functions the command line and the app both call.
 
-Neither the CLI nor the app computes a rule, a score or a constraint; they call these and render the results.
+pool → bound scenario → scores → selection (diagnosed when infeasible) → outcome (reasons, prices, belts); stored
+runs brought back (re-checked or re-solved); comparison items. Neither front end computes a rule, a score or a
+constraint: they call these and render what comes back.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from baicun.bind import bind_scenario
-from baicun.errors import InputError, Problem
-from baicun.scenario import LoadedScenario, Scenario, load_scenario
-from pool.read import Pool, read_pool
+from analysis.diagnose import diagnose
+from analysis.outcome import Outcome, analyse
+from contract.errors import InputError, Problem
+from contract.scenario import load_scenario, parse_scenario
+from pool.bind import Inputs, bind
+from pool.read import read_pool
 from scoring.score import Scores, score_pool
-from solver.solve import Selection, select, solve_options
+from solver.check import check_solution
+from solver.solve import Selection, plan_years, prepare, select, solve_options
+from store.runs import RunRecord, get_run, open_store
 
-
-@dataclass(frozen=True)
-class Inputs:
-    loaded: LoadedScenario
-    pool: Pool
-    scenario: Scenario  # bound to the pool: every column name is a pool key
+__all__ = ["Inputs", "bind", "load_inputs", "score", "solve", "outcome", "comparison_item", "run_inputs", "stored_selection", "rerun"]
 
 
 def load_inputs(scenario_path: str | Path, pool_path: str | Path | None = None, **read_options) -> Inputs:
-    """Read a scenario and its pool (``--pool`` overrides the scenario's ``pool``) and bind them."""
+    """Read a scenario and its pool (``--pool`` overrides the scenario's ``pool``) and bind them.
+    Raises ``InputError`` for a bad scenario, a bad pool or a scenario that does not fit the pool."""
     loaded = load_scenario(scenario_path)
     path = Path(pool_path) if pool_path else loaded.pool_path()
     if path is None:
         raise InputError("scenario.invalid", [Problem("scenario.no_pool")], file=loaded.source)
     read_options.setdefault("region", loaded.scenario.region)
     pool = read_pool(path, **read_options)
-    return Inputs(loaded, pool, bind_scenario(loaded.scenario, pool))
-
-
-def bind(loaded: LoadedScenario, pool: Pool) -> Inputs:
-    return Inputs(loaded, pool, bind_scenario(loaded.scenario, pool))
+    return bind(loaded, pool)
 
 
 def score(inputs: Inputs) -> Scores:
     return score_pool(inputs.pool, inputs.scenario)
 
 
-def solve(inputs: Inputs, scores: Scores | None = None, *, backend: str | None = None, time_limit: float | None = None,
-          mip_gap: float | None = None, db: str | None = None) -> tuple[Scores, Selection]:
+def solve(
+    inputs: Inputs,
+    scores: Scores | None = None,
+    *,
+    backend: str | None = None,
+    time_limit: float | None = None,
+    mip_gap: float | None = None,
+    db: str | None = None,
+) -> tuple[Scores, Selection]:
     """Score (unless given) and select under the scenario; command-line/app overrides win over ``[solver]``.
-    A plan with ``lock_run`` takes its locked years from that stored run (in ``db``)."""
-    from store.replay import plan_locks
-
+    A plan with ``lock_run`` takes its locked years from that stored run (in ``db``). An infeasible selection
+    comes back with its diagnosis. Raises ``InputError`` and ``solver.solve.CheckFailed``."""
     scores = scores or score(inputs)
     name, options = solve_options(inputs.scenario, backend, time_limit, mip_gap)
-    return scores, select(inputs.pool, inputs.scenario, scores, name, options, locks=plan_locks(inputs.scenario, db))
+    selection = select(inputs.pool, inputs.scenario, scores, name, options, locks=plan_locks(inputs.scenario, db))
+    if selection.status == "infeasible":
+        selection = replace(selection, diagnosis=diagnose(inputs.pool, scores, selection.rules, selection.model))
+    return scores, selection
 
 
-def comparison_item(spec: str, db: str | None = None):
+def outcome(inputs: Inputs, scores: Scores, selection: Selection, lang: str | None = None, prices: bool | None = False) -> Outcome:
+    """The outcome a report renders; ``prices=None`` applies the default policy (``analysis.outcome``)."""
+    return analyse(inputs, scores, selection, lang, prices)
+
+
+# --- stored runs ----------------------------------------------------------------------------------------------
+
+
+def run_inputs(record: RunRecord) -> Inputs:
+    """The run's scenario (as stored) bound to its pool file, which must still have the stored fingerprint.
+    Raises ``InputError`` when the pool file is gone or changed."""
+    path = Path(record.pool_path)
+    if not path.exists():
+        raise InputError("run.invalid", [Problem("run.pool_missing", value=record.pool_path)], id=record.id)
+    pool = read_pool(path)
+    if pool.fingerprint != record.pool_fingerprint:
+        raise InputError(
+            "run.invalid",
+            [Problem("run.pool_changed", value=record.pool_path, params={"stored": record.pool_fingerprint[:12], "now": pool.fingerprint[:12]})],
+            id=record.id,
+        )
+    folder = Path(record.scenario_file).parent
+    return bind(parse_scenario(record.scenario_text, source=Path(record.scenario_file).name, folder=folder), pool)
+
+
+def stored_selection(record: RunRecord, inputs: Inputs, scores: Scores) -> Selection:
+    """The stored shortlist as a ``Selection``, re-checked by the independent checker against the stored rules."""
+    pool, scenario = inputs.pool, inputs.scenario
+    rules, plan, spatial, model = prepare(pool, scenario, scores, stored_locks(record, scenario))
+    frame = pool.frame
+    selected = frame["village_id"].isin(record.selected).to_numpy()
+    year = None
+    if plan is not None:
+        year = frame["village_id"].map(record.years or {}).fillna(0).astype(int).to_numpy()
+    check = check_solution(pool, scores, rules, record.selected, plan, spatial, plan_years(pool, selected, year))
+    return Selection(
+        record.status,
+        selected,
+        check.objective,
+        record.bound,
+        record.gap,
+        record.backend,
+        record.solver_version,
+        rules,
+        model,
+        check,
+        dict(record.timings),
+        len(model.objective),
+        plan=plan,
+        spatial=spatial,
+        year=year,
+    )
+
+
+def stored_locks(record: RunRecord, scenario) -> dict[str, int] | None:
+    """The locked years of a plan that keeps them from a stored run (``lock_run``): that run's own locks."""
+    if scenario.plan is None or scenario.plan.lock_run is None:
+        return None
+    return {v: y for v, y in (record.years or {}).items() if y in scenario.plan.locked}
+
+
+def plan_locks(scenario, db: str | None = None) -> dict[str, int] | None:
+    """Locks of ``plan.lock_run``: the villages that run put in the locked years. Raises ``InputError`` for an
+    unknown run."""
+    if scenario.plan is None or scenario.plan.lock_run is None:
+        return None
+    record = get_run(open_store(db), scenario.plan.lock_run)
+    if record is None or not record.years:
+        raise InputError("scenario.unfit", [Problem("scenario.plan_run_unknown", key="plan.lock_run", value=str(scenario.plan.lock_run))])
+    return stored_locks(record, scenario)
+
+
+@dataclass(frozen=True)
+class Rerun:
+    record: RunRecord
+    inputs: Inputs
+    selection: Selection
+    identical: bool
+    entering: list[str]
+    leaving: list[str]
+
+
+def rerun(record: RunRecord) -> Rerun:
+    """Re-solve a stored run with its stored scenario, pool and backend, and compare the shortlists."""
+    inputs = run_inputs(record)
+    scores = score(inputs)
+    name, options = solve_options(inputs.scenario, record.backend)
+    selection = select(inputs.pool, inputs.scenario, scores, name, options, locks=stored_locks(record, inputs.scenario))
+    now = set(selection.selected_ids(inputs.pool))
+    before = set(record.selected)
+    return Rerun(record, inputs, selection, now == before, sorted(now - before), sorted(before - now))
+
+
+def comparison_item(spec: str, db: str | None = None) -> tuple[str, Outcome]:
     """A compare argument as (name, Outcome): a run id (``12`` or ``run:12``) from the store, or a scenario file
-    solved now."""
-    from report.tables import outcome
-    from store.replay import run_inputs, stored_selection
-    from store.runs import get_run, open_store
-
+    solved now. Raises ``InputError`` for an unknown run or a scenario without a solution."""
     text = spec.removeprefix("run:")
     if text.isdigit():
         record = get_run(open_store(db), int(text))

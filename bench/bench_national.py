@@ -19,18 +19,27 @@ from common import ROOT, peak_mib, print_table
 
 
 def scaled_scenario(size: int):
-    from baicun.scenario import load_scenario
+    from contract.scenario import load_scenario
 
     scenario = load_scenario(ROOT / "scenarios" / "national_2025.toml").scenario
     count = max(10, size // 100)
-    quotas = [scenario.selection.quota[0].model_copy(update={"min": max(1, round(size * 0.0003))}),
-              scenario.selection.quota[1].model_copy(update={"min": max(1, round(size * 0.002))})]
-    selection = scenario.selection.model_copy(update={"group": [g.model_copy(update={"by": "province"}) if g.by == "省份" else g for g in scenario.selection.group], "count": (round(count * 0.96), round(count * 1.04)), "budget": count * 1000.0, "quota": quotas})
+    quotas = [
+        scenario.selection.quota[0].model_copy(update={"min": max(1, round(size * 0.0003))}),
+        scenario.selection.quota[1].model_copy(update={"min": max(1, round(size * 0.002))}),
+    ]
+    selection = scenario.selection.model_copy(
+        update={
+            "group": [g.model_copy(update={"by": "province"}) if g.by == "省份" else g for g in scenario.selection.group],
+            "count": (round(count * 0.96), round(count * 1.04)),
+            "budget": count * 1000.0,
+            "quota": quotas,
+        }
+    )
     return scenario.model_copy(update={"selection": selection})
 
 
 def run_case(size: int, reduce: bool, time_limit: float) -> dict:
-    from baicun.bind import bind_scenario
+    from pool.bind import bind_scenario
     from pool.generate import as_pool
     from pool.national import generate_national
     from scoring.score import score_pool
@@ -46,10 +55,22 @@ def run_case(size: int, reduce: bool, time_limit: float) -> dict:
     scored = time.perf_counter() - start
     selection = select(pool, scenario, scores, "highs", SolveOptions(time_limit=time_limit, reduce=reduce))
     t = selection.timings
-    return {"villages": size, "eligible": int(scores.eligible.sum()), "path": "reduced" if reduce else "plain MILP",
-            "variables solved": selection.reduced_to, "generate s": generated, "score s": scored, "build s": t["build"],
-            "reduce s": t["reduce"], "solve s": t["solve"], "check s": t.get("check", 0.0), "peak MiB": peak_mib(),
-            "status": selection.status, "gap": selection.gap, "objective": selection.objective}
+    return {
+        "villages": size,
+        "eligible": int(scores.eligible.sum()),
+        "path": "reduced" if reduce else "plain MILP",
+        "variables solved": selection.reduced_to,
+        "generate s": generated,
+        "score s": scored,
+        "build s": t["build"],
+        "reduce s": t["reduce"],
+        "solve s": t["solve"],
+        "check s": t.get("check", 0.0),
+        "peak MiB": peak_mib(),
+        "status": selection.status,
+        "gap": selection.gap,
+        "objective": selection.objective,
+    }
 
 
 def main() -> None:
@@ -64,10 +85,17 @@ def main() -> None:
     rows = []
     for size in args.sizes:
         for path in ("reduced", "plain"):
-            done = subprocess.run([sys.executable, __file__, "--case", str(size), path, "--time-limit", str(args.time_limit)],
-                                  capture_output=True, text=True, cwd=ROOT / "bench")
-            rows.append(json.loads(done.stdout.strip().splitlines()[-1]) if done.returncode == 0 else
-                        {"villages": size, "path": path, "status": "failed: " + (done.stderr.strip().splitlines() or ["?"])[-1]})
+            done = subprocess.run(
+                [sys.executable, __file__, "--case", str(size), path, "--time-limit", str(args.time_limit)],
+                capture_output=True,
+                text=True,
+                cwd=ROOT / "bench",
+            )
+            rows.append(
+                json.loads(done.stdout.strip().splitlines()[-1])
+                if done.returncode == 0
+                else {"villages": size, "path": path, "status": "failed: " + (done.stderr.strip().splitlines() or ["?"])[-1]}
+            )
             print(rows[-1], flush=True)
     print_table(rows, f"National scenario, time limit {args.time_limit:g} s per solve")
 

@@ -14,7 +14,7 @@ import time
 from common import ROOT, peak_mib, print_table
 
 from baicun.pipeline import bind, score
-from baicun.scenario import parse_scenario
+from contract.scenario import parse_scenario
 from pool.read import read_pool
 from solver.backends import SolveOptions, get_backend, highs
 from solver.backends.base import OPTIMAL_GAP
@@ -47,30 +47,71 @@ def plan_table(pool) -> list[dict]:
             raw = solve(model, SolveOptions(time_limit=limit, mip_gap=gap, tiebreak=False))
             seconds = time.perf_counter() - start
             baseline = baseline or seconds
-            rows.append({"stopping rule": f"gap ≤ {gap:g}, ≤ {limit} s", "form": form, "status": raw.status,
-                         "seconds": round(seconds, 2), "vs baseline": f"{seconds / baseline:.2f}×",
-                         "objective": round(raw.objective, 6), "proven gap": f"{raw.gap:.1e}"})
-    rows.append({"stopping rule": "model size", "form": "×".join(map(str, model.size)), "status": "", "seconds": "",
-                 "vs baseline": "", "objective": "", "proven gap": ""})
+            rows.append(
+                {
+                    "stopping rule": f"gap ≤ {gap:g}, ≤ {limit} s",
+                    "form": form,
+                    "status": raw.status,
+                    "seconds": round(seconds, 2),
+                    "vs baseline": f"{seconds / baseline:.2f}×",
+                    "objective": round(raw.objective, 6),
+                    "proven gap": f"{raw.gap:.1e}",
+                }
+            )
+    rows.append(
+        {
+            "stopping rule": "model size",
+            "form": "×".join(map(str, model.size)),
+            "status": "",
+            "seconds": "",
+            "vs baseline": "",
+            "objective": "",
+            "proven gap": "",
+        }
+    )
     return rows
 
 
 def belts_tables(pool) -> tuple[list[dict], list[dict]]:
     text = BELTS.read_text(encoding="utf-8")
-    plain_text = text[:text.index("[spatial]")]
+    plain_text = text[: text.index("[spatial]")]
     plain, plain_seconds = run(pool, plain_text, BELTS.parent, SolveOptions(time_limit=120))
-    timing, curve = [{"model": "plain (no belts)", "seconds": round(plain_seconds, 2), "status": plain.status,
-                      "rows × columns": "×".join(map(str, plain.model.size))}], []
+    timing, curve = (
+        [
+            {
+                "model": "plain (no belts)",
+                "seconds": round(plain_seconds, 2),
+                "status": plain.status,
+                "rows × columns": "×".join(map(str, plain.model.size)),
+            }
+        ],
+        [],
+    )
     for weight in (0.0, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5):
         selection, seconds = run(pool, text.replace("weight = 0.02", f"weight = {weight}"), BELTS.parent, SolveOptions(time_limit=120))
         belt = selection.check.belt_villages
         score_total = selection.objective - weight * belt
         if weight == 0.02:
-            timing.append({"model": "belts 15 km, weight 0.02", "seconds": round(seconds, 2), "status": selection.status,
-                           "rows × columns": "×".join(map(str, selection.model.size))})
-        curve.append({"weight": weight, "status": selection.status, "seconds": round(seconds, 2), "total score": round(score_total, 4),
-                      "score vs plain": f"{score_total / plain.objective:.4%}", "in belts": belt,
-                      "share in belts": f"{belt / selection.count:.1%}", "villages": selection.count})
+            timing.append(
+                {
+                    "model": "belts 15 km, weight 0.02",
+                    "seconds": round(seconds, 2),
+                    "status": selection.status,
+                    "rows × columns": "×".join(map(str, selection.model.size)),
+                }
+            )
+        curve.append(
+            {
+                "weight": weight,
+                "status": selection.status,
+                "seconds": round(seconds, 2),
+                "total score": round(score_total, 4),
+                "score vs plain": f"{score_total / plain.objective:.4%}",
+                "in belts": belt,
+                "share in belts": f"{belt / selection.count:.1%}",
+                "villages": selection.count,
+            }
+        )
     return timing, curve
 
 

@@ -20,13 +20,14 @@ sys.path.insert(0, str(ROOT))
 
 
 def run_case(size: int, backend: str, time_limit: float) -> dict:
-    from baicun.bind import bind_scenario
-    from baicun.scenario import load_scenario
+    from greedy import greedy_shortlist
+
+    from contract.scenario import load_scenario
+    from pool.bind import bind_scenario
     from scoring.score import score_pool
     from solver.backends import SolveOptions
     from solver.check import check_selection
     from solver.solve import select
-    from greedy import greedy_shortlist
 
     if size == 0:
         from pool.read import read_pool
@@ -42,10 +43,18 @@ def run_case(size: int, backend: str, time_limit: float) -> dict:
     greedy = greedy_shortlist(pool, scores, selection.rules)
     greedy_check = check_selection(pool, scores, selection.rules, greedy)
     return {
-        "villages": size or pool.size, "eligible": int(scores.eligible.sum()), "backend": backend, "score s": scored,
-        "build s": selection.timings["build"], "solve s": selection.timings["solve"], "check s": selection.timings.get("check", 0.0),
-        "peak MiB": peak_mib(), "status": selection.status, "objective": selection.objective,
-        "greedy objective": greedy_check.objective, "greedy broken rules": len(greedy_check.violations),
+        "villages": size or pool.size,
+        "eligible": int(scores.eligible.sum()),
+        "backend": backend,
+        "score s": scored,
+        "build s": selection.timings["build"],
+        "solve s": selection.timings["solve"],
+        "check s": selection.timings.get("check", 0.0),
+        "peak MiB": peak_mib(),
+        "status": selection.status,
+        "objective": selection.objective,
+        "greedy objective": greedy_check.objective,
+        "greedy broken rules": len(greedy_check.violations),
     }
 
 
@@ -62,8 +71,12 @@ def main() -> None:
     rows = []
     for size in args.sizes:
         for backend in args.backends:
-            done = subprocess.run([sys.executable, __file__, "--case", str(size), backend, "--time-limit", str(args.time_limit)],
-                                  capture_output=True, text=True, cwd=ROOT / "bench")
+            done = subprocess.run(
+                [sys.executable, __file__, "--case", str(size), backend, "--time-limit", str(args.time_limit)],
+                capture_output=True,
+                text=True,
+                cwd=ROOT / "bench",
+            )
             if done.returncode != 0:
                 rows.append({"villages": size, "backend": backend, "status": "failed: " + done.stderr.strip().splitlines()[-1]})
                 continue

@@ -3,9 +3,6 @@ reached, then patch each quota by swapping the weakest non-quota village for the
 
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
-
 from pool.read import Pool
 from scoring.score import Scores
 from solver.rules import ResolvedRules

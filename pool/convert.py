@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from pool.columns import DEBT_LEVELS, FLAG_SPELLINGS
+from contract.columns import DEBT_LEVELS, FLAG_SPELLINGS
 
 _SCIENTIFIC = re.compile(r"^[+-]?\d+(\.\d+)?[eE][+-]?\d+$")
 
@@ -77,7 +77,7 @@ def convert_integer(cells: pd.Series, thousands: bool = False) -> tuple[pd.Serie
 
 
 def convert_column(kind: str, cells: pd.Series, numeric: pd.Series | None = None) -> tuple[pd.Series, list[CellProblem]]:
-    """Typed values of one column of the given kind (see ``pool.columns``) and the cells that could not be read."""
+    """Typed values of one column of the given kind (see ``contract.columns``) and the cells that could not be read."""
     if kind == "id":
         return convert_id(cells, numeric)
     if kind == "text":

@@ -23,8 +23,8 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
-from baicun.texts import SAMPLE_LABEL
-from pool.columns import CATALOGUE, DEBT_LEVEL_NAMES
+from contract.columns import CATALOGUE, DEBT_LEVEL_NAMES
+from contract.texts import SAMPLE_LABEL
 
 PROVINCE_VILLAGES = 9300
 QIANCUN_2021, QIANCUN_2022 = 1036, 1015
@@ -190,7 +190,7 @@ def _add_qiancun(frame: pd.DataFrame, scale: float, rng: np.random.Generator) ->
     frame["ops_plan"] = rng.uniform(0, 1, n) < np.where(member & frame["accepted"], 0.80, 0.25)
     upgraded = np.full(n, np.nan)
     eligible = np.flatnonzero(member & frame["accepted"].to_numpy() & (year == 2021))
-    upgraded[_weighted_pick(rng, eligible, round(UPGRADED_2023 * scale), appeal ** 2)] = 2023
+    upgraded[_weighted_pick(rng, eligible, round(UPGRADED_2023 * scale), appeal**2)] = 2023
     frame["baicun_year"] = upgraded
 
 
@@ -211,7 +211,7 @@ def _add_twins(frame: pd.DataFrame, rng: np.random.Generator) -> None:
 def as_pool(frame: pd.DataFrame, name: str = "示例数据"):
     """A generated frame as an in-memory ``Pool`` (what ``read_pool`` would return for its file), skipping the
     file round trip — for benchmarks and the national-scale path."""
-    from pool.columns import DEBT_LEVELS
+    from contract.columns import DEBT_LEVELS
     from pool.read import Pool
 
     canonical = frame.copy()
@@ -242,15 +242,21 @@ def write_pool(frame: pd.DataFrame, path, headers: str = "zh") -> None:
     path = Path(path)
     out = to_file_frame(frame, headers)
     if path.suffix.lower() == ".xlsx":
-        with pd.ExcelWriter(path, engine="xlsxwriter", engine_kwargs={"options": {"strings_to_numbers": False, "strings_to_formulas": False}}) as writer:
+        with pd.ExcelWriter(
+            path, engine="xlsxwriter", engine_kwargs={"options": {"strings_to_numbers": False, "strings_to_formulas": False}}
+        ) as writer:
             out.to_excel(writer, sheet_name="村庄库", index=False)
             sheet = writer.sheets["村庄库"]
             sheet.freeze_panes(1, 0)
             sheet.set_column(0, 0, 15)
-            note = pd.DataFrame({"说明": [
-                f"{SAMPLE_LABEL}：本工作簿是按吉林省真实县级行政区划合成的示例数据，村庄均为虚构，不代表任何真实村庄。",
-                "Sample data: villages are synthetic, placed in Jilin's real county-level divisions.",
-            ]})
+            note = pd.DataFrame(
+                {
+                    "说明": [
+                        f"{SAMPLE_LABEL}：本工作簿是按吉林省真实县级行政区划合成的示例数据，村庄均为虚构，不代表任何真实村庄。",
+                        "Sample data: villages are synthetic, placed in Jilin's real county-level divisions.",
+                    ]
+                }
+            )
             note.to_excel(writer, sheet_name="说明", index=False)
     else:
         out.to_csv(path, index=False, encoding="utf-8-sig")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from baicun.errors import InputError, Problem
+from contract.errors import InputError, Problem
 from pool.read import Pool
 
 
@@ -16,9 +16,16 @@ def merge_application(pool: Pool, application: Pool, county: str) -> Pool:
     leaves out stay as they were."""
     foreign = application.frame["county"] != county
     if foreign.any():
-        problems = [Problem("preview.foreign_row", row=int(application.rows[i]), column="县(市、区)",
-                            value=str(application.frame["county"].iat[i]), params={"county": county})
-                    for i in np.flatnonzero(foreign.to_numpy())]
+        problems = [
+            Problem(
+                "preview.foreign_row",
+                row=int(application.rows[i]),
+                column="县(市、区)",
+                value=str(application.frame["county"].iat[i]),
+                params={"county": county},
+            )
+            for i in np.flatnonzero(foreign.to_numpy())
+        ]
         raise InputError("pool.invalid", problems, file=application.source)
     columns = list(pool.frame.columns)
     missing = [c for c in columns if c not in application.frame.columns and c != "cost"]

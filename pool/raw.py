@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from baicun.errors import InputError, Problem
-from pool.columns import CATALOGUE
+from contract.columns import CATALOGUE
+from contract.errors import InputError, Problem
 
 _KNOWN_HEADERS = {c.zh for c in CATALOGUE} | {c.key for c in CATALOGUE}
 _HEADER_SCAN_ROWS = 20
@@ -79,7 +79,7 @@ def _decode(data: bytes, encoding: str | None, file: str) -> tuple[str, str, lis
             return data.decode(encoding), encoding, []
         except (UnicodeDecodeError, LookupError) as error:
             problem = Problem("pool.encoding_failed", params={"encoding": encoding, "detail": str(error)[:120]})
-            raise InputError("pool.invalid", [problem], file=file)
+            raise InputError("pool.invalid", [problem], file=file) from None
     for candidate in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(candidate), candidate, []
@@ -106,15 +106,14 @@ def _detect(data: bytes) -> tuple[str, str] | None:
 
 def _read_csv_text(text: str, file: str, header_row: int, encoding: str, notices: list[Problem]) -> RawTable:
     try:  # pandas' C parser with Arrow strings: a 500,000-row pool in seconds
-        grid = pd.read_csv(io.StringIO(text), header=None, dtype="str", keep_default_na=False, na_filter=False,
-                           skip_blank_lines=False, engine="c")
+        grid = pd.read_csv(io.StringIO(text), header=None, dtype="str", keep_default_na=False, na_filter=False, skip_blank_lines=False, engine="c")
         rows = None
     except (pd.errors.ParserError, ValueError):  # ragged rows: the csv module pads them
         grid = None
         try:
             rows = list(csv.reader(io.StringIO(text, newline="")))
         except csv.Error as error:
-            raise InputError("pool.invalid", [Problem("pool.csv_unparsable", params={"detail": str(error)})], file=file)
+            raise InputError("pool.invalid", [Problem("pool.csv_unparsable", params={"detail": str(error)})], file=file) from None
     if grid is not None:
         return _table_from_grid(grid.fillna(""), file, header_row, encoding=encoding, notices=notices)
     return _table_from_rows(rows, file, header_row, encoding=encoding, notices=notices)
@@ -129,7 +128,7 @@ def _read_xlsx(data: bytes, file: str, sheet: str | None, header_row: int) -> Ra
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, OSError, KeyError, ValueError) as error:
-        raise InputError("pool.invalid", [Problem("pool.unreadable_xlsx", params={"detail": type(error).__name__})], file=file)
+        raise InputError("pool.invalid", [Problem("pool.unreadable_xlsx", params={"detail": type(error).__name__})], file=file) from None
     names = book.sheetnames
     if sheet is not None and sheet not in names:
         problem = Problem("pool.no_sheet", params={"sheet": sheet, "sheets": "、".join(names)})
@@ -191,7 +190,6 @@ def _table_from_grid(grid: pd.DataFrame, file: str, header_row: int, *, encoding
     cells = grid.iloc[header_row:].reset_index(drop=True)
     cells.columns = range(cells.shape[1])
     return RawTable([h.strip() for h in header], cells, header_row, None, encoding, None, notices or [])
-
 
 
 def _table_from_rows(

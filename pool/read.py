@@ -12,9 +12,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from baicun.errors import InputError, Problem
-from baicun.texts import SAMPLE_LABEL
-from pool.columns import CATALOGUE, DEFAULT_COST, Column, header_of
+from contract.columns import CATALOGUE, DEFAULT_COST, Column, header_of
+from contract.errors import InputError, Problem
+from contract.texts import SAMPLE_LABEL
 from pool.convert import convert_column, infer_extra
 from pool.raw import RawTable, normalize_header, read_raw
 from pool.regions import Region, region_named
@@ -127,9 +127,7 @@ def _map_headers(raw: RawTable, file: str) -> tuple[dict[int, Column | str], dic
             problems.append(Problem("pool.duplicate_column", row=raw.header_row, column=text, params={"header": text}))
             continue
         columns[index] = column or name
-        labels[key] = column.zh if column and name == normalize_header(column.zh) else (
-            f"{column.zh}（{text}）" if column else name
-        )
+        labels[key] = column.zh if column and name == normalize_header(column.zh) else (f"{column.zh}（{text}）" if column else name)
     for column in CATALOGUE:
         if column.required and column.key not in labels:
             problems.append(Problem("pool.missing_column", row=raw.header_row, params={"header": column.zh, "key": column.key}))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from baicun.errors import InputError, Problem
+from contract.errors import InputError, Problem
 
 
 @dataclass(frozen=True)
@@ -37,5 +37,5 @@ def region_named(spec: str | None) -> Region:
     try:
         lon_min, lon_max, lat_min, lat_max = (float(p) for p in parts)
     except ValueError:
-        raise InputError("region.invalid", [Problem("region.unknown", value=spec, params={"names": "、".join(REGIONS)})])
+        raise InputError("region.invalid", [Problem("region.unknown", value=spec, params={"names": "、".join(REGIONS)})]) from None
     return Region(name, (lon_min, lon_max), (lat_min, lat_max))

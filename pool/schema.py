@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
-from pool.columns import Column
+from contract.columns import Column
 from pool.regions import Region
 
 EARLIEST_YEAR = 1949
@@ -42,9 +42,7 @@ def value_failures(frame: pd.DataFrame, columns: list[Column], region: Region, t
     for column in columns:
         pairs = _checks_for(column, region, this_year)
         meanings.update({name: (code, params) for _, (name, code, params) in pairs})
-        schema_columns[column.key] = pa.Column(
-            checks=[c for c, _ in pairs], nullable=not column.required, unique=column.kind == "id", required=True
-        )
+        schema_columns[column.key] = pa.Column(checks=[c for c, _ in pairs], nullable=not column.required, unique=column.kind == "id", required=True)
     schema = pa.DataFrameSchema(schema_columns, strict=False, coerce=False)
     try:
         schema.validate(frame, lazy=True)

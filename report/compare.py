@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from baicun.texts import t
-from pool.columns import header_of
-from report.tables import Outcome, attainment_table
+from analysis.outcome import Outcome
+from contract.columns import header_of
+from contract.texts import t
+from report.tables import attainment_table
 
 
 @dataclass(frozen=True)
@@ -33,9 +34,16 @@ def compare(items: list[tuple[str, Outcome]], lang: str | None = None) -> Compar
     names = _unique([n for n, _ in items])
     outcomes = [o for _, o in items]
     sets = [set(o.selection.selected_ids(o.inputs.pool)) for o in outcomes]
-    return Comparison(names, outcomes, _overview(names, outcomes, lang), _rules(names, outcomes, lang),
-                      _changes(names, outcomes, sets, lang), _distribution(names, outcomes, "city", lang),
-                      _distribution(names, outcomes, "county", lang), _overlap(names, sets, lang))
+    return Comparison(
+        names,
+        outcomes,
+        _overview(names, outcomes, lang),
+        _rules(names, outcomes, lang),
+        _changes(names, outcomes, sets, lang),
+        _distribution(names, outcomes, "city", lang),
+        _distribution(names, outcomes, "county", lang),
+        _overlap(names, sets, lang),
+    )
 
 
 def _unique(names: list[str]) -> list[str]:
@@ -64,8 +72,11 @@ def _rules(names, outcomes, lang) -> pd.DataFrame:
     for name, o in zip(names, outcomes):
         table = attainment_table(o, lang)
         rule, actual = table.columns[0], table.columns[2]
-        tables.append(table.set_index(rule)[[table.columns[1], actual]].rename(
-            columns={table.columns[1]: f"{name} · {table.columns[1]}", actual: f"{name} · {actual}"}))
+        tables.append(
+            table.set_index(rule)[[table.columns[1], actual]].rename(
+                columns={table.columns[1]: f"{name} · {table.columns[1]}", actual: f"{name} · {actual}"}
+            )
+        )
     return pd.concat(tables, axis=1).reset_index()
 
 
@@ -86,14 +97,31 @@ def _change_row(name, direction, village, reference: Outcome, o: Outcome, lang) 
     ref_frame = reference.inputs.pool.frame
     ref_position = ref_frame.index[ref_frame["village_id"] == village]
     score_a = reference.scores.table["score"].iat[ref_position[0]] if len(ref_position) else None
-    return {"item": name, "direction": t(f"cmp.{direction}", lang), "village_id": village, "village": frame.at[position, "village"],
-            "county": frame.at[position, "county"], "city": frame.at[position, "city"], "score_a": score_a,
-            "score_b": o.scores.table["score"].iat[position], "reason_b": o.reasons.iat[position]}
+    return {
+        "item": name,
+        "direction": t(f"cmp.{direction}", lang),
+        "village_id": village,
+        "village": frame.at[position, "village"],
+        "county": frame.at[position, "county"],
+        "city": frame.at[position, "city"],
+        "score_a": score_a,
+        "score_b": o.scores.table["score"].iat[position],
+        "reason_b": o.reasons.iat[position],
+    }
 
 
 def _distribution(names, outcomes, by: str, lang) -> pd.DataFrame:
-    counts = pd.concat([pd.Series(o.selection.selected, index=o.inputs.pool.frame.index).groupby(o.inputs.pool.frame[by]).sum().rename(n)
-                        for n, o in zip(names, outcomes)], axis=1).fillna(0).astype(int)
+    counts = (
+        pd.concat(
+            [
+                pd.Series(o.selection.selected, index=o.inputs.pool.frame.index).groupby(o.inputs.pool.frame[by]).sum().rename(n)
+                for n, o in zip(names, outcomes)
+            ],
+            axis=1,
+        )
+        .fillna(0)
+        .astype(int)
+    )
     for name in names[1:]:
         counts[t("cmp.difference", lang, name=name, a=names[0])] = counts[name] - counts[names[0]]
     counts.index.name = header_of(by)
@@ -102,11 +130,13 @@ def _distribution(names, outcomes, by: str, lang) -> pd.DataFrame:
 
 def _overlap(names, sets, lang) -> pd.DataFrame:
     base = sets[0]
-    return pd.DataFrame({
-        t("cmp.item", lang): names,
-        t("cmp.common", lang, a=names[0]): [len(s & base) for s in sets],
-        t("cmp.jaccard", lang, a=names[0]): [round(len(s & base) / len(s | base), 4) if s | base else 1.0 for s in sets],
-    })
+    return pd.DataFrame(
+        {
+            t("cmp.item", lang): names,
+            t("cmp.common", lang, a=names[0]): [len(s & base) for s in sets],
+            t("cmp.jaccard", lang, a=names[0]): [round(len(s & base) / len(s | base), 4) if s | base else 1.0 for s in sets],
+        }
+    )
 
 
 def city_difference_figure(comparison: Comparison, lang: str | None = None):
@@ -117,16 +147,27 @@ def city_difference_figure(comparison: Comparison, lang: str | None = None):
     figure = go.Figure()
     for name in comparison.names[1:]:
         figure.add_bar(x=table.index, y=table[name] - table[comparison.names[0]], name=name)
-    figure.update_layout(title=t("cmp.figure_title", lang, a=comparison.names[0]), barmode="group",
-                         yaxis_title=t("cmp.figure_axis", lang), xaxis_title=header_of("city"), font={"family": "Noto Sans CJK SC, sans-serif"})
+    figure.update_layout(
+        title=t("cmp.figure_title", lang, a=comparison.names[0]),
+        barmode="group",
+        yaxis_title=t("cmp.figure_axis", lang),
+        xaxis_title=header_of("city"),
+        font={"family": "Noto Sans CJK SC, sans-serif"},
+    )
     return figure
 
 
 def write_comparison(comparison: Comparison, path: Path, lang: str | None = None) -> None:
     from report.files import XLSX_OPTIONS, atomic_path
 
-    sheets = [("cmp.sheet_overview", comparison.overview), ("cmp.sheet_rules", comparison.rules), ("cmp.sheet_changes", comparison.changes),
-              ("cmp.sheet_city", comparison.by_city), ("cmp.sheet_county", comparison.by_county), ("cmp.sheet_overlap", comparison.overlap)]
+    sheets = [
+        ("cmp.sheet_overview", comparison.overview),
+        ("cmp.sheet_rules", comparison.rules),
+        ("cmp.sheet_changes", comparison.changes),
+        ("cmp.sheet_city", comparison.by_city),
+        ("cmp.sheet_county", comparison.by_county),
+        ("cmp.sheet_overlap", comparison.overlap),
+    ]
     with atomic_path(path) as temporary:
         with pd.ExcelWriter(temporary, engine="xlsxwriter", engine_kwargs={"options": XLSX_OPTIONS}) as writer:
             for code, table in sheets:
@@ -134,5 +175,3 @@ def write_comparison(comparison: Comparison, path: Path, lang: str | None = None
                 table.to_excel(writer, sheet_name=name, index=False)
                 writer.sheets[name].freeze_panes(1, 0)
                 writer.sheets[name].set_column(0, max(len(table.columns) - 1, 0), 16)
-
-

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from baicun.texts import SAMPLE_LABEL, t
-from report.tables import Outcome, attainment_table, distribution_table, left_out_table, run_info, shortlist_table, village_table
+from analysis.outcome import Outcome
+from contract.texts import SAMPLE_LABEL, t
+from report.tables import attainment_table, distribution_table, later_tables, left_out_table, run_info, shortlist_table, village_table
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
@@ -67,14 +68,9 @@ def workbook_sheets(o: Outcome, lang: str | None = None) -> list[tuple[str, pd.D
         (t("sheet.rules", lang), attainment_table(o, lang)),
         (t("sheet.left_out", lang), left_out_table(o, lang)),
     ]
-    sheets += extra_sheets(o, lang)
+    sheets += later_tables(o, lang)
     sheets.append((t("sheet.run", lang), run_info(o, lang=lang)))
     return sheets
-
-
-def extra_sheets(o: Outcome, lang) -> list[tuple[str, pd.DataFrame]]:
-    """Sheets later stages add (the price of each rule, belts, plan years) when the outcome carries them."""
-    return list(o.extra_tables.items())
 
 
 def write_xlsx(o: Outcome, path: Path, lang: str | None = None) -> None:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from baicun.errors import InputError
-from baicun.texts import current_language
+from contract.errors import InputError
+from contract.texts import current_language
 
 
 def problem_table(error: InputError, lang: str | None = None) -> pd.DataFrame:

@@ -3,61 +3,22 @@
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from baicun import __version__
-from baicun.pipeline import Inputs
-from baicun.texts import t
-from pool.columns import CATALOGUE, header_of
-from scoring.score import Scores
-from solver.reasons import village_reasons
-from solver.solve import Selection
+from analysis.outcome import Outcome
+from analysis.whatif import RulePrice
+from contract import __version__
+from contract.columns import CATALOGUE, header_of
+from contract.texts import t
 
 FLAG_KEYS = [c.key for c in CATALOGUE if c.kind == "flag"]
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """Everything one run produced, for reports: inputs, scores, selection and the reason of every village."""
-
-    inputs: Inputs
-    scores: Scores
-    selection: Selection
-    reasons: pd.Series
-    extra_tables: dict[str, pd.DataFrame] = field(default_factory=dict)  # sheet name -> table, added by later stages
-    belts: tuple[pd.DataFrame, pd.Series] | None = None  # with [spatial]: (belt table, belt number per selected village)
-
-
-def outcome(inputs: Inputs, scores: Scores, selection: Selection, lang: str | None = None, with_prices: bool = False) -> Outcome:
-    """Reasons for every village, and — when asked — the price of each rule as an extra table."""
-    extra = {}
-    if with_prices and selection.found:
-        from solver.whatif import prices_table, rule_prices
-
-        extra[t("sheet.prices", lang)] = prices_table(rule_prices(selection, selection.backend if selection.backend != "cpsat" else "highs", lang=lang), lang)
-    belt_groups = None
-    if selection.found and selection.spatial is not None:
-        from solver.spatial import belts
-
-        belt_groups = belts(inputs.pool.frame[selection.selected], selection.spatial.radius_km)
-    result = Outcome(inputs, scores, selection, village_reasons(inputs.pool, scores, selection, lang), extra, belt_groups)
-    if belt_groups is not None:
-        extra[t("sheet.belts", lang)] = belts_table(result, lang)
-    if selection.found and selection.plan is not None:
-        extra[t("sheet.plan_summary", lang)] = plan_summary_table(result, lang)
-        shortlist = shortlist_table(result, lang)
-        year_column = column_name("year", lang)
-        for year in selection.plan.years:
-            extra[t("sheet.plan_year", lang, year=year)] = shortlist[shortlist[year_column] == year].reset_index(drop=True)
-    return result
-
-
 def column_name(key: str, lang: str | None = None) -> str:
     code = f"col.{key}"
-    from baicun.texts import MESSAGES
+    from contract.texts import MESSAGES
 
     if code in MESSAGES:
         return t(code, lang)
@@ -65,7 +26,7 @@ def column_name(key: str, lang: str | None = None) -> str:
 
 
 def _lang() -> str:
-    from baicun.texts import current_language
+    from contract.texts import current_language
 
     return current_language()
 
@@ -82,12 +43,20 @@ def _yes(values, lang) -> list[str]:
 def village_table(o: Outcome, lang: str | None = None, named: bool = True) -> pd.DataFrame:
     """One row per pool village: SPEC §4's CSV (village_id, eligible, score, rank, selected 1/0, reason)."""
     frame = o.inputs.pool.frame
-    table = pd.DataFrame({
-        "village_id": frame["village_id"], "village": frame["village"], "township": frame["township"],
-        "county": frame["county"], "city": frame["city"],
-        "eligible": o.scores.table["eligible"].astype(int), "score": o.scores.table["score"].round(10),
-        "rank": o.scores.table["rank"], "selected": o.selection.selected.astype(int), "reason": o.reasons,
-    })
+    table = pd.DataFrame(
+        {
+            "village_id": frame["village_id"],
+            "village": frame["village"],
+            "township": frame["township"],
+            "county": frame["county"],
+            "city": frame["city"],
+            "eligible": o.scores.table["eligible"].astype(int),
+            "score": o.scores.table["score"].round(10),
+            "rank": o.scores.table["rank"],
+            "selected": o.selection.selected.astype(int),
+            "reason": o.reasons,
+        }
+    )
     return _named(table, lang) if named else table
 
 
@@ -103,7 +72,7 @@ def shortlist_table(o: Outcome, lang: str | None = None) -> pd.DataFrame:
     if o.selection.year is not None:
         table["year"] = rows["year"]
     if o.selection.spatial is not None:
-        table["belt"] = o.belts[1].reindex(rows.index).fillna(0).astype(int)
+        table["belt"] = o.belts.number.reindex(rows.index).fillna(0).astype(int)
     for key in ("rank", "village_id", "village", "township", "county", "city", "score"):
         table[key] = rows[key]
     contributions = o.scores.contributions.loc[rows.index]
@@ -127,7 +96,7 @@ def _shortlist_name(key: str, lang) -> str:
 
 def belts_table(o: Outcome, lang: str | None = None) -> pd.DataFrame:
     """Each belt (connected group of selected neighbours) with its size, counties, cities and villages."""
-    table = o.belts[0].copy()
+    table = o.belts.table.copy()
     if o.selection.year is not None:
         year = pd.Series(o.selection.year, index=o.inputs.pool.frame["village_id"])
         table["years"] = [" ".join(str(y) for y in sorted(set(year[ids.split("、")]))) for ids in table["village_ids"]]
@@ -162,11 +131,13 @@ def left_out_table(o: Outcome, lang: str | None = None) -> pd.DataFrame:
 def distribution_table(o: Outcome, by: str, lang: str | None = None) -> pd.DataFrame:
     """Per value of ``by`` (city, county): pool villages, eligible, selected, and the bounds a group rule set."""
     frame = o.inputs.pool.frame
-    table = pd.DataFrame({
-        "villages": frame.groupby(by).size(),
-        "eligible_count": pd.Series(o.scores.eligible, index=frame.index).groupby(frame[by]).sum(),
-        "selected_count": pd.Series(o.selection.selected, index=frame.index).groupby(frame[by]).sum(),
-    }).astype(int)
+    table = pd.DataFrame(
+        {
+            "villages": frame.groupby(by).size(),
+            "eligible_count": pd.Series(o.scores.eligible, index=frame.index).groupby(frame[by]).sum(),
+            "selected_count": pd.Series(o.selection.selected, index=frame.index).groupby(frame[by]).sum(),
+        }
+    ).astype(int)
     rule = next((g for g in o.selection.rules.groups if g.by == by), None)
     if rule is not None:
         table["low"] = rule.table["low"].reindex(table.index)
@@ -186,12 +157,24 @@ def attainment_table(o: Outcome, lang: str | None = None) -> pd.DataFrame:
     for rule, part in table.groupby("rule", sort=False):
         label, kind = rule_label(rule, lang)
         if kind in ("group", "locked"):
-            rows.append({"rule": label, "required": t("rule.groups_bounded", lang, n=len(part)),
-                         "actual": f"{int(part['actual'].min())}–{int(part['actual'].max())}", "met": all(part["met"])})
+            rows.append(
+                {
+                    "rule": label,
+                    "required": t("rule.groups_bounded", lang, n=len(part)),
+                    "actual": f"{int(part['actual'].min())}–{int(part['actual'].max())}",
+                    "met": all(part["met"]),
+                }
+            )
             continue
         for row in part.itertuples():
-            rows.append({"rule": label + (f" {row.label}" if row.label else ""), "required": _range(row.low, row.high, kind),
-                         "actual": _amount(row.actual, kind), "met": row.met})
+            rows.append(
+                {
+                    "rule": label + (f" {row.label}" if row.label else ""),
+                    "required": _range(row.low, row.high, kind),
+                    "actual": _amount(row.actual, kind),
+                    "met": row.met,
+                }
+            )
     out = pd.DataFrame(rows, columns=["rule", "required", "actual", "met"])
     out["met"] = _yes(out["met"], lang)
     return _named(out, lang)
@@ -226,18 +209,23 @@ def run_info(o: Outcome, seconds: float | None = None, lang: str | None = None) 
     """What produced this shortlist: scenario, pool fingerprint, solver, status, numbers, times."""
     s, pool, loaded = o.selection, o.inputs.pool, o.inputs.loaded
     items = [
-        ("info.scenario", loaded.scenario.name), ("info.scenario_file", loaded.source),
-        ("info.pool_file", pool.source), ("info.fingerprint", pool.fingerprint),
+        ("info.scenario", loaded.scenario.name),
+        ("info.scenario_file", loaded.source),
+        ("info.pool_file", pool.source),
+        ("info.fingerprint", pool.fingerprint),
         ("info.data", t("summary.sample", lang) if pool.is_sample else t("info.real_data", lang)),
-        ("info.backend", s.version), ("info.status", t(f"status.{s.status}", lang)),
+        ("info.backend", s.version),
+        ("info.status", t(f"status.{s.status}", lang)),
         ("info.objective", f"{s.objective:.10g}" if s.objective is not None else ""),
         ("info.bound", f"{s.bound:.10g}" if s.bound is not None else ""),
         ("info.gap", f"{s.gap:.2e}" if s.gap is not None else ""),
         ("info.count", s.count),
         ("info.budget_used", f"{s.check.budget_used:,.1f}" if s.check else ""),
-        ("info.eligible", int(o.scores.eligible.sum())), ("info.pool_size", pool.size),
+        ("info.eligible", int(o.scores.eligible.sum())),
+        ("info.pool_size", pool.size),
         ("info.times", "、".join(f"{k} {v:.3f}s" for k, v in s.timings.items())),
-        ("info.generated", _dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")), ("info.version", __version__),
+        ("info.generated", _dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")),
+        ("info.version", __version__),
     ]
     notices = list(pool.notices) + list(o.scores.notices) + list(s.rules.notices)
     items += [("info.notice", n.render(lang)) for n in notices]
@@ -275,7 +263,37 @@ def _plan_and_belts_json(o: Outcome) -> dict:
         years = s.years(o.inputs.pool)
         out["plan"] = {str(y): sorted(years.index[years == y]) for y in s.plan.years}
     if s.found and s.spatial is not None:
-        table = o.belts[0]
+        table = o.belts.table
         out["belt_villages"] = s.check.belt_villages
         out["belts"] = [{"size": int(r.size), "counties": r.counties, "village_ids": r.village_ids.split("、")} for r in table.itertuples()]
     return out
+
+
+def prices_table(prices: tuple[RulePrice, ...], lang: str | None = None) -> pd.DataFrame:
+    """The price of each rule (analysis/whatif.py): score given up, villages entering and leaving, LP dual."""
+    return pd.DataFrame(
+        {
+            t("col.rule", lang): [p.label for p in prices],
+            t("col.price", lang): [round(p.price, 6) if p.price is not None else t("price.unsolved", lang) for p in prices],
+            t("col.entering", lang): [len(p.entering) for p in prices],
+            t("col.leaving", lang): [len(p.leaving) for p in prices],
+            t("col.dual", lang): [round(p.dual, 6) if p.dual is not None else "" for p in prices],
+            t("col.entering_ids", lang): ["、".join(p.entering[:20]) for p in prices],
+        }
+    )
+
+
+def later_tables(o: Outcome, lang: str | None = None) -> list[tuple[str, pd.DataFrame]]:
+    """(sheet name, table) for what an outcome carries beyond the shortlist: rule prices, belts, plan years."""
+    sheets = []
+    if o.prices is not None:
+        sheets.append((t("sheet.prices", lang), prices_table(o.prices, lang)))
+    if o.belts is not None:
+        sheets.append((t("sheet.belts", lang), belts_table(o, lang)))
+    s = o.selection
+    if s.found and s.plan is not None:
+        sheets.append((t("sheet.plan_summary", lang), plan_summary_table(o, lang)))
+        shortlist = shortlist_table(o, lang)
+        year_column = column_name("year", lang)
+        sheets += [(t("sheet.plan_year", lang, year=y), shortlist[shortlist[year_column] == y].reset_index(drop=True)) for y in s.plan.years]
+    return sheets

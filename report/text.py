@@ -5,9 +5,8 @@ from __future__ import annotations
 import pandas as pd
 from rich.table import Table
 
-from pool.columns import header_of
-
-from baicun.texts import t
+from contract.columns import header_of
+from contract.texts import t
 from pool.read import Pool
 from pool.summary import summarize
 from scoring.score import Scores
@@ -47,10 +46,14 @@ def pool_summary_lines(pool: Pool) -> list:
     lines.append(t("summary.upgraded", count=summary.upgraded))
     if pool.extra:
         lines.append(t("summary.extra", columns="、".join(f"{k}({v})" for k, v in pool.extra.items())))
-    by_city = summary.by_city.rename(columns={
-        "villages": t("summary.col_villages"), "qiancun": t("summary.col_qiancun"),
-        "border": t("summary.col_border"), "poverty": t("summary.col_poverty"),
-    })
+    by_city = summary.by_city.rename(
+        columns={
+            "villages": t("summary.col_villages"),
+            "qiancun": t("summary.col_qiancun"),
+            "border": t("summary.col_border"),
+            "poverty": t("summary.col_poverty"),
+        }
+    )
     by_city.index.name = t("summary.city_header")
     lines.append(table_of(by_city, index=True))
     return lines
@@ -78,20 +81,29 @@ def score_lines(pool: Pool, scores: Scores, top: int) -> list:
     return lines
 
 
-
 def selection_lines(o) -> list:
     """Terminal summary of a solved selection: status, numbers, rules met, the top of the shortlist."""
-    from report.tables import attainment_table, shortlist_table
+    from report.tables import attainment_table, prices_table, shortlist_table
 
     s = o.selection
     lines: list = [t("summary.sample")] if o.inputs.pool.is_sample else []
     lines += [n.render() for n in list(o.scores.notices) + list(s.rules.notices)]
-    lines.append(t("solve.headline", name=o.inputs.loaded.scenario.name, status=t(f"status.{s.status}"), count=s.count,
-                   objective=f"{s.objective:.6f}", gap=f"{s.gap:.1e}" if s.gap is not None else "—",
-                   budget=f"{s.check.budget_used:,.1f}", backend=s.version, seconds=f"{sum(s.timings.values()):.2f}"))
+    lines.append(
+        t(
+            "solve.headline",
+            name=o.inputs.loaded.scenario.name,
+            status=t(f"status.{s.status}"),
+            count=s.count,
+            objective=f"{s.objective:.6f}",
+            gap=f"{s.gap:.1e}" if s.gap is not None else "—",
+            budget=f"{s.check.budget_used:,.1f}",
+            backend=s.version,
+            seconds=f"{sum(s.timings.values()):.2f}",
+        )
+    )
     lines.append(table_of(attainment_table(o), title=t("sheet.rules")))
-    if t("sheet.prices") in o.extra_tables:
-        lines.append(table_of(o.extra_tables[t("sheet.prices")].iloc[:, :5], title=t("sheet.prices")))
+    if o.prices is not None:
+        lines.append(table_of(prices_table(o.prices).iloc[:, :5], title=t("sheet.prices")))
     shortlist = shortlist_table(o)
     keep = [c for c in shortlist.columns[:8]] + [shortlist.columns[-1]]
     lines.append(table_of(shortlist[keep].head(15), title=t("solve.top", shown=min(15, len(shortlist)), count=len(shortlist))))
@@ -108,7 +120,9 @@ def _names(pool: Pool, ids, limit: int = 8) -> str:
 def explanation_lines(pool: Pool, selection, e) -> list[str]:
     row = pool.frame.iloc[e.position]
     lines = [t("summary.sample")] if pool.is_sample else []
-    lines.append(t("explain.header", village_id=e.village_id, village=row["village"], township=row["township"], county=row["county"], city=row["city"]))
+    lines.append(
+        t("explain.header", village_id=e.village_id, village=row["village"], township=row["township"], county=row["county"], city=row["city"])
+    )
     if not e.eligible:
         return lines + [t("explain.ineligible", reasons="；".join(e.reasons))]
     lines.append(t("explain.eligible"))
@@ -138,7 +152,7 @@ def explanation_lines(pool: Pool, selection, e) -> list[str]:
 
 
 def _family_text(selection, family_name: str | None) -> str:
-    from solver.diagnose import family_text
+    from analysis.diagnose import family_text
 
     return "—" if family_name is None else family_text(selection.model.family(family_name))
 
@@ -148,9 +162,17 @@ def preview_lines(pool: Pool, preview, scenario_name: str) -> list:
 
     lines: list = [t("summary.sample")] if pool.is_sample else []
     lines.append(t("preview.title", county=preview.county, scenario=scenario_name))
-    lines.append(t("preview.summary", villages=len(preview.table), eligible=preview.eligible, selected=preview.selected,
-                   province_eligible=preview.province_eligible, province_selected=preview.province_selected,
-                   cutoff=f"{preview.cutoff:.4f}" if preview.cutoff is not None else "—"))
+    lines.append(
+        t(
+            "preview.summary",
+            villages=len(preview.table),
+            eligible=preview.eligible,
+            selected=preview.selected,
+            province_eligible=preview.province_eligible,
+            province_selected=preview.province_selected,
+            cutoff=f"{preview.cutoff:.4f}" if preview.cutoff is not None else "—",
+        )
+    )
     if preview.nearest is not None:
         n = preview.nearest
         lines.append(t("preview.nearest", village=n["village"], village_id=n["village_id"], score=f"{n['score']:.4f}", gap=f"{-n['distance']:.6f}"))

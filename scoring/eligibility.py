@@ -12,9 +12,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from baicun.scenario import EligibilityRules
-from baicun.texts import t
-from pool.columns import DEBT_LEVEL_NAMES, header_of
+from contract.columns import DEBT_LEVEL_NAMES, header_of
+from contract.scenario import EligibilityRules
+from contract.texts import t
 
 
 @dataclass(frozen=True)
@@ -39,8 +39,15 @@ class Rule:
     def reason(self, value) -> Reason:
         blank = value is None or (isinstance(value, float) and np.isnan(value))
         code = "reason.blank_bound" if blank and self.code in _BOUND_CODES else self.code
-        return Reason(code, {"header": header_of(self.column), "value": show_value(value, self.kind),
-                             "bound": show_value(self.bound, self.kind), "op": "≥" if self.code.endswith(("min", "before", "below")) else "≤"})
+        return Reason(
+            code,
+            {
+                "header": header_of(self.column),
+                "value": show_value(value, self.kind),
+                "bound": show_value(self.bound, self.kind),
+                "op": "≥" if self.code.endswith(("min", "before", "below")) else "≤",
+            },
+        )
 
     def label(self, lang: str | None = None) -> str:
         """The rule itself in words, e.g. 带头人 不低于 60."""

@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 from pydantic_core import PydanticCustomError
 
-from baicun.errors import InputError, Problem
-from baicun.scenario import Scenario, ScoringRules, parse_fraction
+from contract.errors import InputError, Problem
+from contract.scenario import Scenario, ScoringRules, parse_fraction
 from pool.read import Pool
 from scoring import weights as wt
 from scoring.eligibility import Eligibility, assess_eligibility
@@ -76,8 +76,13 @@ def _criteria_matrix(pool: Pool, rules: ScoringRules, mask: np.ndarray) -> np.nd
     blank = frame.isna()
     if blank.to_numpy().any():
         problems = [
-            Problem("scenario.blank_criterion", row=int(pool.rows[position]), column=column, value=column,
-                    params={"village": pool.frame["village_id"].iat[position]})
+            Problem(
+                "scenario.blank_criterion",
+                row=int(pool.rows[position]),
+                column=column,
+                value=column,
+                params={"village": pool.frame["village_id"].iat[position]},
+            )
             for column in rules.criteria
             for position in np.flatnonzero(mask)[blank[column].to_numpy()]
         ]
@@ -143,8 +148,9 @@ def _ahp_weights(rules: ScoringRules) -> wt.Weights:
         raise InputError("scenario.invalid", [Problem("scenario.ahp_shape", key="scoring.ahp.matrix", params={"n": n})], file="")
     bad = wt.reciprocal_problems(matrix)
     if bad:
-        problems = [Problem("scenario.ahp_entry", key="scoring.ahp.matrix", params={"i": i, "j": j, "a": f"{a:g}", "b": f"{b:g}"})
-                    for i, j, a, b in bad]
+        problems = [
+            Problem("scenario.ahp_entry", key="scoring.ahp.matrix", params={"i": i, "j": j, "a": f"{a:g}", "b": f"{b:g}"}) for i, j, a, b in bad
+        ]
         raise InputError("scenario.invalid", problems, file="")
     result = wt.ahp(matrix)
     return wt.Weights(dict(zip(criteria, result.weights.tolist())), "ahp", ahp=result)

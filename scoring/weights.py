@@ -104,7 +104,7 @@ def entropy(matrix) -> np.ndarray:
 def hierarchical(dimensions: dict[str, tuple[float, dict[str, float]]]) -> Weights:
     top_total = sum(w for w, _ in dimensions.values())
     values: dict[str, float] = {}
-    for name, (weight, inner) in dimensions.items():
+    for weight, inner in dimensions.values():
         inner_total = sum(inner.values())
         for criterion, w in inner.items():
             share = (weight / top_total if top_total else 0.0) * (w / inner_total if inner_total else 0.0)

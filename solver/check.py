@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from baicun.errors import Problem
+from contract.errors import Problem
 from pool.read import Pool
 from scoring.score import Scores
 from solver.rules import ResolvedRules
@@ -87,12 +87,15 @@ def objective_agrees(claimed: float | None, recomputed: float) -> bool:
 
 
 def _unmet(attainment: pd.DataFrame) -> list[Problem]:
-    return [Problem("check.violated", params={"rule": row.rule, "label": row.label, "low": row.low, "high": row.high, "actual": row.actual})
-            for row in attainment[~attainment["met"]].itertuples()]
+    return [
+        Problem("check.violated", params={"rule": row.rule, "label": row.label, "low": row.low, "high": row.high, "actual": row.actual})
+        for row in attainment[~attainment["met"]].itertuples()
+    ]
 
 
-def check_solution(pool: Pool, scores: Scores, rules: ResolvedRules, selected_ids, plan=None, spatial=None,
-                   years: pd.Series | None = None) -> CheckReport:
+def check_solution(
+    pool: Pool, scores: Scores, rules: ResolvedRules, selected_ids, plan=None, spatial=None, years: pd.Series | None = None
+) -> CheckReport:
     """Check a shortlist (``years``: village_id → plan year, for a plan) under every rule and recompute its objective."""
     report = check_selection(pool, scores, rules, selected_ids) if plan is None else _check_plan(pool, scores, plan, years)
     if spatial is None:
@@ -124,8 +127,12 @@ def _check_plan(pool: Pool, scores: Scores, plan, years: pd.Series) -> CheckRepo
             tables.append(pd.DataFrame([_row(f"budget@{year}", "", None, plan.budgets[t], plan.spending(cost_by_year, year))]))
     whole = check_selection(pool, scores, plan.whole, years.index)
     tables.append(whole.attainment.assign(rule="plan:" + whole.attainment["rule"]))
-    tables.append(pd.DataFrame([_row("locked", village, year, year, int(years.get(village, 0)))
-                                for village, year in plan.locks.items()], columns=whole.attainment.columns))
+    tables.append(
+        pd.DataFrame(
+            [_row("locked", village, year, year, int(years.get(village, 0))) for village, year in plan.locks.items()],
+            columns=whole.attainment.columns,
+        )
+    )
     attainment = pd.concat([t for t in tables if len(t)], ignore_index=True)
     attainment["met"] = attainment["met"].astype(bool)
     violations += _unmet(attainment)

@@ -114,17 +114,17 @@ class Model:
         """The column objective for a score per eligible village (robustness and what-if change only scores)."""
         return self.weight * np.asarray(village_scores, dtype=float)[self.village] + self.reward
 
-    def without(self, *names: str) -> "Model":
+    def without(self, *names: str) -> Model:
         """The same model with whole families removed (for the price of a rule)."""
         keep = [f for f in self.families if f.name not in names]
         return _assemble([self._block(f) for f in keep], self._columns())
 
-    def subset(self, keep: np.ndarray) -> "Model":
+    def subset(self, keep: np.ndarray) -> Model:
         """The model restricted to the columns in ``keep`` (the others fixed at 0)."""
         columns = {k: (v[keep] if v is not None else None) for k, v in self._columns().items()}
         return replace(self, matrix=self.matrix[:, keep].tocsr(), **columns)
 
-    def with_fixed(self, position: int, value: int) -> "Model":
+    def with_fixed(self, position: int, value: int) -> Model:
         """The same model with one village forced in (1, in some year) or out (0): an extra family ``fixed``."""
         columns = self.columns_of(position)
         row = sp.csr_matrix((np.ones(len(columns)), (np.zeros(len(columns), dtype=int), columns)), shape=(1, len(self.objective)))
@@ -132,7 +132,7 @@ class Model:
         blocks.append(Block("fixed", "fixed", None, row, np.array([float(value)]), np.array([float(value)]), (str(self.village_ids[columns[0]]),)))
         return _assemble(blocks, self._columns())
 
-    def with_objective(self, objective: np.ndarray) -> "Model":
+    def with_objective(self, objective: np.ndarray) -> Model:
         return replace(self, objective=np.asarray(objective, dtype=float))
 
     def _block(self, f: Family) -> Block:
@@ -149,8 +149,9 @@ class Model:
 def count_block(n: int, rules: ResolvedRules) -> list[Block]:
     if rules.count is None:
         return []
-    return [Block("count", "count", None, sp.csr_matrix(np.ones((1, n))), np.array([float(rules.count[0])]),
-                  np.array([float(rules.count[1])]), ("",))]
+    return [
+        Block("count", "count", None, sp.csr_matrix(np.ones((1, n))), np.array([float(rules.count[0])]), np.array([float(rules.count[1])]), ("",))
+    ]
 
 
 def budget_block(costs: np.ndarray, rules: ResolvedRules) -> list[Block]:
@@ -165,7 +166,9 @@ def quota_blocks(variables: pd.DataFrame, rules: ResolvedRules) -> list[Block]:
         member = variables[quota.flag].fillna(False).astype(float).to_numpy()
         low = -INF if quota.low is None else float(quota.low)
         high = INF if quota.high is None else float(quota.high)
-        blocks.append(Block(f"quota:{quota.flag}", "quota", quota.flag, sp.csr_matrix(member.reshape(1, -1)), np.array([low]), np.array([high]), ("",)))
+        blocks.append(
+            Block(f"quota:{quota.flag}", "quota", quota.flag, sp.csr_matrix(member.reshape(1, -1)), np.array([low]), np.array([high]), ("",))
+        )
     return blocks
 
 
@@ -178,8 +181,9 @@ def group_blocks(variables: pd.DataFrame, rules: ResolvedRules) -> list[Block]:
         member = codes >= 0
         matrix = sp.csr_matrix((np.ones(member.sum()), (codes[member], np.flatnonzero(member))), shape=(len(bounded), n))
         high = bounded["high"].fillna(INF).to_numpy(dtype=float)
-        blocks.append(Block(f"group:{group.by}", "group", group.by, matrix, bounded["low"].to_numpy(dtype=float), high,
-                            tuple(str(v) for v in bounded.index)))
+        blocks.append(
+            Block(f"group:{group.by}", "group", group.by, matrix, bounded["low"].to_numpy(dtype=float), high, tuple(str(v) for v in bounded.index))
+        )
     return blocks
 
 
@@ -198,8 +202,13 @@ def must_blocks(village_ids: np.ndarray, rules: ResolvedRules) -> list[Block]:
 
 
 def rule_blocks(variables: pd.DataFrame, village_ids: np.ndarray, rules: ResolvedRules) -> list[Block]:
-    return (count_block(len(variables), rules) + budget_block(variables["cost"].to_numpy(dtype=float), rules)
-            + quota_blocks(variables, rules) + group_blocks(variables, rules) + must_blocks(village_ids, rules))
+    return (
+        count_block(len(variables), rules)
+        + budget_block(variables["cost"].to_numpy(dtype=float), rules)
+        + quota_blocks(variables, rules)
+        + group_blocks(variables, rules)
+        + must_blocks(village_ids, rules)
+    )
 
 
 def lift(block: Block, p: sp.csr_matrix, prefix: str = "", year: int | None = None) -> Block:
@@ -235,8 +244,11 @@ def compile_model(pool: Pool, scores: Scores, rules: ResolvedRules, plan=None, s
     tiebreak = np.empty(n)
     tiebreak[id_order] = n - np.arange(n)
     village = columns["village"]
-    columns |= {"positions": positions[village], "village_ids": village_ids[village],
-                "tiebreak": np.where(columns["choice"], tiebreak[village], 0.0) if len(village) else np.zeros(0)}
+    columns |= {
+        "positions": positions[village],
+        "village_ids": village_ids[village],
+        "tiebreak": np.where(columns["choice"], tiebreak[village], 0.0) if len(village) else np.zeros(0),
+    }
     objective = scores.table["score"].to_numpy(dtype=float)[positions]
     columns["objective"] = columns["weight"] * objective[village] + columns["reward"] if len(village) else np.zeros(0)
     return _assemble(blocks, columns)
@@ -270,8 +282,9 @@ def plan_blocks(variables: pd.DataFrame, village_ids: np.ndarray, plan, village:
         blocks += [lift(b, p_year[y], year=y) for b in yearly]
         if plan.budgets[t] is not None:
             paying = sum((plan.share(y, s) * (costs @ p_year[s]) for s in plan.years), sp.csr_matrix((1, columns)))
-            blocks.append(Block(f"budget@{y}", "budget", None, paying.tocsr(), np.array([-INF]),
-                                np.array([plan.budgets[t] - plan.committed[t]]), ("",), y))
+            blocks.append(
+                Block(f"budget@{y}", "budget", None, paying.tocsr(), np.array([-INF]), np.array([plan.budgets[t] - plan.committed[t]]), ("",), y)
+            )
     blocks += [lift(b, p_all, prefix="plan:") for b in rule_blocks(variables, village_ids, plan.whole)]
     locked = np.flatnonzero(np.isin(village_ids[village], list(plan.locks)))
     if len(locked):
@@ -323,8 +336,7 @@ def cumulative(model: Model) -> tuple[Model, sp.csr_matrix]:
     later, earlier = ordered[1:][same], ordered[:-1][same]
     d = sp.identity(n, format="csr") - sp.csr_matrix((np.ones(len(later)), (later, earlier)), shape=(n, n))
     pairs = np.arange(len(later))
-    order = sp.csr_matrix((np.r_[np.ones(len(later)), -np.ones(len(later))], (np.r_[pairs, pairs], np.r_[earlier, later])),
-                          shape=(len(later), n))
+    order = sp.csr_matrix((np.r_[np.ones(len(later)), -np.ones(len(later))], (np.r_[pairs, pairs], np.r_[earlier, later])), shape=(len(later), n))
     blocks = [replace(block, matrix=(block.matrix @ d).tocsr()) for block in map(model._block, model.families)]
     blocks.append(Block("order", "order", None, order, np.full(len(later), -INF), np.zeros(len(later)), tuple(model.village_ids[later])))
     columns = model._columns() | {"objective": d.T @ model.objective, "tiebreak": d.T @ model.tiebreak}

@@ -33,8 +33,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from baicun.errors import InputError, Problem
-from baicun.scenario import Scenario, SelectionRules
+from contract.errors import InputError, Problem
+from contract.scenario import Scenario, SelectionRules
 from pool.read import Pool
 from scoring.score import Scores
 from solver.rules import ResolvedRules, resolve_counts
@@ -70,17 +70,27 @@ def resolve_plan(scenario: Scenario, pool: Pool, scores: Scores, locks: dict[str
     count = plan.count_per_year or selection.count
     if count is None:
         raise InputError("scenario.invalid", [Problem("scenario.plan_needs_count", key="plan.count_per_year")], file="")
-    yearly = resolve_counts(selection.model_copy(update={"count": count, "budget": None, "must_include": [], "must_exclude": []}),
-                            pool, scores, "selection")
-    whole_rules = SelectionRules(count=plan.total, quota=plan.quota, group=plan.group,
-                                 must_include=selection.must_include, must_exclude=selection.must_exclude)
+    yearly = resolve_counts(
+        selection.model_copy(update={"count": count, "budget": None, "must_include": [], "must_exclude": []}), pool, scores, "selection"
+    )
+    whole_rules = SelectionRules(
+        count=plan.total, quota=plan.quota, group=plan.group, must_include=selection.must_include, must_exclude=selection.must_exclude
+    )
     whole = resolve_counts(whole_rules, pool, scores, "plan")
     years = tuple(plan.years)
     if locks is None:
         locks = _locks_from_pool(pool, plan.locked)
     _check_locks(pool, scores, plan, locks)
-    return ResolvedPlan(years, yearly, whole, tuple(plan.budget_of(i, selection.budget) for i in range(len(years))),
-                        _committed(pool, years, tuple(plan.funding)), tuple(plan.funding), plan.discount, dict(locks))
+    return ResolvedPlan(
+        years,
+        yearly,
+        whole,
+        tuple(plan.budget_of(i, selection.budget) for i in range(len(years))),
+        _committed(pool, years, tuple(plan.funding)),
+        tuple(plan.funding),
+        plan.discount,
+        dict(locks),
+    )
 
 
 def _locks_from_pool(pool: Pool, locked: list[int]) -> dict[str, int]:
@@ -90,7 +100,9 @@ def _locks_from_pool(pool: Pool, locked: list[int]) -> dict[str, int]:
     decided = frame[frame["baicun_year"].isin(locked)]
     missing = sorted(set(locked) - set(decided["baicun_year"].astype(int)))
     if missing:
-        raise InputError("scenario.unfit", [Problem("scenario.plan_locked_empty", key="plan.locked", params={"year": y}) for y in missing], file=pool.source)
+        raise InputError(
+            "scenario.unfit", [Problem("scenario.plan_locked_empty", key="plan.locked", params={"year": y}) for y in missing], file=pool.source
+        )
     return dict(zip(decided["village_id"], decided["baicun_year"].astype(int)))
 
 
@@ -103,8 +115,13 @@ def _check_locks(pool: Pool, scores: Scores, plan, locks: dict[str, int]) -> Non
         open_years = [y for y in plan.years if y not in plan.locked]
         stray = frame[frame["baicun_year"].isin(open_years)]
         for year, rows in stray.groupby("baicun_year"):
-            problems.append(Problem("scenario.plan_unlocked_year", key="plan.locked", params={
-                "count": len(rows), "year": int(year), "examples": "、".join(rows["village_id"].head(3))}))
+            problems.append(
+                Problem(
+                    "scenario.plan_unlocked_year",
+                    key="plan.locked",
+                    params={"count": len(rows), "year": int(year), "examples": "、".join(rows["village_id"].head(3))},
+                )
+            )
     position = pd.Index(frame["village_id"])
     for village, year in locks.items():
         at = position.get_indexer([village])[0]
@@ -112,8 +129,15 @@ def _check_locks(pool: Pool, scores: Scores, plan, locks: dict[str, int]) -> Non
             problems.append(Problem("scenario.unknown_village", key="plan.lock_run", value=village))
         elif not scores.eligible[at]:
             reasons = "；".join(r.text() for r in scores.eligibility.reasons(at))
-            problems.append(Problem("scenario.plan_locked_ineligible", row=int(pool.rows[at]), key="plan.locked", value=village,
-                                    params={"year": year, "reasons": reasons}))
+            problems.append(
+                Problem(
+                    "scenario.plan_locked_ineligible",
+                    row=int(pool.rows[at]),
+                    key="plan.locked",
+                    value=village,
+                    params={"year": year, "reasons": reasons},
+                )
+            )
     if problems:
         raise InputError("scenario.unfit", problems, file=pool.source)
 

@@ -38,9 +38,12 @@ def budget_rows(model: Model) -> np.ndarray:
     rows = np.zeros(model.matrix.shape[0], dtype=bool)
     for family in model.families:
         if family.kind == "budget":
-            rows[family.start:family.stop] = True
-    nonnegative = np.array([(model.matrix.data[model.matrix.indptr[r]:model.matrix.indptr[r + 1]] >= 0).all()
-                            for r in range(model.matrix.shape[0])]) if rows.any() else rows
+            rows[family.start : family.stop] = True
+    nonnegative = (
+        np.array([(model.matrix.data[model.matrix.indptr[r] : model.matrix.indptr[r + 1]] >= 0).all() for r in range(model.matrix.shape[0])])
+        if rows.any()
+        else rows
+    )
     return rows & ~np.isfinite(model.row_low) & nonnegative
 
 
@@ -51,8 +54,8 @@ def classes(model: Model, budget: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     high = model.row_high[~budget]
     keys, caps = [], np.empty(columns.shape[1])
     for j in range(columns.shape[1]):
-        rows = columns.indices[columns.indptr[j]:columns.indptr[j + 1]]
-        values = columns.data[columns.indptr[j]:columns.indptr[j + 1]]
+        rows = columns.indices[columns.indptr[j] : columns.indptr[j + 1]]
+        values = columns.data[columns.indptr[j] : columns.indptr[j + 1]]
         keys.append((rows.tobytes(), values.tobytes()))
         bounds = high[rows][np.isfinite(high[rows]) & (values == 1)]
         caps[j] = bounds.min() if bounds.size else np.inf

@@ -25,8 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from baicun.errors import InputError, Problem
-from baicun.scenario import Scenario, SelectionRules
+from contract.errors import InputError, Problem
+from contract.scenario import Scenario, SelectionRules
 from pool.read import Pool
 from scoring.score import Scores
 
@@ -73,10 +73,7 @@ def resolve_counts(rules: SelectionRules, pool: Pool, scores: Scores, where: str
     eligible = scores.eligible
     frame = pool.frame
     _check_must_include(rules.must_include, pool, scores)
-    quotas = tuple(
-        QuotaBound(q.flag, q.min, q.max, int(frame.loc[eligible, q.flag].fillna(False).astype(bool).sum()))
-        for q in rules.quota
-    )
+    quotas = tuple(QuotaBound(q.flag, q.min, q.max, int(frame.loc[eligible, q.flag].fillna(False).astype(bool).sum())) for q in rules.quota)
     k = reference_count(rules.count)
     notices: list[Problem] = []
     groups = []
@@ -87,9 +84,17 @@ def resolve_counts(rules: SelectionRules, pool: Pool, scores: Scores, where: str
         groups.append(GroupBounds(group.by, bounds))
         capped = bounds[bounds["capped"]]
         if len(capped):
-            notices.append(Problem("notice.group_min_capped", params={
-                "by": group.by, "count": len(capped), "requested": group.min,
-                "groups": "、".join(f"{g}({int(n)})" for g, n in capped["eligible"].items())}))
+            notices.append(
+                Problem(
+                    "notice.group_min_capped",
+                    params={
+                        "by": group.by,
+                        "count": len(capped),
+                        "requested": group.min,
+                        "groups": "、".join(f"{g}({int(n)})" for g, n in capped["eligible"].items()),
+                    },
+                )
+            )
     return ResolvedRules(rules.count, rules.budget, quotas, tuple(groups), tuple(rules.must_include), tuple(rules.must_exclude), k, tuple(notices))
 
 
@@ -122,7 +127,10 @@ def _check_must_include(must: list[str], pool: Pool, scores: Scores) -> None:
         position = positions.get_loc(village)
         if not scores.eligible[position]:
             reasons = "；".join(r.text() for r in scores.eligibility.reasons(position))
-            problems.append(Problem("scenario.must_ineligible", row=int(pool.rows[position]), key="selection.must_include",
-                                    value=village, params={"reasons": reasons}))
+            problems.append(
+                Problem(
+                    "scenario.must_ineligible", row=int(pool.rows[position]), key="selection.must_include", value=village, params={"reasons": reasons}
+                )
+            )
     if problems:
         raise InputError("scenario.unfit", problems, file=pool.source)

@@ -12,15 +12,15 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from baicun.errors import Problem
-from baicun.scenario import Scenario
+from contract.errors import Problem
+from contract.scenario import Scenario
 from pool.read import Pool
 from scoring.score import Scores
 from solver.backends import RawResult, SolveOptions, get_backend
 from solver.check import CheckReport, check_solution, objective_agrees
 from solver.model import Model, compile_model
-from solver.reduce import dominance_keep
 from solver.plan import resolve_plan
+from solver.reduce import dominance_keep
 from solver.rules import ResolvedRules, resolve_rules
 from solver.spatial import resolve_spatial
 
@@ -47,7 +47,7 @@ class Selection:
     check: CheckReport | None
     timings: dict = field(default_factory=dict)
     reduced_to: int | None = None  # variables left after safe reductions
-    diagnosis: tuple[Problem, ...] = ()
+    diagnosis: tuple[Problem, ...] = ()  # filled by the caller (analysis.diagnose) when infeasible
     tiebreak_done: bool = False
     detail: str = ""
     plan: object = None  # ResolvedPlan, with [plan]
@@ -73,17 +73,27 @@ class Selection:
 def _empty(model: Model, backend: str) -> RawResult:
     """No eligible village: the empty shortlist is the only one, feasible exactly when every row admits 0."""
     feasible = bool(np.all(model.row_low <= 0) and np.all(model.row_high >= 0))
-    return RawResult("optimal" if feasible else "infeasible", np.zeros(0, dtype=np.int8) if feasible else None,
-                     0.0 if feasible else None, 0.0 if feasible else None, 0.0, backend, "no solver needed")
+    return RawResult(
+        "optimal" if feasible else "infeasible",
+        np.zeros(0, dtype=np.int8) if feasible else None,
+        0.0 if feasible else None,
+        0.0 if feasible else None,
+        0.0,
+        backend,
+        "no solver needed",
+    )
 
 
-def solve_options(scenario: Scenario, backend: str | None = None, time_limit: float | None = None,
-                  mip_gap: float | None = None, threads: int | None = None) -> tuple[str, SolveOptions]:
+def solve_options(
+    scenario: Scenario, backend: str | None = None, time_limit: float | None = None, mip_gap: float | None = None, threads: int | None = None
+) -> tuple[str, SolveOptions]:
     """Command-line or app overrides on top of the scenario's ``[solver]`` table."""
     s = scenario.solver
-    return backend or s.backend, SolveOptions(time_limit if time_limit is not None else s.time_limit_s,
-                                             mip_gap if mip_gap is not None else s.mip_gap,
-                                             threads if threads is not None else s.threads)
+    return backend or s.backend, SolveOptions(
+        time_limit if time_limit is not None else s.time_limit_s,
+        mip_gap if mip_gap is not None else s.mip_gap,
+        threads if threads is not None else s.threads,
+    )
 
 
 def prepare(pool: Pool, scenario: Scenario, scores: Scores, locks: dict[str, int] | None = None):
@@ -102,8 +112,9 @@ def plan_years(pool: Pool, selected: np.ndarray, year: np.ndarray | None) -> pd.
     return pd.Series(year[selected], index=pool.frame.loc[selected, "village_id"].to_numpy(), name="year")
 
 
-def select(pool: Pool, scenario: Scenario, scores: Scores, backend: str = "highs", options: SolveOptions | None = None,
-           locks: dict[str, int] | None = None) -> Selection:
+def select(
+    pool: Pool, scenario: Scenario, scores: Scores, backend: str = "highs", options: SolveOptions | None = None, locks: dict[str, int] | None = None
+) -> Selection:
     """``locks`` (village_id → year) override the plan's locked years from ``baicun_year`` (a stored run's plan)."""
     options = options or SolveOptions()
     timings = {}
@@ -123,13 +134,7 @@ def select(pool: Pool, scenario: Scenario, scores: Scores, backend: str = "highs
         raw = replace(raw, x=full)
     selected = np.zeros(pool.size, dtype=bool)
     if raw.x is None:
-        diagnosis = ()
-        if raw.status == "infeasible":
-            from solver.diagnose import diagnose
-
-            diagnosis = diagnose(pool, scores, rules, model)
-        return Selection(raw.status, selected, None, None, None, raw.backend, raw.version, rules, model, None, timings,
-                         int(keep.sum()), diagnosis, **context)
+        return Selection(raw.status, selected, None, None, None, raw.backend, raw.version, rules, model, None, timings, int(keep.sum()), **context)
     chosen = (raw.x > 0) & model.choice
     selected[model.positions[chosen]] = True
     year = None
@@ -144,5 +149,22 @@ def select(pool: Pool, scenario: Scenario, scores: Scores, backend: str = "highs
         problems.append(Problem("check.objective", params={"claimed": raw.objective, "recomputed": check.objective}))
     if problems:
         raise CheckFailed(problems)
-    return Selection(raw.status, selected, check.objective, raw.bound, raw.gap, raw.backend, raw.version, rules, model, check,
-                     timings, int(keep.sum()), (), raw.tiebreak_done, raw.detail, year=year, **context)
+    return Selection(
+        raw.status,
+        selected,
+        check.objective,
+        raw.bound,
+        raw.gap,
+        raw.backend,
+        raw.version,
+        rules,
+        model,
+        check,
+        timings,
+        int(keep.sum()),
+        (),
+        raw.tiebreak_done,
+        raw.detail,
+        year=year,
+        **context,
+    )

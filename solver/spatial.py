@@ -42,7 +42,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
-from baicun.errors import InputError, Problem
+from contract.errors import InputError, Problem
 
 EARTH_RADIUS_KM = 6371.0088
 
@@ -85,15 +85,22 @@ def belts(frame: pd.DataFrame, radius_km: float) -> tuple[pd.DataFrame, pd.Serie
     rows = []
     for label in np.unique(labels[in_belt]):
         members = frame[labels == label]
-        rows.append({"size": len(members), "counties": "、".join(dict.fromkeys(members["county"])),
-                     "cities": "、".join(dict.fromkeys(members["city"])),
-                     "village_names": "、".join(members["village"].astype(str)), "village_ids": "、".join(members["village_id"]),
-                     "first_id": members["village_id"].min(), "label": label})
+        rows.append(
+            {
+                "size": len(members),
+                "counties": "、".join(dict.fromkeys(members["county"])),
+                "cities": "、".join(dict.fromkeys(members["city"])),
+                "village_names": "、".join(members["village"].astype(str)),
+                "village_ids": "、".join(members["village_id"]),
+                "first_id": members["village_id"].min(),
+                "label": label,
+            }
+        )
     table = pd.DataFrame(rows, columns=["size", "counties", "cities", "village_names", "village_ids", "first_id", "label"])
     table = table.sort_values(["size", "first_id"], ascending=[False, True]).reset_index(drop=True)
     table.insert(0, "belt", np.arange(1, len(table) + 1))
     number = dict(zip(table["label"], table["belt"]))
-    belt_of = pd.Series([number.get(l, 0) for l in labels], index=frame.index, dtype=int)
+    belt_of = pd.Series([number.get(label, 0) for label in labels], index=frame.index, dtype=int)
     return table.drop(columns=["first_id", "label"]), belt_of
 
 
@@ -122,7 +129,10 @@ def resolve_spatial(scenario, pool, scores) -> ResolvedSpatial:
     missing = frame[frame["lon"].isna() | frame["lat"].isna()]
     if len(missing):
         rows = pool.rows[np.flatnonzero(scores.eligible)][(frame["lon"].isna() | frame["lat"].isna()).to_numpy()]
-        raise InputError("scenario.unfit", [Problem("scenario.spatial_no_coordinates", row=int(r), key="spatial", value=v)
-                                            for r, v in zip(rows, missing["village_id"])], file=pool.source)
+        raise InputError(
+            "scenario.unfit",
+            [Problem("scenario.spatial_no_coordinates", row=int(r), key="spatial", value=v) for r, v in zip(rows, missing["village_id"])],
+            file=pool.source,
+        )
     pairs = neighbour_pairs(frame["lon"].to_numpy(), frame["lat"].to_numpy(), scenario.spatial.radius_km)
     return ResolvedSpatial(scenario.spatial.radius_km, scenario.spatial.weight, pairs, adjacency(pairs, len(frame)))

@@ -20,7 +20,7 @@ from sqlalchemy import text as sql
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
-from baicun import __version__
+from contract import __version__
 
 
 class Base(DeclarativeBase):
@@ -143,12 +143,24 @@ def run_fields(outcome, pool_path: Path, label: str = "") -> dict:
     """What to store for a solved outcome (see ``report.tables.Outcome``)."""
     s, pool, loaded = outcome.selection, outcome.inputs.pool, outcome.inputs.loaded
     return {
-        "label": label, "scenario_name": loaded.scenario.name, "scenario_file": str((loaded.folder / loaded.source).resolve()),
-        "scenario_text": loaded.text, "pool_file": pool.source, "pool_path": str(Path(pool_path).resolve()),
-        "pool_fingerprint": pool.fingerprint, "sample_data": pool.is_sample, "backend": s.backend,
-        "solver_version": s.version, "status": s.status, "objective": s.objective, "bound": s.bound, "gap": s.gap,
-        "count": s.count, "budget_used": s.check.budget_used if s.check else None,
-        "timings": {k: round(v, 4) for k, v in s.timings.items()}, "selected": s.selected_ids(pool),
+        "label": label,
+        "scenario_name": loaded.scenario.name,
+        "scenario_file": str((loaded.folder / loaded.source).resolve()),
+        "scenario_text": loaded.text,
+        "pool_file": pool.source,
+        "pool_path": str(Path(pool_path).resolve()),
+        "pool_fingerprint": pool.fingerprint,
+        "sample_data": pool.is_sample,
+        "backend": s.backend,
+        "solver_version": s.version,
+        "status": s.status,
+        "objective": s.objective,
+        "bound": s.bound,
+        "gap": s.gap,
+        "count": s.count,
+        "budget_used": s.check.budget_used if s.check else None,
+        "timings": {k: round(v, 4) for k, v in s.timings.items()},
+        "selected": s.selected_ids(pool),
         "years": None if s.year is None else {k: int(v) for k, v in s.years(pool).items()},
     }
 

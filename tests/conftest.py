@@ -17,7 +17,7 @@ SAMPLE_XLSX = ROOT / "scenarios" / "data" / "jilin_sample_pool.xlsx"
 @pytest.fixture(autouse=True)
 def chinese_by_default():
     """Every test starts in Chinese whatever the previous one chose (the language belongs to the thread)."""
-    from baicun.texts import set_language
+    from contract.texts import set_language
 
     set_language("zh")
     yield

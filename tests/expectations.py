@@ -30,8 +30,12 @@ def produce(name: str) -> dict:
     """The JSON summary and the workbook cells of one shipped scenario, solved by the CLI as a user runs it."""
     with tempfile.TemporaryDirectory() as folder:
         book = Path(folder) / "out.xlsx"
-        done = subprocess.run([sys.executable, "-m", "baicun", "solve", str(ROOT / "scenarios" / f"{name}.toml"), "--json",
-                               "--out", str(book)], capture_output=True, text=True, cwd=ROOT)
+        done = subprocess.run(
+            [sys.executable, "-m", "baicun", "solve", str(ROOT / "scenarios" / f"{name}.toml"), "--json", "--out", str(book)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
         if done.returncode != 0:
             raise RuntimeError(done.stderr)
         summary = {k: v for k, v in json.loads(done.stdout).items() if k not in VOLATILE_KEYS}

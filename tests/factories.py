@@ -7,8 +7,8 @@ import itertools
 import numpy as np
 import pandas as pd
 
-from baicun.bind import bind_scenario
-from baicun.scenario import scenario_from_dict
+from contract.scenario import scenario_from_dict
+from pool.bind import bind_scenario
 from pool.read import Pool
 from scoring.score import score_pool
 from solver.rules import ResolvedRules, resolve_rules
@@ -22,19 +22,21 @@ def make_pool(frame: pd.DataFrame, name: str = "test-pool") -> Pool:
 def tiny_pool(rng: np.random.Generator, n: int) -> Pool:
     """n villages in three counties of two cities, integer scores (so exact ties are common), costs 1–5."""
     counties = rng.choice(["甲县", "乙县", "丙县"], size=n)
-    frame = pd.DataFrame({
-        "village_id": [f"2200000000{i:02d}" for i in rng.permutation(n)],
-        "village": [f"村{i}" for i in range(n)],
-        "township": "镇",
-        "county": counties,
-        "city": np.where(counties == "丙县", "乙市", "甲市"),
-        "border": rng.random(n) < 0.4,
-        "poverty_alleviated": rng.random(n) < 0.4,
-        "industry_base": rng.integers(0, 6, n).astype(float),
-        "leader": rng.integers(50, 100, n).astype(float),
-        "debt_risk": rng.integers(0, 4, n).astype(float),
-        "cost": rng.integers(1, 6, n).astype(float),
-    })
+    frame = pd.DataFrame(
+        {
+            "village_id": [f"2200000000{i:02d}" for i in rng.permutation(n)],
+            "village": [f"村{i}" for i in range(n)],
+            "township": "镇",
+            "county": counties,
+            "city": np.where(counties == "丙县", "乙市", "甲市"),
+            "border": rng.random(n) < 0.4,
+            "poverty_alleviated": rng.random(n) < 0.4,
+            "industry_base": rng.integers(0, 6, n).astype(float),
+            "leader": rng.integers(50, 100, n).astype(float),
+            "debt_risk": rng.integers(0, 4, n).astype(float),
+            "cost": rng.integers(1, 6, n).astype(float),
+        }
+    )
     return make_pool(frame)
 
 

@@ -7,7 +7,7 @@ import tomllib
 
 import tomli_w
 
-from baicun.scenario import parse_scenario
+from contract.scenario import parse_scenario
 from tests.conftest import ROOT
 
 DEFAULT_SCENARIO = ROOT / "scenarios" / "baicun_2024.toml"

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from baicun.pipeline import bind, score
 from pool.read import read_pool
@@ -34,6 +35,7 @@ def test_random_small_pools_match_brute_force(backend):
             return
         chosen_tie = selection.model.tiebreak[np.isin(selection.model.positions, np.flatnonzero(selection.selected))].sum()
         assert chosen_tie == best_tie  # among equal-score shortlists, the one with smaller village_ids
+
     run()
 
 
@@ -62,15 +64,23 @@ def test_same_inputs_same_shortlist(default_case):
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_equal_scores_smaller_id_wins(backend):
-    frame = pd.DataFrame({
-        "village_id": ["220000000005", "220000000002", "220000000009", "220000000001", "220000000007"],
-        "village": list("ABCDE"), "township": "镇", "county": ["甲", "甲", "乙", "乙", "乙"], "city": "市",
-        "border": False, "poverty_alleviated": False,
-        "industry_base": [50.0, 50.0, 70.0, 50.0, 50.0], "leader": 80.0, "debt_risk": 0.0, "cost": 1.0,
-    })
+    frame = pd.DataFrame(
+        {
+            "village_id": ["220000000005", "220000000002", "220000000009", "220000000001", "220000000007"],
+            "village": list("ABCDE"),
+            "township": "镇",
+            "county": ["甲", "甲", "乙", "乙", "乙"],
+            "city": "市",
+            "border": False,
+            "poverty_alleviated": False,
+            "industry_base": [50.0, 50.0, 70.0, 50.0, 50.0],
+            "leader": 80.0,
+            "debt_risk": 0.0,
+            "cost": 1.0,
+        }
+    )
     pool = make_pool(frame)
-    scenario, scores, rules = prepared(pool, {"scoring": {"normalize": "none", "weights": {"industry_base": 1}},
-                                              "selection": {"count": [3, 3]}})
+    scenario, scores, rules = prepared(pool, {"scoring": {"normalize": "none", "weights": {"industry_base": 1}}, "selection": {"count": [3, 3]}})
     selection = select(pool, scenario, scores, backend)
     assert sorted(selection.selected_ids(pool)) == ["220000000001", "220000000002", "220000000009"]
 
@@ -119,6 +129,14 @@ def test_highs_instances_asking_for_different_thread_counts_all_solve():
     n = 30
     objective = np.random.default_rng(0).random(n)
     for threads in (0, 1, 2, 1):
-        h = make_highs(objective, sp.csr_matrix(np.ones((1, n))), np.array([0.0]), np.array([5.0]), np.zeros(n), np.ones(n),
-                       np.ones(n, dtype=bool), threads=threads)
+        h = make_highs(
+            objective,
+            sp.csr_matrix(np.ones((1, n))),
+            np.array([0.0]),
+            np.array([5.0]),
+            np.zeros(n),
+            np.ones(n),
+            np.ones(n, dtype=bool),
+            threads=threads,
+        )
         assert run(h) == Status.kOptimal

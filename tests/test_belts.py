@@ -7,14 +7,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from baicun.errors import InputError
-from baicun.pipeline import bind, load_inputs, score
-from baicun.scenario import parse_scenario
+from baicun.pipeline import bind, load_inputs, outcome, score
+from contract.errors import InputError
+from contract.scenario import parse_scenario
 from pool.read import read_pool
 from report.files import write_xlsx
-from report.tables import outcome
 from solver.backends import BACKENDS, SolveOptions
 from solver.solve import select
 from solver.spatial import belts, haversine_km, neighbour_pairs
@@ -49,6 +49,7 @@ def test_small_belt_models_match_brute_force(backend):
         scenario, scores, rules = prepared(pool, data)
         best = brute_force_belts(pool, scores, rules, 20.0, weight)
         assert_matches_brute_force(select(pool, scenario, scores, backend, SolveOptions(time_limit=30)), best)
+
     run()
 
 
@@ -60,7 +61,7 @@ def sample():
 
 def _solve(pool, text: str, weight: float | None):
     if weight is None:
-        text = text[:text.index("[spatial]")]
+        text = text[: text.index("[spatial]")]
     else:
         text = text.replace("weight = 0.02", f"weight = {weight}")
     inputs = bind(parse_scenario(text, folder=BELTS.parent), pool)
@@ -99,8 +100,12 @@ def test_belts_are_connected_groups_listed_in_the_workbook(tmp_path):
     assert table["size"].sum() == (belt_of > 0).sum() == selection.check.belt_villages
     for row in table.itertuples():  # every belt is connected: each member has a neighbour inside the belt
         members = chosen[chosen["village_id"].isin(row.village_ids.split("、"))]
-        d = haversine_km(members["lon"].to_numpy()[:, None], members["lat"].to_numpy()[:, None],
-                         members["lon"].to_numpy()[None, :], members["lat"].to_numpy()[None, :])
+        d = haversine_km(
+            members["lon"].to_numpy()[:, None],
+            members["lat"].to_numpy()[:, None],
+            members["lon"].to_numpy()[None, :],
+            members["lat"].to_numpy()[None, :],
+        )
         np.fill_diagonal(d, np.inf)
         assert (d.min(axis=1) <= 15).all()
     path = tmp_path / "belts.xlsx"

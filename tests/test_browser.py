@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from tests.browser import CHROMIUM, ROOT, browser_page, metric_value, open_page, running_app, wait_idle
 from pool.read import read_pool
+from tests.browser import CHROMIUM, ROOT, browser_page, metric_value, open_page, running_app, wait_idle
 from tests.conftest import SAMPLE_CSV
 from ui.state import DEFAULT_SCENARIO
 

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import math
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ui.forms import as_pair, bounds_from_rows, bounds_rows, number_list, number_text, one_or_many, put, rule_rows, rules_from_rows
 
 counts = st.integers(min_value=0, max_value=500)
-quotas = st.lists(st.fixed_dictionaries({"flag": st.sampled_from(["border", "poverty_alleviated", "tourism"])},
-                                        optional={"min": counts, "max": counts}), max_size=4)
-groups = st.lists(st.fixed_dictionaries({"by": st.sampled_from(["city", "county"])},
-                                        optional={"min": counts, "max": counts,
-                                                  "share": st.tuples(st.floats(0, 3), st.floats(0, 3)).map(list)}), max_size=4)
+quotas = st.lists(
+    st.fixed_dictionaries({"flag": st.sampled_from(["border", "poverty_alleviated", "tourism"])}, optional={"min": counts, "max": counts}), max_size=4
+)
+groups = st.lists(
+    st.fixed_dictionaries(
+        {"by": st.sampled_from(["city", "county"])},
+        optional={"min": counts, "max": counts, "share": st.tuples(st.floats(0, 3), st.floats(0, 3)).map(list)},
+    ),
+    max_size=4,
+)
 
 
 @given(quotas)
@@ -34,11 +40,15 @@ def test_group_rules_survive_the_editor_table_including_share_pairs(rules):
 
 
 def test_blank_rows_are_dropped_but_a_half_filled_rule_is_kept_for_the_schema_to_report():
-    rows = [{"flag": None, "min": math.nan, "max": math.nan}, {"flag": "border", "min": math.nan, "max": math.nan},
-            {"flag": None, "min": 3.0, "max": math.nan}]
+    rows = [
+        {"flag": None, "min": math.nan, "max": math.nan},
+        {"flag": "border", "min": math.nan, "max": math.nan},
+        {"flag": None, "min": 3.0, "max": math.nan},
+    ]
     assert rules_from_rows(rows, "quota") == [{"flag": "border"}, {"min": 3}]
     assert rules_from_rows([{"by": "city", "min": math.nan, "max": math.nan, "share_low": 0.5, "share_high": math.nan}], "group") == [
-        {"by": "city", "share": [0.5, None]}]
+        {"by": "city", "share": [0.5, None]}
+    ]
 
 
 def test_thresholds_split_into_minimum_and_maximum():

@@ -10,20 +10,34 @@ import numpy as np
 import openpyxl
 import pytest
 
-from baicun.pipeline import bind, comparison_item, solve
+from analysis.robustness import robustness, sample_weights
+from baicun.pipeline import bind, comparison_item, outcome, rerun, solve
 from pool.read import read_pool
 from report.compare import city_difference_figure, compare, write_comparison
-from report.tables import outcome
-from solver.robustness import robustness, sample_weights
-from store.replay import rerun
 from store.runs import count_runs, get_run, list_runs, open_store, run_fields, save_run
 from tests.conftest import ROOT, SAMPLE_CSV
 from tests.scenario_helpers import scenario_with
 
-FAKE = {"label": "x", "scenario_name": "s", "scenario_file": "/s.toml", "scenario_text": "name='s'", "pool_file": "p.csv",
-        "pool_path": "/p.csv", "pool_fingerprint": "0" * 64, "sample_data": True, "backend": "highs", "solver_version": "v",
-        "status": "optimal", "objective": 1.0, "bound": 1.0, "gap": 0.0, "count": 2, "budget_used": 3.0, "timings": {"solve": 0.1},
-        "selected": ["a", "b"]}
+FAKE = {
+    "label": "x",
+    "scenario_name": "s",
+    "scenario_file": "/s.toml",
+    "scenario_text": "name='s'",
+    "pool_file": "p.csv",
+    "pool_path": "/p.csv",
+    "pool_fingerprint": "0" * 64,
+    "sample_data": True,
+    "backend": "highs",
+    "solver_version": "v",
+    "status": "optimal",
+    "objective": 1.0,
+    "bound": 1.0,
+    "gap": 0.0,
+    "count": 2,
+    "budget_used": 3.0,
+    "timings": {"solve": 0.1},
+    "selected": ["a", "b"],
+}
 
 
 def _writer(path: str, name: str) -> None:
@@ -82,7 +96,14 @@ def test_compare_lists_exactly_the_villages_that_differ(tmp_path):
     figure = city_difference_figure(comparison)
     assert sum(figure.data[0].y) == len(b) - len(a)
     write_comparison(comparison, tmp_path / "c.xlsx")
-    assert openpyxl.load_workbook(tmp_path / "c.xlsx").sheetnames == ["总览", "规则达成对比", "入选变化", "按市(州)对比", "按县(市、区)对比", "重合度"]
+    assert openpyxl.load_workbook(tmp_path / "c.xlsx").sheetnames == [
+        "总览",
+        "规则达成对比",
+        "入选变化",
+        "按市(州)对比",
+        "按县(市、区)对比",
+        "重合度",
+    ]
 
 
 def test_compare_a_stored_run_with_a_scenario_file(tmp_path):

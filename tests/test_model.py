@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from baicun.errors import InputError
 from baicun.pipeline import bind, score
+from contract.errors import InputError
 from pool.read import read_pool
 from solver.model import compile_model
 from solver.rules import reference_count, resolve_rules
@@ -65,7 +65,7 @@ def test_city_share_bounds_follow_the_documented_rounding(compiled):
     city = next(g for g in rules.groups if g.by == "city").table
     k, total = reference_count((190, 210)), city["eligible"].sum()
     assert k == 200
-    for name, row in city.iterrows():
+    for _, row in city.iterrows():
         share = 200 * row["eligible"] / total
         assert row["low"] == np.floor(0.5 * share) and row["high"] == np.ceil(1.5 * share)
 
@@ -106,19 +106,22 @@ def test_ineligible_must_include_is_an_error_that_says_why():
     assert problem.code == "scenario.must_ineligible" and "九有六无验收" in problem.render("zh")
 
 
-@pytest.mark.parametrize("changes,code", [
-    ({"selection.count": [210, 190]}, "scenario.min_above_max"),
-    ({"selection.budget": -5}, "scenario.out_of_bounds"),
-    ({"selection.quota": [{"flag": "borders", "min": 3}]}, "scenario.unknown_column"),
-    ({"selection.quota": [{"flag": "county", "min": 3}]}, "scenario.wrong_kind"),
-    ({"selection.group": [{"by": "county"}]}, "scenario.group_empty"),
-    ({"selection.cuont": [1, 2]}, "scenario.unknown_key"),
-    ({"solver.backend": "gurobi"}, "scenario.not_one_of"),
-    ({"plan": {"years": [2025, 2024]}}, "scenario.plan_years"),
-    ({"plan": {"years": [2024], "funding": [0.6, 0.3]}}, "scenario.plan_funding"),
-    ({"plan": {"years": [2024, 2025], "locked": [2023]}}, "scenario.plan_locked"),
-    ({"spatial": {"radius_km": 0}}, "scenario.out_of_bounds"),
-])
+@pytest.mark.parametrize(
+    "changes,code",
+    [
+        ({"selection.count": [210, 190]}, "scenario.min_above_max"),
+        ({"selection.budget": -5}, "scenario.out_of_bounds"),
+        ({"selection.quota": [{"flag": "borders", "min": 3}]}, "scenario.unknown_column"),
+        ({"selection.quota": [{"flag": "county", "min": 3}]}, "scenario.wrong_kind"),
+        ({"selection.group": [{"by": "county"}]}, "scenario.group_empty"),
+        ({"selection.cuont": [1, 2]}, "scenario.unknown_key"),
+        ({"solver.backend": "gurobi"}, "scenario.not_one_of"),
+        ({"plan": {"years": [2025, 2024]}}, "scenario.plan_years"),
+        ({"plan": {"years": [2024], "funding": [0.6, 0.3]}}, "scenario.plan_funding"),
+        ({"plan": {"years": [2024, 2025], "locked": [2023]}}, "scenario.plan_locked"),
+        ({"spatial": {"radius_km": 0}}, "scenario.out_of_bounds"),
+    ],
+)
 def test_impossible_scenarios_are_clear_errors(changes, code):
     pool = read_pool(SAMPLE_CSV)
     with pytest.raises(InputError) as caught:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from baicun.bind import bind_scenario
+from pool.bind import bind_scenario
 from pool.generate import as_pool, write_pool
 from pool.national import generate_national
 from pool.read import read_pool

@@ -11,12 +11,12 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from baicun.pipeline import bind, solve
+from baicun.pipeline import bind, outcome, solve
 from pool.generate import generate_pool
 from pool.read import read_pool
 from report.files import defuse, write_csv, write_xlsx
-from report.tables import outcome
-from tests.conftest import SAMPLE_CSV, write_csv as write_pool_csv
+from tests.conftest import SAMPLE_CSV
+from tests.conftest import write_csv as write_pool_csv
 from tests.scenario_helpers import DEFAULT_SCENARIO, scenario_with
 
 SHEETS_ZH = ["入选名单", "按市(州)汇总", "按县(市、区)汇总", "规则达成情况", "落选村及原因", "运行信息", "情景"]
@@ -90,7 +90,7 @@ def test_csv_contract_english_headers_and_defused_cells(tmp_path, hostile):
     assert len(table) == o.inputs.pool.size and table["selected"].sum() == o.selection.count
     assert set(table["selected"]) == {0, 1} and table["reason"].notna().all()
     row = table[table["village_id"] == village].iloc[0]
-    assert row["village"] == "'=HYPERLINK(\"x\")" and row["township"] == "'@SUM(1)"
+    assert row["village"] == '\'=HYPERLINK("x")' and row["township"] == "'@SUM(1)"
 
 
 def test_defuse_only_touches_formula_like_text():
@@ -135,9 +135,9 @@ def test_every_message_code_is_defined_once():
     import ast
     from collections import Counter
 
-    import baicun.texts
+    import contract.texts
 
-    tree = ast.parse(Path(baicun.texts.__file__).read_text(encoding="utf-8"))
+    tree = ast.parse(Path(contract.texts.__file__).read_text(encoding="utf-8"))
     literal = next(node.value for node in ast.walk(tree) if isinstance(node, ast.AnnAssign) and getattr(node.target, "id", "") == "MESSAGES")
     twice = [code for code, n in Counter(k.value for k in literal.keys).items() if n > 1]
     assert twice == []
@@ -148,7 +148,7 @@ def test_each_thread_reads_in_the_language_it_chose():
     session's texts into English."""
     import threading
 
-    from baicun.texts import set_language, t
+    from contract.texts import set_language, t
 
     set_language("zh")
     seen = {}

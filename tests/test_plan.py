@@ -7,17 +7,17 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from baicun.errors import InputError
-from baicun.pipeline import bind, load_inputs, solve
-from baicun.scenario import parse_scenario
+from baicun.pipeline import bind, load_inputs, outcome, solve
+from contract.errors import InputError
+from contract.scenario import parse_scenario
 from pool.read import Pool
 from report.files import write_xlsx
-from report.tables import outcome
 from solver.backends import BACKENDS, SolveOptions
-from solver.plan import resolve_plan
 from solver.model import cumulative
+from solver.plan import resolve_plan
 from solver.solve import prepare, select
 from store.runs import open_store, run_fields, save_run
 from tests.factories import assert_matches_brute_force, brute_force_plan, make_pool, prepared, tiny_pool
@@ -33,8 +33,11 @@ def random_plan(rng: np.random.Generator, pool: Pool) -> dict:
     data = {
         "scoring": {"normalize": "none", "weights": {"industry_base": 1.0, "leader": 0.01}},
         "selection": {"count": [low, low + int(rng.integers(0, 3))]},
-        "plan": {"years": [2024, 2025, 2026][:int(rng.integers(2, 4))], "funding": [0.6, 0.4] if rng.random() < 0.6 else [1.0],
-                 "discount": float(rng.choice([0.0, 0.1]))},
+        "plan": {
+            "years": [2024, 2025, 2026][: int(rng.integers(2, 4))],
+            "funding": [0.6, 0.4] if rng.random() < 0.6 else [1.0],
+            "discount": float(rng.choice([0.0, 0.1])),
+        },
     }
     if rng.random() < 0.7:
         data["plan"]["budget_per_year"] = float(rng.integers(2, 12))
@@ -66,6 +69,7 @@ def test_tiny_plans_match_brute_force(backend):
             return
         years = selection.years(pool)
         assert set(years) <= {2024, 2025, 2026} and not years.index.has_duplicates
+
     run()
 
 
@@ -89,13 +93,13 @@ def test_the_cumulative_form_is_the_same_plan_in_other_coordinates(seed, n):
                 x[columns[pick]] = 1
         y = np.linalg.solve(d.toarray(), x)
         assert set(np.round(y, 9)) <= {0.0, 1.0}
-        assert np.allclose(form.matrix[:len(model.row_low)] @ y, model.matrix @ x)
+        assert np.allclose(form.matrix[: len(model.row_low)] @ y, model.matrix @ x)
         assert form.objective @ y == pytest.approx(model.objective @ x)
-        assert (form.matrix[order.start:order.stop] @ y <= 1e-9).all()
+        assert (form.matrix[order.start : order.stop] @ y <= 1e-9).all()
     if order.stop > order.start:
         y = np.zeros(len(model.objective))
         y[form.matrix[order.start].indices[form.matrix[order.start].data > 0]] = 1  # in by the earlier year only
-        assert (form.matrix[order.start:order.stop] @ y > 0).any()
+        assert (form.matrix[order.start : order.stop] @ y > 0).any()
 
 
 @pytest.fixture(scope="module")
@@ -112,7 +116,7 @@ def test_shipped_plan_meets_every_yearly_and_whole_plan_rule(five_year):
     plan = inputs.scenario.plan
     assert sorted(set(years)) == plan.years
     assert plan.total[0] <= len(years) <= plan.total[1]
-    for year, ids in years.groupby(years):
+    for _, ids in years.groupby(years):
         assert plan.count_per_year is None and 190 <= len(ids) <= 210
     attainment = selection.check.attainment
     assert {f"budget@{y}" for y in plan.years} <= set(attainment["rule"])  # each year's budget was checked
@@ -183,13 +187,16 @@ def test_a_year_already_in_the_pool_but_not_locked_is_an_error(five_year):
 
 
 def test_explanations_and_robustness_work_on_plans():
-    from solver.robustness import robustness
-    from solver.whatif import explain_village, score_margin
+    from analysis.robustness import robustness
+    from analysis.whatif import explain_village, score_margin
 
     rng = np.random.default_rng(7)
     pool = tiny_pool(rng, 8)
-    data = {"scoring": {"normalize": "none", "weights": {"industry_base": 1.0, "leader": 0.01}},
-            "selection": {"count": [1, 2]}, "plan": {"years": [2024, 2025], "discount": 0.1}}
+    data = {
+        "scoring": {"normalize": "none", "weights": {"industry_base": 1.0, "leader": 0.01}},
+        "selection": {"count": [1, 2]},
+        "plan": {"years": [2024, 2025], "discount": 0.1},
+    }
     scenario, scores, _ = prepared(pool, data)
     selection = select(pool, scenario, scores)
     inside = int(np.flatnonzero(selection.selected)[0])

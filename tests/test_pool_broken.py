@@ -7,11 +7,11 @@ import sys
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from baicun.errors import InputError
-from pool.columns import CATALOGUE
-from pool.generate import generate_pool, write_pool
+from contract.columns import CATALOGUE
+from contract.errors import InputError
 from pool.read import read_pool
 from tests.conftest import file_text_frame
 
@@ -42,7 +42,9 @@ def save(frame: pd.DataFrame, path, encoding="utf-8-sig"):
 def test_duplicate_ids(tmp_path, text):
     text.loc[4, "村庄代码"] = text.loc[2, "村庄代码"]
     assert refused(save(text, tmp_path / "f.csv")) == [
-        ("pool.duplicate_id", first_data_row(2), "村庄代码"), ("pool.duplicate_id", first_data_row(4), "村庄代码")]
+        ("pool.duplicate_id", first_data_row(2), "村庄代码"),
+        ("pool.duplicate_id", first_data_row(4), "村庄代码"),
+    ]
 
 
 def test_missing_required_column(tmp_path, text):
@@ -117,7 +119,9 @@ def test_coordinates_outside_the_province(tmp_path, text):
     text.loc[1, "经度"] = "116.4"  # Beijing
     text.loc[2, "纬度"] = "39.9"
     assert refused(save(text, tmp_path / "f.csv")) == [
-        ("pool.coord_outside", first_data_row(1), "经度"), ("pool.coord_outside", first_data_row(2), "纬度")]
+        ("pool.coord_outside", first_data_row(1), "经度"),
+        ("pool.coord_outside", first_data_row(2), "纬度"),
+    ]
     assert read_pool(tmp_path / "f.csv", region="全国").size == 20
 
 
@@ -175,7 +179,9 @@ def test_blank_required_cells(tmp_path, text):
     text.loc[3, "县(市、区)"] = ""
     text.loc[4, "产业基础"] = " "
     assert refused(save(text, tmp_path / "f.csv")) == [
-        ("pool.blank_required", first_data_row(3), "县(市、区)"), ("pool.blank_required", first_data_row(4), "产业基础")]
+        ("pool.blank_required", first_data_row(3), "县(市、区)"),
+        ("pool.blank_required", first_data_row(4), "产业基础"),
+    ]
 
 
 def test_every_problem_reported_at_once(tmp_path, text):
@@ -189,8 +195,7 @@ def test_cli_reports_rows_and_exits_2_without_traceback(tmp_path, text):
     text.loc[3, "产业基础"] = "120"
     path = save(text, tmp_path / "f.csv", encoding="gbk")
     for lang, expected in (("zh", "第 5 行，「产业基础」列"), ("en", "row 5, column '产业基础'")):
-        done = subprocess.run([sys.executable, "-m", "baicun", "--lang", lang, "pool", "check", str(path)],
-                              capture_output=True, text=True)
+        done = subprocess.run([sys.executable, "-m", "baicun", "--lang", lang, "pool", "check", str(path)], capture_output=True, text=True)
         assert done.returncode == 2
         assert expected in done.stderr
         assert "Traceback" not in done.stderr + done.stdout
@@ -198,8 +203,19 @@ def test_cli_reports_rows_and_exits_2_without_traceback(tmp_path, text):
 
 # --- property: corrupting any single cell is reported at exactly that cell --------------------------------------
 
-CORRUPTIONS = {"id": "1.5E+11", "text": "", "flag": "也许", "score": "120", "level": "很高", "year": "2999",
-               "lon": "200", "lat": "-5", "count": "-3", "amount": "-1", "cost": "0"}
+CORRUPTIONS = {
+    "id": "1.5E+11",
+    "text": "",
+    "flag": "也许",
+    "score": "120",
+    "level": "很高",
+    "year": "2999",
+    "lon": "200",
+    "lat": "-5",
+    "count": "-3",
+    "amount": "-1",
+    "cost": "0",
+}
 CORRUPTIBLE = [c for c in CATALOGUE if c.kind in CORRUPTIONS and (c.required or c.kind != "text")]
 
 

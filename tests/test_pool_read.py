@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pool.columns import CATALOGUE, DEBT_LEVEL_NAMES
+from contract.columns import CATALOGUE, DEBT_LEVEL_NAMES
 from pool.generate import write_pool
 from pool.read import read_pool
 from pool.summary import summarize
@@ -20,9 +20,7 @@ def canonical(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def assert_same_pool(read, original: pd.DataFrame) -> None:
-    pd.testing.assert_frame_equal(
-        canonical(read.frame[original.columns]), canonical(original), check_dtype=False, check_exact=False, rtol=1e-12
-    )
+    pd.testing.assert_frame_equal(canonical(read.frame[original.columns]), canonical(original), check_dtype=False, check_exact=False, rtol=1e-12)
 
 
 @pytest.mark.parametrize("suffix,encoding", [(".xlsx", None), (".csv", "utf-8-sig"), (".csv", "utf-8"), (".csv", "gb18030")])
@@ -45,8 +43,7 @@ def test_gbk_csv_with_chinese_headers_decodes_as_gb18030(tmp_path, small_frame):
 
 def test_english_headers_any_order_spaces_and_fullwidth_brackets(tmp_path, small_frame):
     text = file_text_frame(small_frame, headers="zh")
-    renamed = {c.zh: (f"  {c.zh.replace('(', '（').replace(')', '）')} " if i % 2 else c.key.upper())
-               for i, c in enumerate(CATALOGUE)}
+    renamed = {c.zh: (f"  {c.zh.replace('(', '（').replace(')', '）')} " if i % 2 else c.key.upper()) for i, c in enumerate(CATALOGUE)}
     text = text.rename(columns=renamed)
     text = text[list(reversed(text.columns))]
     path = tmp_path / "mixed.csv"
@@ -55,8 +52,21 @@ def test_english_headers_any_order_spaces_and_fullwidth_brackets(tmp_path, small
 
 
 def test_every_flag_spelling(tmp_path, small_frame):
-    spellings = {"是": True, "否": False, "Y": True, "n": False, "Yes": True, "NO": False, "TRUE": True,
-                 "false": False, "1": True, "0": False, "√": True, "×": False, "": False}
+    spellings = {
+        "是": True,
+        "否": False,
+        "Y": True,
+        "n": False,
+        "Yes": True,
+        "NO": False,
+        "TRUE": True,
+        "false": False,
+        "1": True,
+        "0": False,
+        "√": True,
+        "×": False,
+        "": False,
+    }
     text = file_text_frame(small_frame.head(len(spellings)))
     text["重点边境村"] = list(spellings)
     path = tmp_path / "flags.csv"

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from baicun.errors import InputError
 from baicun.pipeline import bind, score
+from contract.errors import InputError
 from pool.read import read_pool
 from scoring.score import judgement_matrix
 from tests.conftest import SAMPLE_CSV
@@ -32,8 +32,14 @@ def scores_for(pool, changes=None, drop=()):
 def test_normalize_none_score_is_the_hand_formula_for_every_village(pool):
     scores = scores_for(pool, {"scoring.normalize": "none", "scoring.weights": WEIGHTS, "scoring.bonus": BONUS})
     frame = pool.frame
-    by_hand = (0.3 * frame["industry_base"] + 0.2 * frame["leader"] + 0.1 * frame["enthusiasm"] - 0.4 * frame["debt_risk"]
-               + 3.0 * frame["demo_town"] + 2.0 * frame["tourism"])
+    by_hand = (
+        0.3 * frame["industry_base"]
+        + 0.2 * frame["leader"]
+        + 0.1 * frame["enthusiasm"]
+        - 0.4 * frame["debt_risk"]
+        + 3.0 * frame["demo_town"]
+        + 2.0 * frame["tourism"]
+    )
     eligible = scores.eligible
     assert eligible.sum() > 500
     assert np.allclose(scores.table["score"][eligible], by_hand[eligible], rtol=0, atol=1e-9)
@@ -144,8 +150,9 @@ def test_negative_weight_and_text_column_weight(pool):
 
 
 def test_chinese_headers_work_as_column_names(pool):
-    scores = scores_for(pool, {"scoring.weights": {"产业基础": 0.5, "带头人": 0.5}, "scoring.cost_criteria": [],
-                               "eligibility.require": ["九有六无验收"]})
+    scores = scores_for(
+        pool, {"scoring.weights": {"产业基础": 0.5, "带头人": 0.5}, "scoring.cost_criteria": [], "eligibility.require": ["九有六无验收"]}
+    )
     assert list(scores.weights.values) == ["industry_base", "leader"]
 
 
@@ -172,5 +179,8 @@ def test_judgement_table_reports_every_bad_cell_by_name_instead_of_reading_it_as
         judgement_matrix(cells, names)
     problems = caught.value.problems
     assert [(p.params["row_name"], p.column, p.value) for p in problems] == [
-        ("产业基础", "带头人", ""), ("产业基础", "创建积极性", "abc"), ("带头人", "创建积极性", "20")]
+        ("产业基础", "带头人", ""),
+        ("产业基础", "创建积极性", "abc"),
+        ("带头人", "创建积极性", "20"),
+    ]
     assert "1/9 到 9" in problems[2].message("zh") and "between 1/9 and 9" in problems[2].message("en")

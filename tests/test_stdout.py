@@ -8,9 +8,8 @@ import os
 import subprocess
 import sys
 
-from tests.scenario_helpers import DEFAULT_SCENARIO
-
 from solver.backends.worker import collect, start_worker
+from tests.scenario_helpers import DEFAULT_SCENARIO
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
@@ -57,4 +56,3 @@ def test_a_worker_that_prints_still_delivers_its_result_and_ticks():
     ticks = []
     result = collect([start_worker("tests.noisy_worker", [1, 2, 3])], lambda: ticks.append(1))
     assert result == [6] and len(ticks) == 3
-

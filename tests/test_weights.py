@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from scoring import weights as wt
@@ -12,11 +13,27 @@ from scoring.normalize import normalize
 
 DRINKS = ["coffee", "wine", "tea", "beer", "soda", "milk", "water"]
 DRINK_JUDGEMENTS = {  # Saaty (1980/2008): "which drink is consumed more in the US?"
-    ("coffee", "wine"): 9, ("coffee", "tea"): 5, ("coffee", "beer"): 2, ("coffee", "soda"): 1, ("coffee", "milk"): 1,
-    ("coffee", "water"): 1 / 2, ("wine", "tea"): 1 / 3, ("wine", "beer"): 1 / 9, ("wine", "soda"): 1 / 9,
-    ("wine", "milk"): 1 / 9, ("wine", "water"): 1 / 9, ("tea", "beer"): 1 / 3, ("tea", "soda"): 1 / 4,
-    ("tea", "milk"): 1 / 3, ("tea", "water"): 1 / 9, ("beer", "soda"): 1 / 2, ("beer", "milk"): 1,
-    ("beer", "water"): 1 / 3, ("soda", "milk"): 2, ("soda", "water"): 1 / 2, ("milk", "water"): 1 / 3,
+    ("coffee", "wine"): 9,
+    ("coffee", "tea"): 5,
+    ("coffee", "beer"): 2,
+    ("coffee", "soda"): 1,
+    ("coffee", "milk"): 1,
+    ("coffee", "water"): 1 / 2,
+    ("wine", "tea"): 1 / 3,
+    ("wine", "beer"): 1 / 9,
+    ("wine", "soda"): 1 / 9,
+    ("wine", "milk"): 1 / 9,
+    ("wine", "water"): 1 / 9,
+    ("tea", "beer"): 1 / 3,
+    ("tea", "soda"): 1 / 4,
+    ("tea", "milk"): 1 / 3,
+    ("tea", "water"): 1 / 9,
+    ("beer", "soda"): 1 / 2,
+    ("beer", "milk"): 1,
+    ("beer", "water"): 1 / 3,
+    ("soda", "milk"): 2,
+    ("soda", "water"): 1 / 2,
+    ("milk", "water"): 1 / 3,
 }
 
 

@@ -9,15 +9,14 @@ import numpy as np
 import openpyxl
 import pytest
 
-from baicun.errors import InputError
-from baicun.pipeline import bind, solve
+from analysis.preview import county_preview
+from analysis.whatif import explain_village, rule_prices
+from baicun.pipeline import bind, outcome, solve
+from contract.errors import InputError
 from pool.generate import generate_pool, write_pool
 from pool.merge import merge_application
 from pool.read import Pool, read_pool
 from report.files import write_xlsx
-from report.tables import outcome
-from solver.preview import county_preview
-from solver.whatif import explain_village, rule_prices
 from tests.conftest import SAMPLE_CSV
 from tests.scenario_helpers import DEFAULT_SCENARIO, scenario_with
 
@@ -39,15 +38,19 @@ def with_raw_change(pool: Pool, village_id: str, column: str, step: float) -> Po
 def test_explained_increase_brings_the_village_in_and_slightly_less_does_not(solved):
     pool, inputs, scores, selection = solved
     left_out = scores.table[scores.eligible & ~selection.selected].sort_values("rank")
-    explanation = next(e for e in (explain_village(pool, scores, selection, v) for v in left_out["village_id"].head(15))
-                       if e.needed_increase and e.criterion_increase)
+    explanation = next(
+        e
+        for e in (explain_village(pool, scores, selection, v) for v in left_out["village_id"].head(15))
+        if e.needed_increase and e.criterion_increase
+    )
     column, step = next(iter(explanation.criterion_increase.items()))
     for factor, expected in ((1.001, True), (0.999, False)):
         changed = with_raw_change(pool, explanation.village_id, column, step * factor)
         new_scores, new_selection = solve(bind(inputs.loaded, changed))
         position = explanation.position
-        assert np.isclose(new_scores.table["score"].iat[position] - scores.table["score"].iat[position],
-                          explanation.needed_increase * factor, rtol=1e-9, atol=1e-12)
+        assert np.isclose(
+            new_scores.table["score"].iat[position] - scores.table["score"].iat[position], explanation.needed_increase * factor, rtol=1e-9, atol=1e-12
+        )
         assert bool(new_selection.selected[position]) is expected
 
 
@@ -68,8 +71,9 @@ def test_ineligible_village_explained_with_every_reason(solved):
 
 def test_prices_are_what_dropping_the_rule_gives(solved):
     pool, _, _, _ = solved
-    changes = {"selection.quota": [{"flag": "border", "min": 24}, {"flag": "poverty_alleviated", "min": 59},
-                                   {"flag": "tourism", "max": 300}]}  # the last can never bind: price 0
+    changes = {
+        "selection.quota": [{"flag": "border", "min": 24}, {"flag": "poverty_alleviated", "min": 59}, {"flag": "tourism", "max": 300}]
+    }  # the last can never bind: price 0
     inputs = bind(scenario_with(changes), pool)
     scores, selection = solve(inputs)
     prices = {p.family: p for p in rule_prices(selection)}
@@ -84,7 +88,7 @@ def test_prices_are_what_dropping_the_rule_gives(solved):
 
 def test_prices_sheet_in_the_workbook(tmp_path, solved):
     pool, inputs, scores, selection = solved
-    o = outcome(inputs, scores, selection, with_prices=True)
+    o = outcome(inputs, scores, selection, prices=True)
     write_xlsx(o, tmp_path / "s.xlsx")
     sheet = openpyxl.load_workbook(tmp_path / "s.xlsx")["各规则的代价"]
     rules = [r[0] for r in sheet.iter_rows(min_row=3, values_only=True)]

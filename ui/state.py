@@ -16,10 +16,10 @@ import pandas as pd
 import streamlit as st
 import tomli_w
 
-from baicun.errors import InputError
 from baicun.pipeline import Inputs, bind, score
-from baicun.scenario import parse_scenario
-from baicun.texts import set_language, t
+from contract.errors import InputError
+from contract.scenario import parse_scenario
+from contract.texts import set_language, t
 from pool.read import Pool, read_pool
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -83,8 +83,7 @@ def inputs() -> Inputs:
 @st.cache_resource(show_spinner=False, max_entries=16)
 def solved(fingerprint: str, text: str, language: str, _pool: Pool):
     """The Outcome for a pool (by fingerprint) and a scenario text: the same calls as ``baicun solve``."""
-    from baicun.pipeline import solve
-    from report.tables import outcome
+    from baicun.pipeline import outcome, solve
 
     the_inputs = _bound(text, _pool)
     scores, selection = solve(the_inputs)
@@ -98,7 +97,7 @@ def scored(fingerprint: str, text: str, _pool: Pool):
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def county_view(fingerprint: str, text: str, county: str, _outcome):
-    from solver.preview import county_preview
+    from analysis.preview import county_preview
 
     o = _outcome
     return county_preview(o.inputs.pool, o.scores, o.selection, o.reasons, county)

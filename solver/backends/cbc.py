@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 import pulp
 
-from solver.backends.quiet import library_output_to_log
 from solver.backends.base import RawResult, SolveOptions, binary, status_of, tie_tolerance
+from solver.backends.quiet import library_output_to_log
 from solver.model import Model
 
 
@@ -46,8 +46,9 @@ def cbc_executable() -> str | None:
 
 def _solver(time_limit: float, gap: float, threads: int, warm: bool = False):
     executable = cbc_executable()
-    options = dict(msg=False, timeLimit=max(1, int(np.ceil(time_limit))), gapRel=gap, gapAbs=0.0 if gap == 0 else None,
-                   threads=threads or None, warmStart=warm)
+    options = dict(
+        msg=False, timeLimit=max(1, int(np.ceil(time_limit))), gapRel=gap, gapAbs=0.0 if gap == 0 else None, threads=threads or None, warmStart=warm
+    )
     return pulp.COIN_CMD(path=executable, **options) if executable else pulp.PULP_CBC_CMD(**options)
 
 
@@ -69,8 +70,16 @@ def solve(model: Model, options: SolveOptions) -> RawResult:
     remaining = options.time_limit - (time.perf_counter() - start)
     if state == "optimal" and options.tiebreak and remaining > 1 and len(x):
         values, tiebreak_done = _tiebreak(problem, x, model, values, objective, remaining, options.threads)
-    return RawResult(state, values, float(model.objective @ values) if values is not None else None, bound,
-                     time.perf_counter() - start, "cbc", f"CBC (PuLP {pulp.__version__})", tiebreak_done)
+    return RawResult(
+        state,
+        values,
+        float(model.objective @ values) if values is not None else None,
+        bound,
+        time.perf_counter() - start,
+        "cbc",
+        f"CBC (PuLP {pulp.__version__})",
+        tiebreak_done,
+    )
 
 
 def _tiebreak(problem, x, model: Model, values, objective: float, remaining: float, threads: int):

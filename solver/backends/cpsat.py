@@ -123,8 +123,17 @@ def solve_here(model: Model, options: SolveOptions) -> RawResult:
         second = _solver(remaining, options.threads)
         if second.Solve(cp) == cp_model.OPTIMAL:
             values, tiebreak_done = binary([second.Value(v) for v in x]), True
-    return RawResult(state, values, float(model.objective @ values) if values is not None else None, bound,
-                     time.perf_counter() - start, "cpsat", f"CP-SAT (OR-Tools {ortools_version})", tiebreak_done, detail)
+    return RawResult(
+        state,
+        values,
+        float(model.objective @ values) if values is not None else None,
+        bound,
+        time.perf_counter() - start,
+        "cpsat",
+        f"CP-SAT (OR-Tools {ortools_version})",
+        tiebreak_done,
+        detail,
+    )
 
 
 if __name__ == "__main__":

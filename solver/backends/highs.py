@@ -87,8 +87,9 @@ def run(h: highspy.Highs, time_limit: float | None = None) -> Status:
 def solve(model: Model, options: SolveOptions) -> RawResult:
     start = time.perf_counter()
     n = len(model.objective)
-    h = make_highs(model.objective, model.matrix, model.row_low, model.row_high, np.zeros(n), np.ones(n), np.ones(n, dtype=bool),
-                   threads=options.threads)
+    h = make_highs(
+        model.objective, model.matrix, model.row_low, model.row_high, np.zeros(n), np.ones(n), np.ones(n, dtype=bool), threads=options.threads
+    )
     h.setOptionValue("mip_rel_gap", float(options.mip_gap))
     status = run(h, options.time_limit)
     found = h.getInfo().primal_solution_status == 2  # kSolutionStatusFeasible
@@ -101,8 +102,9 @@ def solve(model: Model, options: SolveOptions) -> RawResult:
     remaining = options.time_limit - (time.perf_counter() - start)
     if state == "optimal" and options.tiebreak and remaining > 0 and n:
         x, tiebreak_done = tiebreak(model, x, objective, remaining, options.threads)
-    return RawResult(state, x, float(model.objective @ x) if x is not None else None, bound, time.perf_counter() - start,
-                     "highs", version(), tiebreak_done)
+    return RawResult(
+        state, x, float(model.objective @ x) if x is not None else None, bound, time.perf_counter() - start, "highs", version(), tiebreak_done
+    )
 
 
 def tiebreak(model: Model, x: np.ndarray, objective: float, remaining: float, threads: int = 0) -> tuple[np.ndarray, bool]:

@@ -15,9 +15,10 @@ import pickle
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
-from typing import IO, Callable
+from typing import IO
 
 from solver.backends.quiet import LOG
 
@@ -41,8 +42,9 @@ def start_worker(module: str, payload) -> Worker:
     read_end, write_end = os.pipe()
     errors = tempfile.TemporaryFile()
     with open(LOG, "ab") as log:
-        process = subprocess.Popen([sys.executable, "-m", module, str(write_end)], stdin=subprocess.PIPE, stdout=log,
-                                   stderr=errors, pass_fds=(write_end,))
+        process = subprocess.Popen(
+            [sys.executable, "-m", module, str(write_end)], stdin=subprocess.PIPE, stdout=log, stderr=errors, pass_fds=(write_end,)
+        )
     os.close(write_end)
     channel = Connection(read_end, writable=False)
     process.stdin.write(pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))

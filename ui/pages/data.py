@@ -4,8 +4,8 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from baicun.errors import InputError
-from pool.columns import CATALOGUE, header_of
+from contract.columns import CATALOGUE, header_of
+from contract.errors import InputError
 from pool.summary import summarize
 from ui.state import banner, frame_xlsx, read_upload, sample_pool, show_problems, tr
 
@@ -39,12 +39,18 @@ pool = state["pool"]
 banner()
 summary = summarize(pool)
 cols = st.columns(4)
-for col, (code, value) in zip(cols, (("villages", summary.villages), ("cities", summary.cities), ("counties", summary.counties), ("qiancun", summary.qiancun))):
+for col, (code, value) in zip(
+    cols, (("villages", summary.villages), ("cities", summary.cities), ("counties", summary.counties), ("qiancun", summary.qiancun))
+):
     col.metric(tr(f"ui.metric.{code}"), f"{value:,}")
 
 st.subheader(tr("ui.data.by_city"))
-names = {"villages": tr("ui.metric.villages"), "qiancun": tr("ui.metric.qiancun"), "border": header_of("border"),
-         "poverty": header_of("poverty_alleviated")}
+names = {
+    "villages": tr("ui.metric.villages"),
+    "qiancun": tr("ui.metric.qiancun"),
+    "border": header_of("border"),
+    "poverty": header_of("poverty_alleviated"),
+}
 st.dataframe(summary.by_city.rename(columns=names).rename_axis(header_of("city")), width="stretch", placeholder="—")
 
 st.subheader(tr("ui.data.map"))
@@ -53,8 +59,17 @@ flag = st.selectbox(tr("ui.data.colour_by"), flags, format_func=header_of, key="
 frame = pool.frame.dropna(subset=["lon", "lat"]) if {"lon", "lat"} <= set(pool.frame) else pool.frame.iloc[0:0]
 if len(frame):
     shown = frame.assign(**{header_of(flag): frame[flag].map({True: "是", False: "否"}).fillna("空白")})
-    figure = px.scatter(shown, x="lon", y="lat", color=header_of(flag), hover_name="village", hover_data=["county", "village_id"],
-                        labels={"lon": header_of("lon"), "lat": header_of("lat")}, height=520, render_mode="webgl")
+    figure = px.scatter(
+        shown,
+        x="lon",
+        y="lat",
+        color=header_of(flag),
+        hover_name="village",
+        hover_data=["county", "village_id"],
+        labels={"lon": header_of("lon"), "lat": header_of("lat")},
+        height=520,
+        render_mode="webgl",
+    )
     figure.update_traces(marker={"size": 4})
     figure.update_yaxes(scaleanchor="x", scaleratio=1.35)  # ≈ 1 / cos(43°): kilometres look square at Jilin's latitude
     st.plotly_chart(figure, width="stretch")

@@ -5,9 +5,9 @@ from functools import partial
 import plotly.graph_objects as go
 import streamlit as st
 
-from baicun.errors import InputError
-from pool.columns import header_of
-from report.tables import attainment_table, distribution_table, shortlist_table
+from contract.columns import header_of
+from contract.errors import InputError
+from report.tables import attainment_table, distribution_table, later_tables, prices_table, shortlist_table
 from report.text import explanation_lines
 from ui.state import current_result, inputs, lang, page_top, scenario_text, show_problems, solved, tr, xlsx_bytes
 
@@ -49,10 +49,26 @@ if not s.found:
         st.markdown(f"- {problem.render(lang())}")
     st.stop()
 
-st.download_button(tr("ui.results.download"), partial(xlsx_bytes, o, lang()), "百村遴选结果.xlsx", key="download_xlsx", type="primary",
-                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-tabs = st.tabs([tr("ui.results.shortlist"), tr("ui.results.map"), tr("ui.results.distribution"), tr("ui.results.rules"),
-                tr("ui.results.prices"), tr("ui.results.explain")] + ([tr("ui.results.extra")] if o.extra_tables else []))
+st.download_button(
+    tr("ui.results.download"),
+    partial(xlsx_bytes, o, lang()),
+    "百村遴选结果.xlsx",
+    key="download_xlsx",
+    type="primary",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)
+later = later_tables(o, lang())
+tabs = st.tabs(
+    [
+        tr("ui.results.shortlist"),
+        tr("ui.results.map"),
+        tr("ui.results.distribution"),
+        tr("ui.results.rules"),
+        tr("ui.results.prices"),
+        tr("ui.results.explain"),
+    ]
+    + ([tr("ui.results.extra")] if later else [])
+)
 
 with tabs[0]:
     st.dataframe(shortlist_table(o, lang()), hide_index=True, width="stretch", placeholder="—", height=480)
@@ -71,8 +87,16 @@ with tabs[1]:
     figure = go.Figure()
     for label, rows, colour, size in groups:
         part = eligible[rows]
-        figure.add_trace(go.Scattergl(x=part["lon"], y=part["lat"], mode="markers", name=label, text=part["village"] + " · " + part["county"],
-                                      marker={"size": size} | ({"color": colour} if colour else {})))
+        figure.add_trace(
+            go.Scattergl(
+                x=part["lon"],
+                y=part["lat"],
+                mode="markers",
+                name=label,
+                text=part["village"] + " · " + part["county"],
+                marker={"size": size} | ({"color": colour} if colour else {}),
+            )
+        )
     figure.update_layout(height=540, xaxis_title=header_of("lon"), yaxis_title=header_of("lat"), margin={"t": 10})
     figure.update_yaxes(scaleanchor="x", scaleratio=1.35)
     st.plotly_chart(figure, width="stretch")
@@ -97,20 +121,26 @@ with tabs[3]:
     for quota in rules.quotas:
         if quota.low:
             value = int(actual.get(f"quota:{quota.flag}", 0))
-            st.progress(min(1.0, value / max(quota.low, 1) / 2), text=tr("ui.results.quota_gauge", name=header_of(quota.flag), actual=value, low=quota.low))
+            st.progress(
+                min(1.0, value / max(quota.low, 1) / 2), text=tr("ui.results.quota_gauge", name=header_of(quota.flag), actual=value, low=quota.low)
+            )
     st.dataframe(attainment_table(o, lang()), hide_index=True, width="stretch", placeholder="—")
 
 with tabs[4]:
     if st.button(tr("ui.results.prices_button"), key="prices"):
-        from solver.whatif import prices_table, rule_prices
+        from analysis.outcome import prices_backend
+        from analysis.whatif import rule_prices
 
         with st.spinner(tr("ui.results.solving")):
-            st.session_state["prices_result"] = (id(o), prices_table(rule_prices(o.selection, "highs", lang=lang()), lang()))
+            st.session_state["prices_result"] = (
+                id(o),
+                prices_table(tuple(rule_prices(o.selection, prices_backend(o.selection), lang=lang())), lang()),
+            )
     if st.session_state.get("prices_result", (None,))[0] == id(o):
         st.dataframe(st.session_state["prices_result"][1], hide_index=True, width="stretch", placeholder="—")
 
 with tabs[5]:
-    from solver.whatif import explain_village
+    from analysis.whatif import explain_village
 
     frame = o.inputs.pool.frame
     candidates = frame.loc[o.scores.table.sort_values("rank").index, ["village_id", "village"]]
@@ -123,8 +153,8 @@ with tabs[5]:
         for line in explanation_lines(o.inputs.pool, s, explanation):
             st.markdown(f"- {line}")
 
-if o.extra_tables:
+if later:
     with tabs[6]:
-        for name, table in o.extra_tables.items():
+        for name, table in later:
             st.markdown(f"**{name}**")
             st.dataframe(table, hide_index=True, width="stretch", placeholder="—")

@@ -3,8 +3,8 @@
 import plotly.express as px
 import streamlit as st
 
+from analysis.robustness import robustness
 from report.robustness import frequency_table, summary_table
-from solver.robustness import robustness
 from ui.state import lang, page_top, solved_result_or_stop, tr
 
 state = st.session_state

@@ -12,13 +12,25 @@ import tomllib
 import pandas as pd
 import streamlit as st
 
-from baicun.errors import InputError
-from baicun.scenario import parse_scenario
-from pool.columns import CATALOGUE, header_of
+from contract.columns import CATALOGUE, header_of
+from contract.errors import InputError
+from contract.scenario import parse_scenario
 from scoring.score import judgement_matrix
 from scoring.weights import ahp, direct, entropy
-from ui.forms import (RULE_FIELDS, as_pair, bounds_from_rows, bounds_rows, id_list, number_list, number_text, one_or_many, put, rule_rows,
-                      rules_from_rows, set_or_drop)
+from ui.forms import (
+    RULE_FIELDS,
+    as_pair,
+    bounds_from_rows,
+    bounds_rows,
+    id_list,
+    number_list,
+    number_text,
+    one_or_many,
+    put,
+    rule_rows,
+    rules_from_rows,
+    set_or_drop,
+)
 from ui.state import page_top, scenario_text, scored, show_problems, tr, widget_key
 
 state = st.session_state
@@ -56,8 +68,9 @@ def rule_editor(rules: list[dict], kind: str, key: str, choices: list[str]) -> l
         state[base] = pd.DataFrame(rows, columns=RULE_FIELDS[kind]).astype({choice: "object"} | {c: "float" for c in numbers})
     config = {choice: st.column_config.SelectboxColumn(tr(f"ui.rules.col.{kind}"), options=options, required=True)}
     config |= {c: st.column_config.NumberColumn(tr(f"ui.rules.col.{c}")) for c in numbers}
-    edited = st.data_editor(state[base], key=widget_key(key), num_rows="dynamic", hide_index=True, width="stretch", column_config=config,
-                            placeholder=tr("ui.rules.none"))
+    edited = st.data_editor(
+        state[base], key=widget_key(key), num_rows="dynamic", hide_index=True, width="stretch", column_config=config, placeholder=tr("ui.rules.none")
+    )
     rows = edited.to_dict("records")
     key_of = lambda label: keys.get(label, label)  # noqa: E731 - a label not in the list goes to the schema as typed
     return bounds_from_rows(rows, key_of) if kind == "bounds" else rules_from_rows(rows, kind, key_of)
@@ -103,12 +116,23 @@ with file_box:
 
 data["name"] = st.text_input(tr("ui.rules.name"), data.get("name", ""), key=widget_key("name"))
 weights_tab, eligibility_tab, selection_tab, belts_tab, plan_tab, solver_tab = st.tabs(
-    [tr(f"ui.rules.tab.{t}") for t in ("weights", "eligibility", "selection", "belts", "plan", "solver")])
+    [tr(f"ui.rules.tab.{t}") for t in ("weights", "eligibility", "selection", "belts", "plan", "solver")]
+)
 
 # --- weights ---------------------------------------------------------------------------------------------------
 with weights_tab:
-    put(scoring, "normalize", st.selectbox(tr("ui.rules.normalize"), NORMALIZE, NORMALIZE.index(scoring.get("normalize", "minmax")),
-                                           format_func=lambda m: tr(f"ui.rules.normalize.{m}"), key=widget_key("normalize")), "minmax")
+    put(
+        scoring,
+        "normalize",
+        st.selectbox(
+            tr("ui.rules.normalize"),
+            NORMALIZE,
+            NORMALIZE.index(scoring.get("normalize", "minmax")),
+            format_func=lambda m: tr(f"ui.rules.normalize.{m}"),
+            key=widget_key("normalize"),
+        ),
+        "minmax",
+    )
     weights = scoring.get("weights")
     if not weights:
         st.info(tr("ui.rules.weights_other"))
@@ -127,7 +151,9 @@ with weights_tab:
         left, right = st.columns([3, 2])
         with left:
             for criterion in list(weights):
-                weights[criterion] = st.slider(header_of(criterion), 0.0, 1.0, float(weights[criterion]), 0.005, format="%.3f", key=widget_key(f"w.{criterion}"))
+                weights[criterion] = st.slider(
+                    header_of(criterion), 0.0, 1.0, float(weights[criterion]), 0.005, format="%.3f", key=widget_key(f"w.{criterion}")
+                )
         used = direct(weights)
         # a static table (not a grid): readable on a projector, and its text is on the page for assistive tools and tests
         right.table(pd.DataFrame({tr("ui.rules.used_weights"): used.values}).rename(index=header_of).round(4))
@@ -159,18 +185,39 @@ with weights_tab:
 
 # --- eligibility -------------------------------------------------------------------------------------------------
 with eligibility_tab:
-    put(elig, "require", st.multiselect(tr("ui.rules.require"), FLAGS, default=[f for f in elig.get("require", []) if f in FLAGS],
-                                        format_func=header_of, key=widget_key("require"), placeholder=tr("ui.choose")), [])
+    put(
+        elig,
+        "require",
+        st.multiselect(
+            tr("ui.rules.require"),
+            FLAGS,
+            default=[f for f in elig.get("require", []) if f in FLAGS],
+            format_func=header_of,
+            key=widget_key("require"),
+            placeholder=tr("ui.choose"),
+        ),
+        [],
+    )
     st.caption(tr("ui.rules.bounds_help"))
     minimum, maximum = rule_editor([elig.get("min", {}), elig.get("max", {})], "bounds", "elig.bounds", NUMBERS)
     for name, bound in (("min", minimum), ("max", maximum)):
         put(elig, name, bound, {})
     if "debt_risk" in elig.get("exclude", {}) or "debt_risk" in frame:
-        levels = st.multiselect(tr("ui.rules.exclude_debt"), ["低", "中", "高"], default=[str(v) for v in elig.get("exclude", {}).get("debt_risk", [])],
-                                key=widget_key("exclude_debt"), placeholder=tr("ui.choose"))
+        levels = st.multiselect(
+            tr("ui.rules.exclude_debt"),
+            ["低", "中", "高"],
+            default=[str(v) for v in elig.get("exclude", {}).get("debt_risk", [])],
+            key=widget_key("exclude_debt"),
+            placeholder=tr("ui.choose"),
+        )
         if levels or "debt_risk" in elig.get("exclude", {}):
             elig.setdefault("exclude", {})["debt_risk"] = levels
-    put(elig, "exclude_upgraded", st.checkbox(tr("ui.rules.exclude_upgraded"), value=bool(elig.get("exclude_upgraded", False)), key=widget_key("upgraded")), False)
+    put(
+        elig,
+        "exclude_upgraded",
+        st.checkbox(tr("ui.rules.exclude_upgraded"), value=bool(elig.get("exclude_upgraded", False)), key=widget_key("upgraded")),
+        False,
+    )
 
 # --- selection ---------------------------------------------------------------------------------------------------
 with selection_tab:
@@ -179,7 +226,14 @@ with selection_tab:
     left, right = st.columns(2)
     count = as_pair(sel.get("count", 0))
     sel["count"] = list(left.slider(tr("ui.rules.count"), 0, max(500, int(count[1]) * 2), (int(count[0]), int(count[1])), key=widget_key("count")))
-    budget = right.number_input(tr("ui.rules.budget"), min_value=0.0, value=None if sel.get("budget") is None else float(sel["budget"]), step=1000.0, placeholder=tr("ui.rules.none"), key=widget_key("budget"))
+    budget = right.number_input(
+        tr("ui.rules.budget"),
+        min_value=0.0,
+        value=None if sel.get("budget") is None else float(sel["budget"]),
+        step=1000.0,
+        placeholder=tr("ui.rules.none"),
+        key=widget_key("budget"),
+    )
     set_or_drop(sel, "budget", budget)
     st.markdown(tr("ui.rules.quotas"))
     put(sel, "quota", rule_editor(sel.get("quota", []), "quota", "quota", FLAGS), [])
@@ -187,8 +241,18 @@ with selection_tab:
     st.caption(tr("ui.rules.groups_help"))
     put(sel, "group", rule_editor(sel.get("group", []), "group", "group", GROUP_BY), [])
     left, right = st.columns(2)
-    put(sel, "must_include", id_list(left.text_area(tr("ui.rules.must_include"), "\n".join(sel.get("must_include", [])), key=widget_key("must_in"))), [])
-    put(sel, "must_exclude", id_list(right.text_area(tr("ui.rules.must_exclude"), "\n".join(sel.get("must_exclude", [])), key=widget_key("must_out"))), [])
+    put(
+        sel,
+        "must_include",
+        id_list(left.text_area(tr("ui.rules.must_include"), "\n".join(sel.get("must_include", [])), key=widget_key("must_in"))),
+        [],
+    )
+    put(
+        sel,
+        "must_exclude",
+        id_list(right.text_area(tr("ui.rules.must_exclude"), "\n".join(sel.get("must_exclude", [])), key=widget_key("must_out"))),
+        [],
+    )
 
 # --- demonstration belts -----------------------------------------------------------------------------------------
 with belts_tab:
@@ -196,9 +260,17 @@ with belts_tab:
     spatial = toggled_section("spatial", tr("ui.rules.belts_on"), {"radius_km": 15, "weight": 0.02})
     if spatial is not None:
         left, right = st.columns(2)
-        spatial["radius_km"] = left.number_input(tr("ui.rules.radius"), min_value=0.0, value=float(spatial.get("radius_km", 15)), step=1.0, key=widget_key("radius"))
-        spatial["weight"] = right.number_input(tr("ui.rules.belt_weight"), min_value=0.0, value=float(spatial.get("weight", 0.0)), step=0.005,
-                                               format="%.3f", key=widget_key("belt_weight"))
+        spatial["radius_km"] = left.number_input(
+            tr("ui.rules.radius"), min_value=0.0, value=float(spatial.get("radius_km", 15)), step=1.0, key=widget_key("radius")
+        )
+        spatial["weight"] = right.number_input(
+            tr("ui.rules.belt_weight"),
+            min_value=0.0,
+            value=float(spatial.get("weight", 0.0)),
+            step=0.005,
+            format="%.3f",
+            key=widget_key("belt_weight"),
+        )
 
 # --- multi-year plan ---------------------------------------------------------------------------------------------
 with plan_tab:
@@ -210,17 +282,32 @@ with plan_tab:
         first = a.number_input(tr("ui.rules.plan_first"), 2000, 2100, int(years[0]), key=widget_key("plan_first"))
         last = b.number_input(tr("ui.rules.plan_last"), 2000, 2100, int(years[-1]), key=widget_key("plan_last"))
         plan["years"] = list(range(int(first), int(last) + 1))
-        put(plan, "discount", c.number_input(tr("ui.rules.discount"), 0.0, 0.99, float(plan.get("discount", 0.0)), 0.01, key=widget_key("discount")), 0.0)
+        put(
+            plan,
+            "discount",
+            c.number_input(tr("ui.rules.discount"), 0.0, 0.99, float(plan.get("discount", 0.0)), 0.01, key=widget_key("discount")),
+            0.0,
+        )
         range_input(plan, "total", ("ui.rules.total_min", "ui.rules.total_max"), tr("ui.rules.none"))
         range_input(plan, "count_per_year", ("ui.rules.per_year_min", "ui.rules.per_year_max"), tr("ui.rules.as_selection"))
         a, b = st.columns(2)
         budget = number_text(plan.get("budget_per_year"))
-        set_or_drop(plan, "budget_per_year", one_or_many(number_list(
-            a.text_input(tr("ui.rules.plan_budget"), budget, placeholder=tr("ui.rules.as_selection"), key=widget_key("plan_budget")))))
+        set_or_drop(
+            plan,
+            "budget_per_year",
+            one_or_many(
+                number_list(a.text_input(tr("ui.rules.plan_budget"), budget, placeholder=tr("ui.rules.as_selection"), key=widget_key("plan_budget")))
+            ),
+        )
         funding = number_text(plan.get("funding", [1.0]))
         put(plan, "funding", number_list(b.text_input(tr("ui.rules.funding"), funding, key=widget_key("funding"))), [1.0])
         locked = [y for y in plan.get("locked", []) if y in plan["years"]]
-        put(plan, "locked", st.multiselect(tr("ui.rules.locked"), plan["years"], default=locked, key=widget_key("locked"), placeholder=tr("ui.choose")), [])
+        put(
+            plan,
+            "locked",
+            st.multiselect(tr("ui.rules.locked"), plan["years"], default=locked, key=widget_key("locked"), placeholder=tr("ui.choose")),
+            [],
+        )
         if not data.get("solver", {}).get("mip_gap"):
             st.info(tr("ui.rules.plan_gap_hint"))
         st.markdown(tr("ui.rules.plan_quotas"))
@@ -232,12 +319,40 @@ with solver_tab:
     solver = data.get("solver", {})
     a, b, c = st.columns(3)
     backend = solver.get("backend", "highs")
-    put(solver, "backend", a.selectbox(tr("ui.rules.backend"), list(BACKENDS), list(BACKENDS).index(backend) if backend in BACKENDS else 0,
-                                       format_func=BACKENDS.get, key=widget_key("backend")), "highs")
-    put(solver, "time_limit_s", b.number_input(tr("ui.rules.time_limit"), min_value=1.0, value=float(solver.get("time_limit_s", 60.0)), step=10.0,
-                                               key=widget_key("time_limit")), 60.0)
-    put(solver, "mip_gap", c.number_input(tr("ui.rules.mip_gap"), min_value=0.0, max_value=0.5, value=float(solver.get("mip_gap", 0.0)),
-                                          step=0.0001, format="%.4f", key=widget_key("mip_gap")), 0.0)
+    put(
+        solver,
+        "backend",
+        a.selectbox(
+            tr("ui.rules.backend"),
+            list(BACKENDS),
+            list(BACKENDS).index(backend) if backend in BACKENDS else 0,
+            format_func=BACKENDS.get,
+            key=widget_key("backend"),
+        ),
+        "highs",
+    )
+    put(
+        solver,
+        "time_limit_s",
+        b.number_input(
+            tr("ui.rules.time_limit"), min_value=1.0, value=float(solver.get("time_limit_s", 60.0)), step=10.0, key=widget_key("time_limit")
+        ),
+        60.0,
+    )
+    put(
+        solver,
+        "mip_gap",
+        c.number_input(
+            tr("ui.rules.mip_gap"),
+            min_value=0.0,
+            max_value=0.5,
+            value=float(solver.get("mip_gap", 0.0)),
+            step=0.0001,
+            format="%.4f",
+            key=widget_key("mip_gap"),
+        ),
+        0.0,
+    )
     st.caption(tr("ui.rules.solver_help"))
     if solver:
         data["solver"] = solver

@@ -6,13 +6,30 @@ pool keys throughout, so later stages never resolve names again.
 
 from __future__ import annotations
 
-from pool.columns import CATALOGUE, DEBT_LEVELS, FLAG_SPELLINGS
+from dataclasses import dataclass
+
+from contract.columns import CATALOGUE, DEBT_LEVELS, FLAG_SPELLINGS
+from contract.errors import InputError, Problem
+from contract.scenario import LoadedScenario, Scenario, suggest
+from contract.texts import Msg
 from pool.raw import normalize_header
 from pool.read import Pool
 
-from baicun.errors import InputError, Problem
-from baicun.texts import Msg
-from baicun.scenario import Scenario, suggest
+
+@dataclass(frozen=True)
+class Inputs:
+    """A loaded scenario and the pool it is solved on; ``scenario`` is bound to the pool (every column name is a
+    pool key)."""
+
+    loaded: LoadedScenario
+    pool: Pool
+    scenario: Scenario
+
+
+def bind(loaded: LoadedScenario, pool: Pool) -> Inputs:
+    """The scenario bound to the pool; raises ``InputError`` listing every column that is missing or misfits."""
+    return Inputs(loaded, pool, bind_scenario(loaded.scenario, pool))
+
 
 NUMERIC = {"score", "level", "year", "lon", "lat", "count", "amount", "cost", "number"}
 FLAG_KINDS = {"flag"}
@@ -22,9 +39,11 @@ class _Binder:
     def __init__(self, pool: Pool):
         self.pool = pool
         self.problems: list[Problem] = []
-        self.names = {c.key: c.key for c in CATALOGUE if c.key in pool.frame} | {
-            normalize_header(c.zh): c.key for c in CATALOGUE if c.key in pool.frame
-        } | {k: k for k in pool.extra}
+        self.names = (
+            {c.key: c.key for c in CATALOGUE if c.key in pool.frame}
+            | {normalize_header(c.zh): c.key for c in CATALOGUE if c.key in pool.frame}
+            | {k: k for k in pool.extra}
+        )
 
     def column(self, name: str, where: str, kinds: set[str] | None = None, use: str = "") -> str | None:
         key = self.names.get(normalize_header(str(name)))
@@ -33,12 +52,15 @@ class _Binder:
             if catalogue is not None:
                 self.problems.append(Problem("scenario.column_absent", key=where, value=name, params={"header": catalogue.zh}))
             else:
-                self.problems.append(Problem("scenario.unknown_column", key=where, value=name,
-                                             params={"suggestion": suggest(str(name), list(self.names))}))
+                self.problems.append(
+                    Problem("scenario.unknown_column", key=where, value=name, params={"suggestion": suggest(str(name), list(self.names))})
+                )
             return None
         kind = self.pool.column_kind(key)
         if kinds is not None and kind not in kinds and not (kinds == FLAG_KINDS and self._zero_one(key)):
-            self.problems.append(Problem("scenario.wrong_kind", key=where, value=name, params={"use": Msg(f"use.{use}"), "kind": Msg(f"kind.{kind}")}))
+            self.problems.append(
+                Problem("scenario.wrong_kind", key=where, value=name, params={"use": Msg(f"use.{use}"), "kind": Msg(f"kind.{kind}")})
+            )
             return None
         return key
 
@@ -62,14 +84,18 @@ def bind_scenario(scenario: Scenario, pool: Pool) -> Scenario:
     """The scenario with every column name resolved to a pool key; raises ``InputError`` listing every misfit."""
     b = _Binder(pool)
     elig, scoring, selection = scenario.eligibility, scenario.scoring, scenario.selection
-    bound_elig = elig.model_copy(update={
-        "require": b.columns(elig.require, "eligibility.require", FLAG_KINDS, "flag"),
-        "min": b.mapping(elig.min, "eligibility.min", NUMERIC, "number"),
-        "max": b.mapping(elig.max, "eligibility.max", NUMERIC, "number"),
-        "exclude": _exclusions(b, elig.exclude),
-    })
+    bound_elig = elig.model_copy(
+        update={
+            "require": b.columns(elig.require, "eligibility.require", FLAG_KINDS, "flag"),
+            "min": b.mapping(elig.min, "eligibility.min", NUMERIC, "number"),
+            "max": b.mapping(elig.max, "eligibility.max", NUMERIC, "number"),
+            "exclude": _exclusions(b, elig.exclude),
+        }
+    )
     if elig.exclude_upgraded and "baicun_year" not in pool.frame:
-        b.problems.append(Problem("scenario.column_absent", key="eligibility.exclude_upgraded", value="baicun_year", params={"header": "百村提升年度"}))
+        b.problems.append(
+            Problem("scenario.column_absent", key="eligibility.exclude_upgraded", value="baicun_year", params={"header": "百村提升年度"})
+        )
     bound_scoring = scoring.model_copy(update=_bound_scoring(b, scoring))
     bound_selection = selection.model_copy(update=_bound_counts(b, selection, "selection"))
     update = {"eligibility": bound_elig, "scoring": bound_scoring, "selection": bound_selection}
@@ -94,10 +120,11 @@ def bind_scenario(scenario: Scenario, pool: Pool) -> Scenario:
 def _bound_counts(b: _Binder, rules, where: str) -> dict:
     """Quota flags and group columns of ``[selection]`` or ``[plan]`` resolved to pool keys."""
     return {
-        "quota": [q.model_copy(update={"flag": b.column(q.flag, f"{where}.quota[{i}].flag", FLAG_KINDS, "flag") or q.flag})
-                  for i, q in enumerate(rules.quota)],
-        "group": [g.model_copy(update={"by": b.column(g.by, f"{where}.group[{i}].by") or g.by})
-                  for i, g in enumerate(rules.group)],
+        "quota": [
+            q.model_copy(update={"flag": b.column(q.flag, f"{where}.quota[{i}].flag", FLAG_KINDS, "flag") or q.flag})
+            for i, q in enumerate(rules.quota)
+        ],
+        "group": [g.model_copy(update={"by": b.column(g.by, f"{where}.group[{i}].by") or g.by}) for i, g in enumerate(rules.group)],
     }
 
 

@@ -16,13 +16,13 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from baicun.errors import InputError, Problem
+from contract.errors import InputError, Problem
 
 NonNegative = Annotated[float, Field(ge=0)]
 
 
 def rule_error(code: str, **params) -> PydanticCustomError:
-    """A scenario rule broken inside a validator; ``code`` is a message code of ``baicun.texts``."""
+    """A scenario rule broken inside a validator; ``code`` is a message code of ``contract.texts``."""
     return PydanticCustomError("baicun_rule", code, {"code": code, **params})
 
 
@@ -228,7 +228,7 @@ def parse_fraction(value):
                 return float(top) / float(bottom)
             return float(text)
         except (ValueError, ZeroDivisionError):
-            raise rule_error("scenario.bad_fraction", value=value)
+            raise rule_error("scenario.bad_fraction", value=value) from None
     return value
 
 
@@ -255,7 +255,7 @@ def load_scenario(path: str | Path) -> LoadedScenario:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        raise InputError("scenario.invalid", [Problem("scenario.not_utf8")], file=path.name)
+        raise InputError("scenario.invalid", [Problem("scenario.not_utf8")], file=path.name) from None
     return parse_scenario(text, source=path.name, folder=path.resolve().parent)
 
 
@@ -263,7 +263,7 @@ def parse_scenario(text: str, source: str = "scenario.toml", folder: Path | None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise InputError("scenario.invalid", [Problem("scenario.toml_syntax", params={"detail": str(error)})], file=source)
+        raise InputError("scenario.invalid", [Problem("scenario.toml_syntax", params={"detail": str(error)})], file=source) from None
     return LoadedScenario(scenario=scenario_from_dict(data, source), text=text, source=source, folder=folder or Path.cwd())
 
 
@@ -271,7 +271,7 @@ def scenario_from_dict(data: dict, source: str = "scenario") -> Scenario:
     try:
         return Scenario.model_validate(data)
     except ValidationError as error:
-        raise InputError("scenario.invalid", [_problem(e) for e in error.errors()], file=source)
+        raise InputError("scenario.invalid", [_problem(e) for e in error.errors()], file=source) from None
 
 
 def _model_at(loc: tuple) -> type[BaseModel] | None:

@@ -15,8 +15,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from baicun.texts import t
-from pool.columns import header_of
+from contract.columns import header_of
+from contract.texts import t
 from pool.read import Pool
 from scoring.score import Scores
 from solver.solve import Selection
@@ -51,7 +51,9 @@ def village_reasons(pool: Pool, scores: Scores, selection: Selection, lang: str 
     def assign(mask: np.ndarray, code: str, **fixed) -> None:
         mask = mask & undecided
         for position in np.flatnonzero(mask):
-            reasons.iat[position] = t(code, lang, rank=rank[position], **{k: (v[position] if isinstance(v, np.ndarray) else v) for k, v in fixed.items()})
+            reasons.iat[position] = t(
+                code, lang, rank=rank[position], **{k: (v[position] if isinstance(v, np.ndarray) else v) for k, v in fixed.items()}
+            )
         undecided[mask] = False
 
     ids = frame["village_id"]

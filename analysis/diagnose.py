@@ -5,9 +5,10 @@
 2. *One rule at a time*: for every constraint family f (count, budget, each quota, each group rule) an elastic
    model adds one slack pair s⁻, s⁺ ≥ 0 shared by all of f's rows (lo − s⁻ ≤ a·x ≤ hi + s⁺) and minimises
    s⁻ + s⁺; every other rule, the must lists and eligibility stay hard. Sharing the slack makes a group rule's
-   relaxation uniform ("raise every county's cap from 2 to 4"), which a panel can adopt as a rule. If it is feasible, relaxing f alone by exactly that much suffices,
-   and the needed value is read off the elastic solution itself (e.g. the smallest sufficient budget is the cost
-   of the cheapest shortlist meeting every other rule), so re-solving with it is guaranteed to succeed.
+   relaxation uniform ("raise every county's cap from 2 to 4"), which a panel can adopt as a rule. If it is
+   feasible, relaxing f alone by exactly that much suffices, and the needed value is read off the elastic
+   solution itself (e.g. the smallest sufficient budget is the cost of the cheapest shortlist meeting every other
+   rule), so re-solving with it is guaranteed to succeed.
 3. If no single family suffices, one elastic model relaxes all of them at once, slack measured in villages
    (budget slack divided by the mean cost), and the combined relaxation is reported.
 """
@@ -17,9 +18,9 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from baicun.errors import Problem
-from baicun.texts import Msg, t
-from pool.columns import header_of
+from contract.columns import header_of
+from contract.errors import Problem
+from contract.texts import Msg, t
 from pool.read import Pool
 from scoring.score import Scores
 from solver.model import Family, Model
@@ -111,8 +112,16 @@ def elastic(model: Model, families: list[Family]) -> tuple[np.ndarray, dict[str,
     matrix = sp.hstack([model.matrix, slack, -slack], format="csr")
     integer = np.concatenate([np.ones(n, dtype=bool), np.zeros(2 * k, dtype=bool)])
     objective = np.concatenate([np.zeros(n), weight, weight])
-    h = make_highs(objective, matrix, model.row_low, model.row_high, np.zeros(n + 2 * k),
-                   np.concatenate([np.ones(n), np.full(2 * k, np.inf)]), integer, maximize=False)
+    h = make_highs(
+        objective,
+        matrix,
+        model.row_low,
+        model.row_high,
+        np.zeros(n + 2 * k),
+        np.concatenate([np.ones(n), np.full(2 * k, np.inf)]),
+        integer,
+        maximize=False,
+    )
     if run(h, TIME_LIMIT) != Status.kOptimal:
         return None
     values = np.asarray(h.getSolution().col_value)
@@ -147,8 +156,12 @@ def _describe(model: Model, families: list[Family], x: np.ndarray, slacks: dict,
         rows = np.arange(family.start, family.stop)
         lower = short > 1e-6
         if family.kind == "budget" and family.year is None:
-            problems.append(Problem("diag.budget", params={"budget": _number(model.row_high[rows[0]]), "needed": _number(activity[rows[0]]),
-                                                          "count": count_low or int(x.sum())}))
+            problems.append(
+                Problem(
+                    "diag.budget",
+                    params={"budget": _number(model.row_high[rows[0]]), "needed": _number(activity[rows[0]]), "count": count_low or int(x.sum())},
+                )
+            )
         elif family.kind == "group":
             bounds = model.row_low[rows] if lower else model.row_high[rows]
             amount = round(short if lower else over)
@@ -158,6 +171,10 @@ def _describe(model: Model, families: list[Family], x: np.ndarray, slacks: dict,
             problems.append(Problem(code, params=params))
         else:
             bound = model.row_low[rows[0]] if lower else model.row_high[rows[0]]
-            problems.append(Problem("diag.relax_low" if lower else "diag.relax_high",
-                                    params={"label": label, "bound": _number(bound), "needed": _number(bound - short if lower else bound + over)}))
+            problems.append(
+                Problem(
+                    "diag.relax_low" if lower else "diag.relax_high",
+                    params={"label": label, "bound": _number(bound), "needed": _number(bound - short if lower else bound + over)},
+                )
+            )
     return problems

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from baicun.texts import t
+from contract.texts import t
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """The county preview: one county's villages under a scenario — eligibility, score, provincial rank, in or out,
 exact distance to the cut-off — and nothing about other counties' villages beyond the cut-off and totals.
 
-The distance is exact (``solver.whatif.score_margin``, one re-solve each) for the county's selected villages and
+The distance is exact (``analysis.whatif.score_margin``, one re-solve each) for the county's selected villages and
 its ``exact`` best-scored villages left out: positive for a selected village (the score it could lose and still
 be selected), negative for one left out (the score it must gain). For the county's other eligible villages the
 preview gives a proven lower bound on the gain they need, from the LP relaxation (``gain_lower_bound``), which
@@ -15,10 +15,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from analysis.whatif import gain_lower_bound, score_margin
 from pool.read import Pool
 from scoring.score import Scores
 from solver.solve import Selection
-from solver.whatif import gain_lower_bound, score_margin
 
 EXACT_LEFT_OUT = 10
 
@@ -35,19 +35,25 @@ class CountyPreview:
     nearest: pd.Series | None  # the county's best village left out (eligible), if any
 
 
-def county_preview(pool: Pool, scores: Scores, selection: Selection, reasons: pd.Series, county: str,
-                   exact: int = EXACT_LEFT_OUT) -> CountyPreview:
+def county_preview(pool: Pool, scores: Scores, selection: Selection, reasons: pd.Series, county: str, exact: int = EXACT_LEFT_OUT) -> CountyPreview:
     frame = pool.frame
     mine = (frame["county"] == county).to_numpy()
     cutoff = float(scores.table.loc[selection.selected, "score"].min()) if selection.count else None
     score = scores.table["score"]
-    table = pd.DataFrame({
-        "village_id": frame["village_id"], "village": frame["village"], "township": frame["township"],
-        "eligible": scores.eligible, "score": score, "rank": scores.table["rank"], "selected": selection.selected,
-        "distance": np.nan,
-        "at_least": np.nan,
-        "reason": reasons,
-    })[mine].sort_values(["rank", "village_id"], na_position="last")
+    table = pd.DataFrame(
+        {
+            "village_id": frame["village_id"],
+            "village": frame["village"],
+            "township": frame["township"],
+            "eligible": scores.eligible,
+            "score": score,
+            "rank": scores.table["rank"],
+            "selected": selection.selected,
+            "distance": np.nan,
+            "at_least": np.nan,
+            "reason": reasons,
+        }
+    )[mine].sort_values(["rank", "village_id"], na_position="last")
     out = table.index[table["eligible"] & ~table["selected"]]
     for index in list(table.index[table["selected"]]) + list(out[:exact]):
         margin = score_margin(selection, int(index))
@@ -57,5 +63,13 @@ def county_preview(pool: Pool, scores: Scores, selection: Selection, reasons: pd
         table.at[index, "at_least"] = np.nan if bound is None else bound
     left_out = table[table["eligible"] & ~table["selected"] & table["distance"].notna()]
     nearest = left_out.sort_values("distance", ascending=False).iloc[0] if len(left_out) else None
-    return CountyPreview(county, table.reset_index(drop=True), int(table["eligible"].sum()), int(table["selected"].sum()), cutoff,
-                         int(scores.eligible.sum()), selection.count, nearest)
+    return CountyPreview(
+        county,
+        table.reset_index(drop=True),
+        int(table["eligible"].sum()),
+        int(table["selected"].sum()),
+        cutoff,
+        int(scores.eligible.sum()),
+        selection.count,
+        nearest,
+    )

@@ -76,13 +76,23 @@ DEFAULT_COST = 1000.0
 
 # Every spelling SPEC §2 accepts, compared after strip() and lower-casing.
 FLAG_SPELLINGS: dict[str, bool] = {
-    "是": True, "否": False,
-    "y": True, "n": False,
-    "yes": True, "no": False,
-    "true": True, "false": False,
-    "1": True, "0": False,
-    "1.0": True, "0.0": False,
-    "√": True, "×": False, "✓": True, "✗": False, "x": False,
+    "是": True,
+    "否": False,
+    "y": True,
+    "n": False,
+    "yes": True,
+    "no": False,
+    "true": True,
+    "false": False,
+    "1": True,
+    "0": False,
+    "1.0": True,
+    "0.0": False,
+    "√": True,
+    "×": False,
+    "✓": True,
+    "✗": False,
+    "x": False,
     "": False,
 }
 

@@ -98,8 +98,17 @@ def solve_chunk(model: Model, z: np.ndarray, bonus: np.ndarray, weights: np.ndar
     return chosen
 
 
-def robustness(pool: Pool, scores: Scores, selection: Selection, samples: int = 200, seed: int = 1, method: str = "dirichlet",
-               spread: float = 50.0, workers: int = 2, progress=None) -> Study:
+def robustness(
+    pool: Pool,
+    scores: Scores,
+    selection: Selection,
+    samples: int = 200,
+    seed: int = 1,
+    method: str = "dirichlet",
+    spread: float = 50.0,
+    workers: int = 2,
+    progress=None,
+) -> Study:
     start = time.perf_counter()
     model = selection.model
     z, bonus = criteria_matrix(scores)
@@ -117,10 +126,21 @@ def robustness(pool: Pool, scores: Scores, selection: Selection, samples: int = 
     table["eligible"] = scores.eligible
     table["base_selected"] = selection.selected
     table["frequency"] = frequency
-    table["class"] = np.select([~scores.eligible, frequency >= STABLE_IN, frequency <= STABLE_OUT],
-                               ["ineligible", "stable_in", "stable_out"], "marginal")
-    return Study(table, pd.DataFrame(weights, columns=list(scores.weights.values)), jaccard, spearman, samples, seed, method,
-                 spread, len(chunks), time.perf_counter() - start)
+    table["class"] = np.select(
+        [~scores.eligible, frequency >= STABLE_IN, frequency <= STABLE_OUT], ["ineligible", "stable_in", "stable_out"], "marginal"
+    )
+    return Study(
+        table,
+        pd.DataFrame(weights, columns=list(scores.weights.values)),
+        jaccard,
+        spearman,
+        samples,
+        seed,
+        method,
+        spread,
+        len(chunks),
+        time.perf_counter() - start,
+    )
 
 
 def _run_workers(model: Model, z, bonus, chunks: list[np.ndarray], progress) -> np.ndarray:
@@ -129,7 +149,7 @@ def _run_workers(model: Model, z, bonus, chunks: list[np.ndarray], progress) -> 
         return solve_chunk(model, z, bonus, chunks[0], progress)
     from solver.backends.worker import collect, start_worker
 
-    workers = [start_worker("solver.robustness", (model, z, bonus, chunk)) for chunk in chunks]
+    workers = [start_worker("analysis.robustness", (model, z, bonus, chunk)) for chunk in chunks]
     return np.vstack(collect(workers, progress))
 
 

@@ -21,12 +21,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
 
+from analysis.diagnose import family_text
 from pool.read import Pool
 from scoring.score import Scores
 from solver.backends import SolveOptions, get_backend
-from solver.diagnose import family_text
 from solver.model import Model
 from solver.solve import Selection
 
@@ -80,19 +79,6 @@ def lp_duals(model: Model) -> dict[str, float]:
     return {f.name: float(abs(row_dual[f.start])) for f in model.families if f.stop - f.start == 1 and f.kind in ("count", "budget", "quota")}
 
 
-def prices_table(prices: list[RulePrice], lang: str | None = None) -> pd.DataFrame:
-    from baicun.texts import t
-
-    return pd.DataFrame({
-        t("col.rule", lang): [p.label for p in prices],
-        t("col.price", lang): [round(p.price, 6) if p.price is not None else t("price.unsolved", lang) for p in prices],
-        t("col.entering", lang): [len(p.entering) for p in prices],
-        t("col.leaving", lang): [len(p.leaving) for p in prices],
-        t("col.dual", lang): [round(p.dual, 6) if p.dual is not None else "" for p in prices],
-        t("col.entering_ids", lang): ["、".join(p.entering[:20]) for p in prices],
-    })
-
-
 @dataclass(frozen=True)
 class Explanation:
     village_id: str
@@ -115,8 +101,9 @@ class Explanation:
     irreplaceable: bool = False
 
 
-def explain_village(pool: Pool, scores: Scores, selection: Selection, village_id: str, backend: str = "highs",
-                    time_limit: float = 30.0) -> Explanation:
+def explain_village(
+    pool: Pool, scores: Scores, selection: Selection, village_id: str, backend: str = "highs", time_limit: float = 30.0
+) -> Explanation:
     frame = pool.frame
     position = int(np.flatnonzero(frame["village_id"].to_numpy() == village_id)[0])
     eligible = bool(scores.eligible[position])
@@ -125,8 +112,18 @@ def explain_village(pool: Pool, scores: Scores, selection: Selection, village_id
     contributions = scores.contributions.iloc[position].dropna().to_dict() if eligible else {}
     rank = int(scores.table["rank"].iat[position]) if eligible else None
     cutoff = float(scores.table.loc[selection.selected, "score"].min()) if selection.count else None
-    base = dict(village_id=village_id, position=position, eligible=eligible, reasons=[r.text() for r in scores.eligibility.reasons(position)],
-                score=score, contributions=contributions, rank=rank, eligible_count=int(scores.eligible.sum()), selected=selected, cutoff=cutoff)
+    base = dict(
+        village_id=village_id,
+        position=position,
+        eligible=eligible,
+        reasons=[r.text() for r in scores.eligibility.reasons(position)],
+        score=score,
+        contributions=contributions,
+        rank=rank,
+        eligible_count=int(scores.eligible.sum()),
+        selected=selected,
+        cutoff=cutoff,
+    )
     if not eligible or not selection.found:
         return Explanation(**base)
     model = selection.model
@@ -142,8 +139,13 @@ def explain_village(pool: Pool, scores: Scores, selection: Selection, village_id
         return Explanation(**base, blocked_by=_blocking_family(model, position, 1, backend, time_limit), group_holders=holders)
     delta = max(0.0, selection.objective - raw.objective)
     _, leaving = _changes(selection, model, raw.x)
-    return Explanation(**base, needed_increase=delta, criterion_increase=_raw_increase(pool, scores, position, delta),
-                       displaced=tuple(leaving), group_holders=holders)
+    return Explanation(
+        **base,
+        needed_increase=delta,
+        criterion_increase=_raw_increase(pool, scores, position, delta),
+        displaced=tuple(leaving),
+        group_holders=holders,
+    )
 
 
 def score_margin(selection: Selection, position: int, backend: str = "highs", time_limit: float = 30.0) -> float | None:

@@ -1,0 +1,61 @@
+"""Everything one run produced, as data: inputs, scores, the checked selection, each village's reason, and — when
+computed — the price of each rule and the belts. Reports and the app render an ``Outcome``; nothing in it is a
+word in some language except the reasons, which ``report`` renders.
+
+The policies the command line and the app share live here, once: whether rule prices are computed by default
+(``prices_by_default``) and on which backend (``prices_backend``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analysis.reasons import village_reasons
+from analysis.whatif import RulePrice, rule_prices
+from pool.bind import Inputs
+from scoring.score import Scores
+from solver.solve import Selection
+from solver.spatial import belts
+
+PRICES_AUTO_LIMIT = 20_000  # eligible villages: above this, prices (one re-solve per rule) are only computed on request
+
+
+@dataclass(frozen=True)
+class Belts:
+    """The belts of a shortlist (solver/spatial.py): one row per belt, and the belt number of each selected village."""
+
+    table: pd.DataFrame  # belt, size, counties, cities, village_names, village_ids
+    number: pd.Series  # pool row -> belt number (0: in no belt), selected villages only
+
+
+@dataclass(frozen=True)
+class Outcome:
+    inputs: Inputs
+    scores: Scores
+    selection: Selection
+    reasons: pd.Series
+    prices: tuple[RulePrice, ...] | None = None  # None: not computed
+    belts: Belts | None = None  # with [spatial]
+
+
+def prices_by_default(selection: Selection, scores: Scores) -> bool:
+    """Each price is a full re-solve: computed by default only for a found single-year model of moderate size."""
+    return selection.found and selection.model.simple and int(scores.eligible.sum()) <= PRICES_AUTO_LIMIT
+
+
+def prices_backend(selection: Selection) -> str:
+    """Prices re-solve on the selection's backend, except CP-SAT, whose worker start-up would dominate: HiGHS."""
+    return selection.backend if selection.backend != "cpsat" else "highs"
+
+
+def analyse(inputs: Inputs, scores: Scores, selection: Selection, lang: str | None = None, prices: bool | None = False) -> Outcome:
+    """The outcome of a solved selection; ``prices`` True/False forces rule prices on/off, None applies the
+    default policy."""
+    want = prices_by_default(selection, scores) if prices is None else prices and selection.found
+    priced = tuple(rule_prices(selection, prices_backend(selection), lang=lang)) if want else None
+    belt_groups = None
+    if selection.found and selection.spatial is not None:
+        belt_groups = Belts(*belts(inputs.pool.frame[selection.selected], selection.spatial.radius_km))
+    return Outcome(inputs, scores, selection, village_reasons(inputs.pool, scores, selection, lang), priced, belt_groups)
