@@ -15,18 +15,21 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import scipy.sparse as sp
 
 from contract.columns import header_of
 from contract.errors import Problem
-from contract.texts import Msg, t
 from pool.read import Pool
 from scoring.score import Scores
+from solver import families
+from solver.backends.highs import Status, make_highs, run
+from solver.families.base import Slack
 from solver.model import Family, Model
-from solver.rules import ResolvedRules
+from solver.rules import ResolvedRules, RuleRef
 
-RELAXABLE = ("count", "budget", "quota", "group")
 TIME_LIMIT = 20.0
 
 
@@ -36,9 +39,9 @@ def diagnose(pool: Pool, scores: Scores, rules: ResolvedRules, model: Model) -> 
     obvious = obvious_conflicts(rules, int(scores.eligible.sum()))
     if obvious:
         return tuple(obvious)
-    families = [f for f in model.families if f.kind in RELAXABLE]
-    units: dict[str, list[Family]] = {}
-    for family in families:
+    relaxable = [f for f in model.families if f.kind in families.RELAXABLE]
+    units: dict[RuleRef, list[Family]] = {}
+    for family in relaxable:
         units.setdefault(rule_of(family), []).append(family)
     count_low = rules.count[0] if rules.count else None
     alternatives = []
@@ -48,36 +51,15 @@ def diagnose(pool: Pool, scores: Scores, rules: ResolvedRules, model: Model) -> 
             alternatives += _describe(model, unit, *relaxed, count_low)
     if alternatives:
         return (Problem("diag.alternatives"),) + tuple(alternatives)
-    relaxed = elastic(model, families)
+    relaxed = elastic(model, relaxable)
     if relaxed is None:
         return (Problem("diag.unknown"),)
-    return (Problem("diag.combined"),) + tuple(_describe(model, families, *relaxed, count_low))
+    return (Problem("diag.combined"),) + tuple(_describe(model, relaxable, *relaxed, count_low))
 
 
-def rule_of(family: Family) -> str:
-    """The rule a family belongs to: ``quota:border@2025`` and ``quota:border@2026`` are one yearly rule."""
-    return family.name.split("@")[0]
-
-
-def family_label(family: Family | str, subject: str | None = None, every_year: bool = False) -> Msg | str:
-    kind = family.kind if isinstance(family, Family) else family
-    subject = family.subject if isinstance(family, Family) else subject
-    label = Msg(f"family.{kind}") if subject is None else header_of(subject)
-    if not isinstance(family, Family):
-        return label
-    if every_year:
-        return Msg("family.every_year", label=label)
-    if family.year is not None:
-        return Msg("family.in_year", year=family.year, label=label)
-    if family.name.startswith("plan:"):
-        return Msg("family.whole_plan", label=label)
-    return label
-
-
-def family_text(family: Family, lang: str | None = None) -> str:
-    """The family's name as a user reads it (遴选数量, 预算, 重点边境村, 县(市、区) …)."""
-    label = family_label(family)
-    return t(label, lang) if isinstance(label, Msg) else label
+def rule_of(family: Family) -> RuleRef:
+    """The rule a family belongs to: the border quota of 2025 and of 2026 are one yearly rule."""
+    return replace(family.ref, year=None)
 
 
 def obvious_conflicts(rules: ResolvedRules, eligible: int) -> list[Problem]:
@@ -97,16 +79,14 @@ def obvious_conflicts(rules: ResolvedRules, eligible: int) -> list[Problem]:
     return found
 
 
-def elastic(model: Model, families: list[Family]) -> tuple[np.ndarray, dict[str, tuple[float, float]]] | None:
+def elastic(model: Model, relaxed: list[Family]) -> tuple[np.ndarray, dict[RuleRef, tuple[float, float]]] | None:
     """Minimal relaxation of the given families: (x, {family: (s⁻, s⁺)}), or None if even that fails. Families of
-    one yearly rule (``quota:border@2024``, ``@2025`` …) share one slack pair."""
-    from solver.backends.highs import Status, make_highs, run
-
-    names = list(dict.fromkeys(rule_of(f) for f in families))
+    one yearly rule (the border quota of 2024, 2025 …) share one slack pair."""
+    names = list(dict.fromkeys(rule_of(f) for f in relaxed))
     n, m, k = len(model.objective), model.matrix.shape[0], len(names)
-    rows = np.concatenate([np.arange(f.start, f.stop) for f in families])
-    owner = np.concatenate([np.full(f.stop - f.start, names.index(rule_of(f))) for f in families])
-    first = {name: next(f for f in families if rule_of(f) == name) for name in names}
+    rows = np.concatenate([np.arange(f.start, f.stop) for f in relaxed])
+    owner = np.concatenate([np.full(f.stop - f.start, names.index(rule_of(f))) for f in relaxed])
+    first = {name: next(f for f in relaxed if rule_of(f) == name) for name in names}
     weight = np.array([1.0 / _mean_cost(model, first[name]) if first[name].kind == "budget" else 1.0 for name in names])
     slack = sp.csr_matrix((np.ones(len(rows)), (rows, owner)), shape=(m, k))
     matrix = sp.hstack([model.matrix, slack, -slack], format="csr")
@@ -127,7 +107,7 @@ def elastic(model: Model, families: list[Family]) -> tuple[np.ndarray, dict[str,
     values = np.asarray(h.getSolution().col_value)
     x = (values[:n] > 0.5).astype(float)
     # slack[:, j] adds to the row activity: positive s_j means a lower bound was short, s_{k+j} an upper bound.
-    return x, {f.name: (values[n + names.index(rule_of(f))], values[n + k + names.index(rule_of(f))]) for f in families}
+    return x, {f.ref: (values[n + names.index(rule_of(f))], values[n + k + names.index(rule_of(f))]) for f in relaxed}
 
 
 def _mean_cost(model: Model, family: Family) -> float:
@@ -135,46 +115,24 @@ def _mean_cost(model: Model, family: Family) -> float:
     return max(float(costs.mean()), 1e-9) if costs.size else 1.0
 
 
-def _number(value: float) -> str:
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
-
-
-def _describe(model: Model, families: list[Family], x: np.ndarray, slacks: dict, count_low: int | None = None) -> list[Problem]:
+def _describe(model: Model, relaxed: list[Family], x: np.ndarray, slacks: dict, count_low: int | None = None) -> list[Problem]:
+    """Each stretched rule in a panel's words, once per rule (a yearly rule's years together)."""
     activity = model.matrix @ x
     problems = []
     seen = set()
-    for family in families:
+    for family in relaxed:
         rule = rule_of(family)
         if rule in seen:
             continue
         seen.add(rule)
-        every_year = family.year is not None and sum(rule_of(f) == rule for f in families) > 1
-        label = family_label(family, every_year=every_year)
-        short, over = slacks[family.name]
+        short, over = slacks[family.ref]
         if short <= 1e-6 and over <= 1e-6:
             continue
+        several_years = family.ref.year is not None and sum(rule_of(f) == rule for f in relaxed) > 1
+        label = families.every_year(family.ref) if several_years else families.label(family.ref)
         rows = np.arange(family.start, family.stop)
         lower = short > 1e-6
-        if family.kind == "budget" and family.year is None:
-            problems.append(
-                Problem(
-                    "diag.budget",
-                    params={"budget": _number(model.row_high[rows[0]]), "needed": _number(activity[rows[0]]), "count": count_low or int(x.sum())},
-                )
-            )
-        elif family.kind == "group":
-            bounds = model.row_low[rows] if lower else model.row_high[rows]
-            amount = round(short if lower else over)
-            uniform = np.unique(bounds)
-            params = {"label": label, "amount": amount, "bound": _number(uniform[0]), "needed": _number(uniform[0] + (-amount if lower else amount))}
-            code = ("diag.group_low" if lower else "diag.group_high") + ("" if len(uniform) == 1 else "_each")
-            problems.append(Problem(code, params=params))
-        else:
-            bound = model.row_low[rows[0]] if lower else model.row_high[rows[0]]
-            problems.append(
-                Problem(
-                    "diag.relax_low" if lower else "diag.relax_high",
-                    params={"label": label, "bound": _number(bound), "needed": _number(bound - short if lower else bound + over)},
-                )
-            )
+        bounds = model.row_low[rows] if lower else model.row_high[rows]
+        slack = Slack(family.ref, label, lower, short if lower else over, bounds, float(activity[rows[0]]), count_low or int(x.sum()))
+        problems.append(families.relaxation(slack))
     return problems

@@ -1,6 +1,7 @@
 """Everything one run produced, as data: inputs, scores, the checked selection, each village's reason, and — when
 computed — the price of each rule and the belts. Reports and the app render an ``Outcome``; nothing in it is a
-word in some language except the reasons, which ``report`` renders.
+word in any language: reasons are message codes with parameters, rules are ``RuleRef`` s, and ``report`` and the
+app make the words, in the reader's language, when they show them.
 
 The policies the command line and the app share live here, once: whether rule prices are computed by default
 (``prices_by_default``) and on which backend (``prices_backend``).
@@ -8,11 +9,11 @@ The policies the command line and the app share live here, once: whether rule pr
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from analysis.reasons import village_reasons
+from analysis.reasons import Reasons, village_reasons
 from analysis.whatif import RulePrice, rule_prices
 from pool.bind import Inputs
 from scoring.score import Scores
@@ -35,7 +36,7 @@ class Outcome:
     inputs: Inputs
     scores: Scores
     selection: Selection
-    reasons: pd.Series
+    reasons: Reasons
     prices: tuple[RulePrice, ...] | None = None  # None: not computed
     belts: Belts | None = None  # with [spatial]
 
@@ -50,12 +51,17 @@ def prices_backend(selection: Selection) -> str:
     return selection.backend if selection.backend != "cpsat" else "highs"
 
 
-def analyse(inputs: Inputs, scores: Scores, selection: Selection, lang: str | None = None, prices: bool | None = False) -> Outcome:
+def with_prices(o: Outcome) -> Outcome:
+    """The outcome with the price of every rule (each a re-solve without the rule)."""
+    return replace(o, prices=tuple(rule_prices(o.selection, prices_backend(o.selection))))
+
+
+def analyse(inputs: Inputs, scores: Scores, selection: Selection, prices: bool | None = False) -> Outcome:
     """The outcome of a solved selection; ``prices`` True/False forces rule prices on/off, None applies the
     default policy."""
     want = prices_by_default(selection, scores) if prices is None else prices and selection.found
-    priced = tuple(rule_prices(selection, prices_backend(selection), lang=lang)) if want else None
+    priced = tuple(rule_prices(selection, prices_backend(selection))) if want else None
     belt_groups = None
     if selection.found and selection.spatial is not None:
         belt_groups = Belts(*belts(inputs.pool.frame[selection.selected], selection.spatial.radius_km))
-    return Outcome(inputs, scores, selection, village_reasons(inputs.pool, scores, selection, lang), priced, belt_groups)
+    return Outcome(inputs, scores, selection, village_reasons(inputs.pool, scores, selection), priced, belt_groups)

@@ -26,7 +26,7 @@ EXACT_LEFT_OUT = 10
 @dataclass(frozen=True)
 class CountyPreview:
     county: str
-    table: pd.DataFrame  # village_id, village, township, eligible, score, rank, selected, distance, at_least, reason
+    table: pd.DataFrame  # village_id, village, township, eligible, score, rank, selected, distance, at_least, position (pool row)
     eligible: int
     selected: int
     cutoff: float | None
@@ -35,7 +35,7 @@ class CountyPreview:
     nearest: pd.Series | None  # the county's best village left out (eligible), if any
 
 
-def county_preview(pool: Pool, scores: Scores, selection: Selection, reasons: pd.Series, county: str, exact: int = EXACT_LEFT_OUT) -> CountyPreview:
+def county_preview(pool: Pool, scores: Scores, selection: Selection, county: str, exact: int = EXACT_LEFT_OUT) -> CountyPreview:
     frame = pool.frame
     mine = (frame["county"] == county).to_numpy()
     cutoff = float(scores.table.loc[selection.selected, "score"].min()) if selection.count else None
@@ -51,7 +51,7 @@ def county_preview(pool: Pool, scores: Scores, selection: Selection, reasons: pd
             "selected": selection.selected,
             "distance": np.nan,
             "at_least": np.nan,
-            "reason": reasons,
+            "position": np.arange(pool.size),
         }
     )[mine].sort_values(["rank", "village_id"], na_position="last")
     out = table.index[table["eligible"] & ~table["selected"]]

@@ -1,25 +1,42 @@
-"""One sentence per village saying why it is in or out of the shortlist (the ``reason`` column of every output).
+"""Why each village is in or out of the shortlist — as data: a message code and its parameters per village, which
+``report.reasons`` renders in the reader's language (the ``reason`` column of every output).
 
-* ineligible: every eligibility reason;
+* ineligible: code ``why.ineligible``; the eligibility reasons themselves come from ``scores.eligibility``;
 * selected: its rank, and the rule that brought it in when villages ranked above it were passed over (a quota or
   group minimum that is exactly met and that the village counts towards), or that it is a must-include village;
 * eligible but left out: a must-exclude, a full group (its county or city is at its maximum), or its distance
   below the cut-off (the lowest score selected); a village scoring above the cut-off that is still out is out
   because of the budget or the combination of rules — ``baicun explain`` gives the exact what-if.
 
-Villages are sorted into these cases with whole-column masks; only the sentence itself is formatted per village.
+Villages are sorted into these cases with whole-column masks, the first case that applies winning.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
-from contract.columns import header_of
-from contract.texts import t
 from pool.read import Pool
 from scoring.score import Scores
+from solver.rules import RuleRef
 from solver.solve import Selection
+
+PARAMS = ("rank", "rule", "by", "value", "gap", "cost")  # rule and by are column keys; gap in score points; cost in 万元
+
+
+@dataclass(frozen=True)
+class Reasons:
+    """Per pool row: ``code`` (a ``why.*`` message code) and the parameters it needs (``params``, one column per
+    name in ``PARAMS``; None where a code does not use it)."""
+
+    code: pd.Series
+    params: pd.DataFrame
+
+    def of(self, position: int) -> tuple[str, dict]:
+        row = self.params.iloc[position]
+        return self.code.iat[position], {k: v for k, v in row.items() if v is not None and not (isinstance(v, float) and np.isnan(v))}
 
 
 def _groups_on_bound(selection: Selection, side: str) -> dict[str, set[str]]:
@@ -27,33 +44,28 @@ def _groups_on_bound(selection: Selection, side: str) -> dict[str, set[str]]:
     table = selection.check.attainment
     out = {}
     for group in selection.rules.groups:
-        rows = table[table["rule"] == f"group:{group.by}"]
+        rows = table[table["rule"] == RuleRef("group", group.by)]
         out[group.by] = set(rows.loc[rows["actual"] == rows[side].astype(float), "label"])
     return out
 
 
-def village_reasons(pool: Pool, scores: Scores, selection: Selection, lang: str | None = None) -> pd.Series:
+def village_reasons(pool: Pool, scores: Scores, selection: Selection) -> Reasons:
     frame = pool.frame
     eligible, selected = scores.eligible, selection.selected
-    reasons = pd.Series("", index=frame.index, dtype=object)
-    ineligible = ~eligible
-    if ineligible.any():
-        why = scores.eligibility.reason_texts(lang)[ineligible]
-        template = t("why.ineligible", lang, reasons="\0")
-        reasons[ineligible] = [template.replace("\0", w) for w in why]
+    code = np.full(pool.size, "why.ineligible", dtype=object)
+    params = pd.DataFrame({name: pd.Series([None] * pool.size, dtype=object) for name in PARAMS}, index=frame.index)
     if not selection.found:
-        reasons[eligible] = t("why.no_solution", lang)
-        return reasons
+        code[eligible] = "why.no_solution"
+        return Reasons(pd.Series(code, index=frame.index), params)
     rank = scores.table["rank"].fillna(0).astype(int).to_numpy()
-    score = scores.table["score"].to_numpy()
+    params["rank"] = pd.Series(rank, index=frame.index, dtype=object)
     undecided = eligible.copy()
 
-    def assign(mask: np.ndarray, code: str, **fixed) -> None:
+    def assign(mask: np.ndarray, why: str, **values) -> None:
         mask = mask & undecided
-        for position in np.flatnonzero(mask):
-            reasons.iat[position] = t(
-                code, lang, rank=rank[position], **{k: (v[position] if isinstance(v, np.ndarray) else v) for k, v in fixed.items()}
-            )
+        code[mask] = why
+        for name, value in values.items():
+            params.loc[mask, name] = value[mask] if isinstance(value, np.ndarray) else value
         undecided[mask] = False
 
     ids = frame["village_id"]
@@ -62,18 +74,17 @@ def village_reasons(pool: Pool, scores: Scores, selection: Selection, lang: str 
     for quota in selection.rules.quotas:
         member = frame[quota.flag].fillna(False).astype(bool).to_numpy()
         if quota.low is not None and int(member[selected].sum()) == quota.low:
-            assign(selected & member, "why.in_quota", rule=header_of(quota.flag))
+            assign(selected & member, "why.in_quota", rule=quota.flag)
     for by, values in _groups_on_bound(selection, "low").items():
         column = frame[by].astype(str).to_numpy()
-        assign(selected & np.isin(column, list(values)), "why.in_group", by=header_of(by), value=column)
+        assign(selected & np.isin(column, list(values)), "why.in_group", by=by, value=column)
     assign(selected, "why.in_combination")
     assign(ids.isin(selection.rules.must_exclude).to_numpy(), "why.out_must")
     for by, values in _groups_on_bound(selection, "high").items():
         column = frame[by].astype(str).to_numpy()
-        assign(np.isin(column, list(values)), "why.out_group_full", by=header_of(by), value=column)
+        assign(np.isin(column, list(values)), "why.out_group_full", by=by, value=column)
+    score = scores.table["score"].to_numpy()
     cut = float(score[selected].min()) if selection.count else np.nan
-    costs = np.array([f"{c:,.0f}" for c in frame["cost"]], dtype=object)
-    assign(score >= cut, "why.out_combination", cost=costs)
-    gaps = np.array([f"{cut - s:.4f}" if np.isfinite(s) else "" for s in score], dtype=object)
-    assign(undecided, "why.out_below", gap=gaps)
-    return reasons
+    assign(score >= cut, "why.out_combination", cost=frame["cost"].to_numpy(dtype=float))
+    assign(undecided, "why.out_below", gap=cut - score)
+    return Reasons(pd.Series(code, index=frame.index), params)

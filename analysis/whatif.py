@@ -22,14 +22,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from analysis.diagnose import family_text
 from pool.read import Pool
 from scoring.score import Scores
+from solver import families
 from solver.backends import SolveOptions, get_backend
+from solver.backends.highs import Status, make_highs, run
 from solver.model import Model
+from solver.rules import RuleRef
 from solver.solve import Selection
-
-PRICED_KINDS = ("count", "budget", "quota", "group", "must_include", "must_exclude")
 
 
 def _resolve(model: Model, backend: str, time_limit: float, tiebreak: bool = True):
@@ -44,31 +44,28 @@ def _changes(selection: Selection, model: Model, x) -> tuple[list[str], list[str
 
 @dataclass(frozen=True)
 class RulePrice:
-    family: str
-    label: str
+    rule: RuleRef
     price: float | None  # score given up because of the rule (None if dropping it did not solve)
     entering: tuple[str, ...]
     leaving: tuple[str, ...]
     dual: float | None  # LP marginal value of the bound, single-row families only
 
 
-def rule_prices(selection: Selection, backend: str = "highs", time_limit: float = 30.0, lang: str | None = None) -> list[RulePrice]:
+def rule_prices(selection: Selection, backend: str = "highs", time_limit: float = 30.0) -> list[RulePrice]:
     """The price of every constraint family of a solved selection."""
     model = selection.model
     duals = lp_duals(model)
     prices = []
-    for family in (f for f in model.families if f.kind in PRICED_KINDS):
-        raw = _resolve(model.without(family.name), backend, time_limit, tiebreak=False)  # the price needs only the optimum
+    for family in (f for f in model.families if f.kind in families.PRICED):
+        raw = _resolve(model.without(family.ref), backend, time_limit, tiebreak=False)  # the price needs only the optimum
         entering, leaving = _changes(selection, model, raw.x)
         price = raw.objective - selection.objective if raw.status == "optimal" else None
-        prices.append(RulePrice(family.name, family_text(family, lang), price, tuple(entering), tuple(leaving), duals.get(family.name)))
+        prices.append(RulePrice(family.ref, price, tuple(entering), tuple(leaving), duals.get(family.ref)))
     return prices
 
 
-def lp_duals(model: Model) -> dict[str, float]:
+def lp_duals(model: Model) -> dict[RuleRef, float]:
     """Row duals of the LP relaxation for single-row families (score per unit of the bound)."""
-    from solver.backends.highs import Status, make_highs, run
-
     n = len(model.objective)
     if n == 0:
         return {}
@@ -76,7 +73,7 @@ def lp_duals(model: Model) -> dict[str, float]:
     if run(h) != Status.kOptimal:
         return {}
     row_dual = np.asarray(h.getSolution().row_dual)
-    return {f.name: float(abs(row_dual[f.start])) for f in model.families if f.stop - f.start == 1 and f.kind in ("count", "budget", "quota")}
+    return {f.ref: float(abs(row_dual[f.start])) for f in model.families if f.stop - f.start == 1 and f.kind in ("count", "budget", "quota")}
 
 
 @dataclass(frozen=True)
@@ -84,7 +81,7 @@ class Explanation:
     village_id: str
     position: int
     eligible: bool
-    reasons: list[str]
+    reasons: tuple  # eligibility reasons (messages), for an ineligible village
     score: float | None
     contributions: dict[str, float]
     rank: int | None
@@ -94,7 +91,7 @@ class Explanation:
     needed_increase: float | None = None  # out: smallest score increase that brings it in
     criterion_increase: dict[str, float] = field(default_factory=dict)  # out: raw increase per criterion, alone
     displaced: tuple[str, ...] = ()  # out: who would leave if it were forced in
-    blocked_by: str | None = None  # out: forcing it in is infeasible because of this
+    blocked_by: RuleRef | None = None  # out: forcing it in is infeasible because of this rule
     group_holders: dict[str, list[str]] = field(default_factory=dict)  # out: full groups and who holds them
     replacement: tuple[str, ...] = ()  # in: who would enter in its place
     importance: float | None = None  # in: objective lost if forced out
@@ -116,7 +113,7 @@ def explain_village(
         village_id=village_id,
         position=position,
         eligible=eligible,
-        reasons=[r.text() for r in scores.eligibility.reasons(position)],
+        reasons=tuple(scores.eligibility.reasons(position)),
         score=score,
         contributions=contributions,
         rank=rank,
@@ -165,8 +162,6 @@ def gain_lower_bound(selection: Selection, position: int) -> float | None:
     """A proven lower bound on the score a left-out village must gain to be selected: z* − z_LP, with z_LP the
     LP relaxation's optimum with the village forced in (the LP can only do better than any shortlist).
     None when even the relaxation cannot take the village."""
-    from solver.backends.highs import Status, make_highs, run
-
     forced = selection.model.with_fixed(position, 1)
     n = len(forced.objective)
     h = make_highs(forced.objective, forced.matrix, forced.row_low, forced.row_high, np.zeros(n), np.ones(n), np.zeros(n, dtype=bool))
@@ -181,19 +176,19 @@ def _full_groups(pool: Pool, selection: Selection, position: int) -> dict[str, l
     out = {}
     for group in selection.rules.groups:
         value = str(frame[group.by].iat[position])
-        row = table[(table["rule"] == f"group:{group.by}") & (table["label"] == value)]
+        row = table[(table["rule"] == RuleRef("group", group.by)) & (table["label"] == value)]
         if len(row) and row["high"].notna().iloc[0] and row["actual"].iloc[0] >= row["high"].iloc[0]:
             holders = frame[selection.selected & (frame[group.by].astype(str) == value).to_numpy()]
             out[group.by] = holders["village_id"].tolist()
     return out
 
 
-def _blocking_family(model: Model, position: int, value: int, backend: str, time_limit: float) -> str | None:
+def _blocking_family(model: Model, position: int, value: int, backend: str, time_limit: float) -> RuleRef | None:
     """The first rule whose removal makes the village's forced value feasible."""
     forced = model.with_fixed(position, value)
     for family in model.families:
-        if family.kind in PRICED_KINDS and _resolve(forced.without(family.name), backend, time_limit, tiebreak=False).status == "optimal":
-            return family.name
+        if family.kind in families.PRICED and _resolve(forced.without(family.ref), backend, time_limit, tiebreak=False).status == "optimal":
+            return family.ref
     return None
 
 

@@ -160,7 +160,7 @@ def solve_command(
     except CheckFailed as error:
         typer.echo(t("solve.check_failed", detail="; ".join(p.render() for p in error.problems)), err=True)
         raise typer.Exit(EXIT_CHECK_FAILED) from None
-    result = outcome(inputs, scores, selection, headers, prices=prices)
+    result = outcome(inputs, scores, selection, prices=prices)
     if not selection.found:
         no_solution(selection)
         if as_json:
@@ -375,7 +375,7 @@ def preview_command(
 
     inputs, scores, selection = _solved(scenario, pool, with_county)
     result = outcome(inputs, scores, selection)
-    echo(*preview_lines(inputs.pool, county_preview(inputs.pool, scores, selection, result.reasons, county), inputs.loaded.scenario.name))
+    echo(*preview_lines(result, county_preview(inputs.pool, scores, selection, county)))
 
 
 @app.command("app")

@@ -11,12 +11,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from analysis.diagnose import diagnose
-from analysis.outcome import Outcome, analyse
+from analysis.outcome import Outcome, analyse, with_prices
+from analysis.preview import CountyPreview, county_preview
+from analysis.whatif import Explanation, explain_village
 from contract.errors import InputError, Problem
 from contract.scenario import load_scenario, parse_scenario
 from pool.bind import Inputs, bind
 from pool.read import read_pool
-from scoring.score import Scores, score_pool
+from scoring.score import Scores, score_pool, suggest_entropy_weights
 from solver.check import check_solution
 from solver.solve import Selection, plan_years, prepare, select, solve_options
 from store.runs import RunRecord, get_run, open_store
@@ -60,9 +62,29 @@ def solve(
     return scores, selection
 
 
-def outcome(inputs: Inputs, scores: Scores, selection: Selection, lang: str | None = None, prices: bool | None = False) -> Outcome:
+def outcome(inputs: Inputs, scores: Scores, selection: Selection, prices: bool | None = False) -> Outcome:
     """The outcome a report renders; ``prices=None`` applies the default policy (``analysis.outcome``)."""
-    return analyse(inputs, scores, selection, lang, prices)
+    return analyse(inputs, scores, selection, prices)
+
+
+def entropy_suggestion(inputs: Inputs) -> dict[str, float]:
+    """Entropy weights for the scenario's criteria on its pool (the app's 熵权法 button), as the core computes them."""
+    return suggest_entropy_weights(inputs.pool, inputs.scenario)
+
+
+def priced(o: Outcome) -> Outcome:
+    """The outcome with every rule's price (one re-solve per rule): the app's 计算各规则的代价 button."""
+    return with_prices(o)
+
+
+def explain(o: Outcome, village_id: str) -> Explanation:
+    """Why one village is in or out, and what would change it (``baicun explain``, the app's 单村解释)."""
+    return explain_village(o.inputs.pool, o.scores, o.selection, village_id)
+
+
+def county(o: Outcome, name: str) -> CountyPreview:
+    """One county's villages with exact margins (``baicun preview``, the app's 县级预审)."""
+    return county_preview(o.inputs.pool, o.scores, o.selection, name)
 
 
 # --- stored runs ----------------------------------------------------------------------------------------------

@@ -100,10 +100,6 @@ DEBT_LEVELS: dict[str, int] = {"无": 0, "低": 1, "中": 2, "高": 3, "0": 0, "
 DEBT_LEVEL_NAMES = ("无", "低", "中", "高")
 
 
-def column_by_key(key: str) -> Column | None:
-    return _BY_KEY.get(key)
-
-
 def header_of(key: str) -> str:
     """The Chinese header of a catalogue key, or the key itself for an extra column."""
     column = _BY_KEY.get(key)

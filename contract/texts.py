@@ -44,14 +44,37 @@ def _msg(code: str, params: dict) -> Msg:
     return Msg(code, **params)
 
 
+class Msgs(tuple):
+    """A parameter that is a list of messages, rendered one by one and joined with "；" (Chinese) or "; "."""
+
+
+def render(message: Msg | str, lang: str | None = None) -> str:
+    """A message (a ``Msg`` with its parameters), or text that is already words, in ``lang``."""
+    return t(message, lang, **message.params) if isinstance(message, Msg) else str(message)
+
+
+def list_separator(lang: str | None = None) -> str:
+    """What joins the items of a list in a sentence: "；" in Chinese, "; " in English."""
+    return "; " if (lang or current_language()) == "en" else "；"
+
+
+def _value(value, lang: str):
+    if isinstance(value, Msg):
+        return render(value, lang)
+    if isinstance(value, Msgs):
+        return list_separator(lang).join(render(m, lang) for m in value)
+    return value
+
+
 def t(code: str, lang: str | None = None, **params) -> str:
     """The message ``code`` in ``lang``, formatted with ``params`` (missing params render as blanks).
 
-    A ``Msg`` parameter is translated too; a non-empty ``suggestion`` parameter appends "did you mean …?".
+    A ``Msg`` parameter is translated too, a ``Msgs`` parameter translated and joined; a non-empty ``suggestion``
+    parameter appends "did you mean …?".
     """
     lang = lang or current_language()
     zh, en = MESSAGES[code]
-    values = {k: t(v, lang, **v.params) if isinstance(v, Msg) else v for k, v in params.items()}
+    values = {k: _value(v, lang) for k, v in params.items()}
     text = (en if lang == "en" else zh).format_map(_Blank(values))
     if params.get("suggestion") and code != "hint.did_you_mean":
         text += t("hint.did_you_mean", lang, suggestion=params["suggestion"])

@@ -15,6 +15,7 @@ import pandas as pd
 from analysis.outcome import Outcome
 from contract.columns import header_of
 from contract.texts import t
+from report.reasons import reason_text
 from report.tables import attainment_table
 
 
@@ -106,7 +107,7 @@ def _change_row(name, direction, village, reference: Outcome, o: Outcome, lang) 
         "city": frame.at[position, "city"],
         "score_a": score_a,
         "score_b": o.scores.table["score"].iat[position],
-        "reason_b": o.reasons.iat[position],
+        "reason_b": reason_text(o.reasons, position, lang),
     }
 
 

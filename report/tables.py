@@ -11,7 +11,10 @@ from analysis.outcome import Outcome
 from analysis.whatif import RulePrice
 from contract import __version__
 from contract.columns import CATALOGUE, header_of
-from contract.texts import t
+from contract.texts import Msg, render, t
+from report.reasons import reason_text, reason_texts
+from solver import families
+from solver.rules import RuleRef
 
 FLAG_KEYS = [c.key for c in CATALOGUE if c.kind == "flag"]
 
@@ -54,7 +57,7 @@ def village_table(o: Outcome, lang: str | None = None, named: bool = True) -> pd
             "score": o.scores.table["score"].round(10),
             "rank": o.scores.table["rank"],
             "selected": o.selection.selected.astype(int),
-            "reason": o.reasons,
+            "reason": reason_texts(o.reasons, o.scores.eligibility, lang),
         }
     )
     return _named(table, lang) if named else table
@@ -82,7 +85,7 @@ def shortlist_table(o: Outcome, lang: str | None = None) -> pd.DataFrame:
         if key in rows:
             table[f"flag:{key}"] = _yes(rows[key], lang)
     table["cost"] = rows["cost"]
-    table["reason"] = o.reasons.loc[rows.index]
+    table["reason"] = [reason_text(o.reasons, position, lang) for position in rows.index]
     return table.rename(columns=lambda c: _shortlist_name(c, lang)).reset_index(drop=True)
 
 
@@ -99,7 +102,9 @@ def belts_table(o: Outcome, lang: str | None = None) -> pd.DataFrame:
     table = o.belts.table.copy()
     if o.selection.year is not None:
         year = pd.Series(o.selection.year, index=o.inputs.pool.frame["village_id"])
-        table["years"] = [" ".join(str(y) for y in sorted(set(year[ids.split("、")]))) for ids in table["village_ids"]]
+        table["years"] = [" ".join(str(y) for y in sorted(set(year[ids]))) for ids in table["village_ids"]]
+    for column in ("counties", "cities", "village_names", "village_ids"):
+        table[column] = ["、".join(items) for items in table[column]]
     return _named(table, lang)
 
 
@@ -128,8 +133,10 @@ def left_out_table(o: Outcome, lang: str | None = None) -> pd.DataFrame:
     return _named(table.sort_values(["rank", "village_id"], na_position="last"), lang).reset_index(drop=True)
 
 
-def distribution_table(o: Outcome, by: str, lang: str | None = None) -> pd.DataFrame:
-    """Per value of ``by`` (city, county): pool villages, eligible, selected, and the bounds a group rule set."""
+def distribution_table(o: Outcome, by: str, lang: str | None = None, named: bool = True) -> pd.DataFrame:
+    """Per value of ``by`` (city, county): pool villages, eligible, selected, and the bounds a group rule set;
+    columns named for the reader, or by key (``villages``, ``eligible_count``, ``selected_count``, ``low``,
+    ``high``, ``share``, ``met``) for a chart."""
     frame = o.inputs.pool.frame
     table = pd.DataFrame(
         {
@@ -146,7 +153,7 @@ def distribution_table(o: Outcome, by: str, lang: str | None = None) -> pd.DataF
         within = (table["selected_count"] >= table["low"].fillna(0)) & (table["selected_count"] <= table["high"].fillna(np.inf))
         table["met"] = _yes(within, lang)
     table = table.reset_index()
-    return _named(table, lang)
+    return _named(table, lang) if named else table
 
 
 def attainment_table(o: Outcome, lang: str | None = None) -> pd.DataFrame:
@@ -155,7 +162,7 @@ def attainment_table(o: Outcome, lang: str | None = None) -> pd.DataFrame:
     rows = []
     table = o.selection.check.attainment
     for rule, part in table.groupby("rule", sort=False):
-        label, kind = rule_label(rule, lang)
+        label, kind = rule_label(rule, lang), rule.kind
         if kind in ("group", "locked"):
             rows.append(
                 {
@@ -180,17 +187,10 @@ def attainment_table(o: Outcome, lang: str | None = None) -> pd.DataFrame:
     return _named(out, lang)
 
 
-def rule_label(rule: str, lang: str | None = None) -> tuple[str, str]:
-    """A checker rule name (``quota:border@2025``, ``plan:group:county``, ``locked`` …) in words, and its kind."""
-    whole = rule.startswith("plan:")
-    rule, _, year = rule.removeprefix("plan:").partition("@")
-    kind, _, subject = rule.partition(":")
-    label = t(f"family.{kind}", lang) if not subject else t("rule.per_group", lang, by=header_of(subject)) if kind == "group" else header_of(subject)
-    if year:
-        label = t("family.in_year", lang, year=year, label=label)
-    elif whole:
-        label = t("family.whole_plan", lang, label=label)
-    return label, kind
+def rule_label(rule: RuleRef, lang: str | None = None) -> str:
+    """A rule of the checker's report in words; a group rule reads "按县(市、区)分组"."""
+    base = Msg("rule.per_group", by=header_of(rule.subject)) if rule.kind == "group" else None
+    return render(families.label(rule, base), lang)
 
 
 def _amount(value, kind: str) -> str:
@@ -265,7 +265,7 @@ def _plan_and_belts_json(o: Outcome) -> dict:
     if s.found and s.spatial is not None:
         table = o.belts.table
         out["belt_villages"] = s.check.belt_villages
-        out["belts"] = [{"size": int(r.size), "counties": r.counties, "village_ids": r.village_ids.split("、")} for r in table.itertuples()]
+        out["belts"] = [{"size": int(r.size), "counties": "、".join(r.counties), "village_ids": list(r.village_ids)} for r in table.itertuples()]
     return out
 
 
@@ -273,7 +273,7 @@ def prices_table(prices: tuple[RulePrice, ...], lang: str | None = None) -> pd.D
     """The price of each rule (analysis/whatif.py): score given up, villages entering and leaving, LP dual."""
     return pd.DataFrame(
         {
-            t("col.rule", lang): [p.label for p in prices],
+            t("col.rule", lang): [render(families.label(p.rule), lang) for p in prices],
             t("col.price", lang): [round(p.price, 6) if p.price is not None else t("price.unsolved", lang) for p in prices],
             t("col.entering", lang): [len(p.entering) for p in prices],
             t("col.leaving", lang): [len(p.leaving) for p in prices],
@@ -297,3 +297,13 @@ def later_tables(o: Outcome, lang: str | None = None) -> list[tuple[str, pd.Data
         year_column = column_name("year", lang)
         sheets += [(t("sheet.plan_year", lang, year=y), shortlist[shortlist[year_column] == y].reset_index(drop=True)) for y in s.plan.years]
     return sheets
+
+
+def preview_table(o: Outcome, preview, lang: str | None = None) -> pd.DataFrame:
+    """A county preview's villages (analysis/preview.py) with yes/no words and each village's reason."""
+    table = preview.table.copy()
+    table["eligible"] = _yes(table["eligible"], lang)
+    table["selected"] = _yes(table["selected"], lang)
+    reasons = reason_texts(o.reasons, o.scores.eligibility, lang)
+    table["reason"] = reasons.to_numpy()[table.pop("position").to_numpy()]
+    return _named(table, lang)

@@ -6,10 +6,12 @@ import pandas as pd
 from rich.table import Table
 
 from contract.columns import header_of
-from contract.texts import t
+from contract.texts import Msgs, render, t
 from pool.read import Pool
 from pool.summary import summarize
 from scoring.score import Scores
+from solver import families
+from solver.rules import RuleRef
 
 
 def table_of(frame: pd.DataFrame, title: str | None = None, index: bool = False) -> Table:
@@ -73,6 +75,7 @@ def score_lines(pool: Pool, scores: Scores, top: int) -> list:
     eligible = int(scores.eligible.sum())
     lines.append(table_of(shown, title=t("score.title", top=len(ranked), eligible=eligible, total=pool.size)))
     counts = scores.eligibility.reason_counts()
+    counts["rule"] = [render(rule) for rule in counts["rule"]]
     ineligible = pool.size - eligible
     counts.loc[len(counts)] = [t("score.total_ineligible"), int(counts["first"].sum()), pd.NA]
     counts["all"] = counts["all"].astype("Int64")
@@ -124,7 +127,7 @@ def explanation_lines(pool: Pool, selection, e) -> list[str]:
         t("explain.header", village_id=e.village_id, village=row["village"], township=row["township"], county=row["county"], city=row["city"])
     )
     if not e.eligible:
-        return lines + [t("explain.ineligible", reasons="；".join(e.reasons))]
+        return lines + [t("explain.ineligible", reasons=Msgs(e.reasons))]
     lines.append(t("explain.eligible"))
     lines.append(t("explain.score", score=f"{e.score:.4f}", rank=e.rank, eligible=e.eligible_count))
     lines.append(t("explain.contributions", parts="、".join(f"{header_of(k)} {v:.4f}" for k, v in e.contributions.items() if v)))
@@ -132,7 +135,7 @@ def explanation_lines(pool: Pool, selection, e) -> list[str]:
     if e.selected:
         lines.append(t("explain.in", cutoff=cutoff))
         if e.irreplaceable:
-            lines.append(t("explain.irreplaceable", rule=_family_text(selection, e.blocked_by)))
+            lines.append(t("explain.irreplaceable", rule=_rule_words(e.blocked_by)))
         else:
             lines.append(t("explain.replacement", loss=f"{e.importance:.4f}", villages=_names(pool, e.replacement)))
         return lines
@@ -140,10 +143,11 @@ def explanation_lines(pool: Pool, selection, e) -> list[str]:
     if e.cutoff is not None and e.score < e.cutoff:
         lines.append(t("explain.below", gap=f"{e.cutoff - e.score:.4f}"))
     for by, holders in e.group_holders.items():
-        high = selection.check.attainment.query("rule == @r and label == @v", local_dict={"r": f"group:{by}", "v": str(row[by])})["high"].iloc[0]
+        table = selection.check.attainment
+        high = table.loc[(table["rule"] == RuleRef("group", by)) & (table["label"] == str(row[by])), "high"].iloc[0]
         lines.append(t("explain.group_full", by=header_of(by), value=row[by], high=f"{high:g}", holders=_names(pool, holders)))
     if e.blocked_by is not None or e.needed_increase is None:
-        return lines + [t("explain.blocked", rule=_family_text(selection, e.blocked_by))]
+        return lines + [t("explain.blocked", rule=_rule_words(e.blocked_by))]
     if e.displaced:
         lines.append(t("explain.displaced", villages=_names(pool, e.displaced)))
     lines.append(t("explain.needed", delta=f"{e.needed_increase:.6f}"))
@@ -151,17 +155,15 @@ def explanation_lines(pool: Pool, selection, e) -> list[str]:
     return lines
 
 
-def _family_text(selection, family_name: str | None) -> str:
-    from analysis.diagnose import family_text
-
-    return "—" if family_name is None else family_text(selection.model.family(family_name))
+def _rule_words(rule) -> str:
+    return "—" if rule is None else render(families.label(rule))
 
 
-def preview_lines(pool: Pool, preview, scenario_name: str) -> list:
-    from report.tables import column_name
+def preview_lines(o, preview) -> list:
+    from report.tables import preview_table
 
-    lines: list = [t("summary.sample")] if pool.is_sample else []
-    lines.append(t("preview.title", county=preview.county, scenario=scenario_name))
+    lines: list = [t("summary.sample")] if o.inputs.pool.is_sample else []
+    lines.append(t("preview.title", county=preview.county, scenario=o.inputs.loaded.scenario.name))
     lines.append(
         t(
             "preview.summary",
@@ -176,10 +178,7 @@ def preview_lines(pool: Pool, preview, scenario_name: str) -> list:
     if preview.nearest is not None:
         n = preview.nearest
         lines.append(t("preview.nearest", village=n["village"], village_id=n["village_id"], score=f"{n['score']:.4f}", gap=f"{-n['distance']:.6f}"))
-    table = preview.table.copy()
-    table["eligible"] = [t("word.yes") if v else t("word.no") for v in table["eligible"]]
-    table["selected"] = [t("word.yes") if v else t("word.no") for v in table["selected"]]
-    lines.append(table_of(table.rename(columns=column_name)))
+    lines.append(table_of(preview_table(o, preview)))
     lines.append(t("preview.distance_note"))
     return lines
 

@@ -14,16 +14,9 @@ import pandas as pd
 
 from contract.columns import DEBT_LEVEL_NAMES, header_of
 from contract.scenario import EligibilityRules
-from contract.texts import t
+from contract.texts import Msg
 
-
-@dataclass(frozen=True)
-class Reason:
-    code: str
-    params: dict
-
-    def text(self, lang: str | None = None) -> str:
-        return t(self.code, lang, **self.params)
+Reason = Msg  # why one village is not eligible: a message code with its parameters, rendered at the edge
 
 
 @dataclass(frozen=True)
@@ -41,17 +34,15 @@ class Rule:
         code = "reason.blank_bound" if blank and self.code in _BOUND_CODES else self.code
         return Reason(
             code,
-            {
-                "header": header_of(self.column),
-                "value": show_value(value, self.kind),
-                "bound": show_value(self.bound, self.kind),
-                "op": "≥" if self.code.endswith(("min", "before", "below")) else "≤",
-            },
+            header=header_of(self.column),
+            value=show_value(value, self.kind),
+            bound=show_value(self.bound, self.kind),
+            op="≥" if self.code.endswith(("min", "before", "below")) else "≤",
         )
 
-    def label(self, lang: str | None = None) -> str:
-        """The rule itself in words, e.g. 带头人 不低于 60."""
-        return t(self.code.replace("reason.", "rule."), lang, header=header_of(self.column), bound=show_value(self.bound, self.kind))
+    def describe(self) -> Msg:
+        """The rule itself, e.g. 带头人 不低于 60."""
+        return Msg(self.code.replace("reason.", "rule."), header=header_of(self.column), bound=show_value(self.bound, self.kind))
 
 
 _BOUND_CODES = {"reason.below_min", "reason.above_max", "reason.year_before", "reason.year_after", "reason.score_below", "reason.score_above"}
@@ -74,7 +65,6 @@ def show_value(value, kind: str | None = None) -> str:
 class Eligibility:
     rules: tuple[Rule, ...]
     frame: pd.DataFrame
-    kinds: dict[str, str]
 
     @property
     def mask(self) -> np.ndarray:
@@ -87,31 +77,15 @@ class Eligibility:
         """Every reason the village at ``position`` is not eligible (empty when it is)."""
         return [rule.reason(self.frame[rule.column].iat[position]) for rule in self.rules if rule.failed[position]]
 
-    def reason_texts(self, lang: str | None = None, separator: str = "；") -> pd.Series:
-        """Every ineligible village's reasons joined in one sentence ("" for eligible villages), built rule by rule
-        over the distinct values, so it costs one pass per rule rather than one per village."""
-        texts = np.full(len(self.frame), "", dtype=object)
-        for rule in self.rules:
-            if not rule.failed.any():
-                continue
-            values = self.frame[rule.column][rule.failed]
-            rendered = {v: rule.reason(v).text(lang) for v in values.drop_duplicates()}
-            if values.isna().any():
-                blank = rule.reason(None).text(lang)
-            parts = np.array([blank if pd.isna(v) else rendered[v] for v in values], dtype=object)
-            current = texts[rule.failed]
-            texts[rule.failed] = np.where(current == "", parts, current + separator + parts)
-        return pd.Series(texts, index=self.frame.index)
-
-    def reason_counts(self, lang: str | None = None) -> pd.DataFrame:
-        """Per rule: villages for which it is the first reason (these add up to the ineligible count) and all
-        villages it excludes."""
+    def reason_counts(self) -> pd.DataFrame:
+        """Per rule (its ``describe`` message): villages for which it is the first reason (these add up to the
+        ineligible count) and all villages it excludes."""
         first_taken = np.zeros(len(self.frame), dtype=bool)
         rows = []
         for rule in self.rules:
             first = rule.failed & ~first_taken
             first_taken |= rule.failed
-            rows.append({"rule": rule.label(lang), "first": int(first.sum()), "all": int(rule.failed.sum())})
+            rows.append({"rule": rule.describe(), "first": int(first.sum()), "all": int(rule.failed.sum())})
         return pd.DataFrame(rows, columns=["rule", "first", "all"])
 
 
@@ -133,4 +107,4 @@ def assess_eligibility(frame: pd.DataFrame, rules: EligibilityRules, kinds: dict
     if rules.exclude_upgraded:
         upgraded = frame["baicun_year"].notna() & ~frame["baicun_year"].isin(list(locked_years))
         built.append(Rule("reason.upgraded", "baicun_year", upgraded.to_numpy(), kind="year"))
-    return Eligibility(tuple(built), frame, kinds)
+    return Eligibility(tuple(built), frame)

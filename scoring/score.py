@@ -50,8 +50,7 @@ class Scores:
 
 def score_pool(pool: Pool, scenario: Scenario) -> Scores:
     """Eligibility and composite score of every village under a scenario already bound to this pool."""
-    kinds = {key: pool.column_kind(key) for key in pool.frame.columns}
-    eligibility = assess_eligibility(pool.frame, scenario.eligibility, kinds, scenario.locked_years)
+    eligibility = assess_eligibility(pool.frame, scenario.eligibility, _kinds(pool), scenario.locked_years)
     mask = eligibility.mask
     rules = scenario.scoring
     raw = _criteria_matrix(pool, rules, mask)
@@ -100,8 +99,7 @@ def resolve_weights(rules: ScoringRules, raw: np.ndarray, cost: np.ndarray) -> t
         notices.append(Problem(code, params={"cr": f"{result.cr:.3f}", "limit": wt.CR_LIMIT, "lambda_max": f"{result.lambda_max:.3f}"}))
         return weights, notices
     if rules.entropy:
-        basis = np.column_stack([normalize(raw[:, j], "minmax", cost[j]) for j in range(raw.shape[1])])
-        values = wt.entropy(basis)
+        values = entropy_weights(raw, cost)
         notices.append(Problem("notice.entropy", params={"villages": raw.shape[0]}))
         return wt.Weights(dict(zip(rules.entropy, values.tolist())), "entropy"), notices
     if rules.dimensions:
@@ -110,6 +108,28 @@ def resolve_weights(rules: ScoringRules, raw: np.ndarray, cost: np.ndarray) -> t
     if weights.rescaled:
         notices.append(Problem("notice.weights_rescaled", params={"total": f"{weights.given_sum:g}"}))
     return weights, notices
+
+
+def entropy_weights(raw: np.ndarray, cost: np.ndarray) -> np.ndarray:
+    """Entropy weights (scoring/weights.py) of raw criteria (eligible villages × criteria): computed on the
+    min–max normalised values with cost criteria reversed, so every caller gets the same weights."""
+    basis = np.column_stack([normalize(raw[:, j], "minmax", cost[j]) for j in range(raw.shape[1])])
+    return wt.entropy(basis)
+
+
+def suggest_entropy_weights(pool: Pool, scenario: Scenario) -> dict[str, float]:
+    """What ``entropy`` would give the scenario's weighted criteria on this pool (the app's 熵权法建议): the same
+    eligible villages and the same computation as a scenario with ``[scoring] entropy = [...]``. Raises
+    ``InputError`` when a weighted criterion is blank for an eligible village."""
+    mask = assess_eligibility(pool.frame, scenario.eligibility, _kinds(pool), scenario.locked_years).mask
+    rules = scenario.scoring
+    raw = _criteria_matrix(pool, rules, mask)
+    cost = np.array([c in rules.cost_criteria for c in rules.criteria])
+    return dict(zip(rules.criteria, entropy_weights(raw, cost).tolist()))
+
+
+def _kinds(pool: Pool) -> dict[str, str]:
+    return {key: pool.column_kind(key) for key in pool.frame.columns}
 
 
 SAATY_RANGE = (1 / 9, 9.0)

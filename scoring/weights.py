@@ -23,7 +23,7 @@ it; the criterion's weight is W_d / Σ W × w_dj / Σ_j w_dj.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -52,7 +52,6 @@ class Weights:
     given_sum: float = 1.0
     rescaled: bool = False
     ahp: AHPResult | None = None
-    details: dict = field(default_factory=dict)
 
 
 def direct(values: dict[str, float], rescale: bool = True) -> Weights:
@@ -109,4 +108,4 @@ def hierarchical(dimensions: dict[str, tuple[float, dict[str, float]]]) -> Weigh
         for criterion, w in inner.items():
             share = (weight / top_total if top_total else 0.0) * (w / inner_total if inner_total else 0.0)
             values[criterion] = values.get(criterion, 0.0) + share
-    return Weights(values, "dimensions", 1.0, False, details={"dimensions": {k: w / top_total for k, (w, _) in dimensions.items()}})
+    return Weights(values, "dimensions", 1.0, False)

@@ -19,7 +19,7 @@ import pandas as pd
 from contract.errors import Problem
 from pool.read import Pool
 from scoring.score import Scores
-from solver.rules import ResolvedRules
+from solver.rules import ResolvedRules, RuleRef
 from solver.spatial import villages_with_neighbour
 
 TOLERANCE = 1e-6
@@ -31,7 +31,7 @@ class CheckReport:
     objective: float
     count: int
     budget_used: float
-    attainment: pd.DataFrame  # rule, label, low, high, actual, met
+    attainment: pd.DataFrame  # rule (a RuleRef), label, low, high, actual, met
     belt_villages: int | None = None  # selected villages with a selected neighbour (with [spatial])
 
     @property
@@ -39,7 +39,7 @@ class CheckReport:
         return not self.violations
 
 
-def _row(rule: str, label: str, low, high, actual) -> dict:
+def _row(rule: RuleRef, label: str, low, high, actual) -> dict:
     met = (low is None or actual >= low - TOLERANCE) and (high is None or actual <= high + TOLERANCE)
     return {"rule": rule, "label": label, "low": low, "high": high, "actual": actual, "met": bool(met)}
 
@@ -60,22 +60,22 @@ def check_selection(pool: Pool, scores: Scores, rules: ResolvedRules, selected_i
         violations.append(Problem("check.ineligible", value=village))
     rows = []
     if rules.count is not None:
-        rows.append(_row("count", "", rules.count[0], rules.count[1], len(chosen)))
+        rows.append(_row(RuleRef("count"), "", rules.count[0], rules.count[1], len(chosen)))
     budget_used = float(chosen["cost"].sum())
     if rules.budget is not None:
-        rows.append(_row("budget", "", None, rules.budget, budget_used))
+        rows.append(_row(RuleRef("budget"), "", None, rules.budget, budget_used))
     for quota in rules.quotas:
-        rows.append(_row(f"quota:{quota.flag}", "", quota.low, quota.high, int(chosen[quota.flag].fillna(False).astype(bool).sum())))
+        rows.append(_row(RuleRef("quota", quota.flag), "", quota.low, quota.high, int(chosen[quota.flag].fillna(False).astype(bool).sum())))
     for group in rules.groups:
         taken = chosen[group.by].value_counts()
         for value, bounds in group.table.iterrows():
             high = None if pd.isna(bounds["high"]) else float(bounds["high"])
-            rows.append(_row(f"group:{group.by}", str(value), int(bounds["low"]), high, int(taken.get(value, 0))))
+            rows.append(_row(RuleRef("group", group.by), str(value), int(bounds["low"]), high, int(taken.get(value, 0))))
     in_set = set(chosen["village_id"])
     for village in rules.must_include:
-        rows.append(_row("must_include", village, 1, None, int(village in in_set)))
+        rows.append(_row(RuleRef("must_include"), village, 1, None, int(village in in_set)))
     for village in rules.must_exclude:
-        rows.append(_row("must_exclude", village, None, 0, int(village in in_set)))
+        rows.append(_row(RuleRef("must_exclude"), village, None, 0, int(village in in_set)))
     attainment = pd.DataFrame(rows, columns=["rule", "label", "low", "high", "actual", "met"])
     violations += _unmet(attainment)
     objective = float(scores.table.loc[chosen.index, "score"].sum())
@@ -88,7 +88,7 @@ def objective_agrees(claimed: float | None, recomputed: float) -> bool:
 
 def _unmet(attainment: pd.DataFrame) -> list[Problem]:
     return [
-        Problem("check.violated", params={"rule": row.rule, "label": row.label, "low": row.low, "high": row.high, "actual": row.actual})
+        Problem("check.violated", params={"rule": row.rule.key, "label": row.label, "low": row.low, "high": row.high, "actual": row.actual})
         for row in attainment[~attainment["met"]].itertuples()
     ]
 
@@ -112,24 +112,26 @@ def _check_plan(pool: Pool, scores: Scores, plan, years: pd.Series) -> CheckRepo
         violations.append(Problem("check.duplicate", value="、".join(years.index[years.index.duplicated()])))
     stray = sorted(set(years) - set(plan.years))
     if stray:
-        violations.append(Problem("check.violated", params={"rule": "years", "label": str(stray), "low": None, "high": None, "actual": len(stray)}))
+        violations.append(
+            Problem("check.violated", params={"rule": RuleRef("years").key, "label": str(stray), "low": None, "high": None, "actual": len(stray)})
+        )
     tables, objective, cost_by_year = [], 0.0, {}
     score = scores.table.set_index("village_id")["score"]
     for year in plan.years:
         ids = years.index[years == year]
         report = check_selection(pool, scores, plan.yearly, ids)
         violations += [p for p in report.violations if p.code != "check.violated"]
-        tables.append(report.attainment.assign(rule=report.attainment["rule"] + f"@{year}"))
+        tables.append(report.attainment.assign(rule=[r.in_year(year) for r in report.attainment["rule"]]))
         cost_by_year[year] = float(frame.loc[ids, "cost"].sum())
         objective += plan.weight(year) * float(score.loc[ids].sum())
     for t, year in enumerate(plan.years):
         if plan.budgets[t] is not None:
-            tables.append(pd.DataFrame([_row(f"budget@{year}", "", None, plan.budgets[t], plan.spending(cost_by_year, year))]))
+            tables.append(pd.DataFrame([_row(RuleRef("budget", year=year), "", None, plan.budgets[t], plan.spending(cost_by_year, year))]))
     whole = check_selection(pool, scores, plan.whole, years.index)
-    tables.append(whole.attainment.assign(rule="plan:" + whole.attainment["rule"]))
+    tables.append(whole.attainment.assign(rule=[r.over_plan() for r in whole.attainment["rule"]]))
     tables.append(
         pd.DataFrame(
-            [_row("locked", village, year, year, int(years.get(village, 0))) for village, year in plan.locks.items()],
+            [_row(RuleRef("locked"), village, year, year, int(years.get(village, 0))) for village, year in plan.locks.items()],
             columns=whole.attainment.columns,
         )
     )

@@ -35,6 +35,7 @@ import pandas as pd
 
 from contract.errors import InputError, Problem
 from contract.scenario import Scenario, SelectionRules
+from contract.texts import Msgs
 from pool.read import Pool
 from scoring.score import Scores
 from solver.rules import ResolvedRules, resolve_counts
@@ -128,7 +129,7 @@ def _check_locks(pool: Pool, scores: Scores, plan, locks: dict[str, int]) -> Non
         if at < 0:
             problems.append(Problem("scenario.unknown_village", key="plan.lock_run", value=village))
         elif not scores.eligible[at]:
-            reasons = "；".join(r.text() for r in scores.eligibility.reasons(at))
+            reasons = Msgs(scores.eligibility.reasons(at))
             problems.append(
                 Problem(
                     "scenario.plan_locked_ineligible",

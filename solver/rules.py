@@ -20,15 +20,42 @@ When both are given the tighter bound wins on each side.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
 from contract.errors import InputError, Problem
 from contract.scenario import Scenario, SelectionRules
+from contract.texts import Msgs
 from pool.read import Pool
 from scoring.score import Scores
+
+
+@dataclass(frozen=True)
+class RuleRef:
+    """Which rule a row, a price, a diagnosis or a line of the checker's report is about — data, never a string to
+    parse. ``kind``: count | budget | quota | group | must_include | must_exclude | once | locked | order | belt |
+    fixed | years; ``subject``: the flag or group column; ``year``: the plan year a yearly rule holds in;
+    ``whole_plan``: a rule over the whole plan (``[plan]`` total/quota/group)."""
+
+    kind: str
+    subject: str | None = None
+    year: int | None = None
+    whole_plan: bool = False
+
+    def in_year(self, year: int) -> RuleRef:
+        return replace(self, year=year)
+
+    def over_plan(self) -> RuleRef:
+        return replace(self, whole_plan=True)
+
+    @property
+    def key(self) -> str:
+        """A stable identifier for audit files (row names in .lp/.mps): ``plan:quota:border``, ``count@2025``.
+        Never parsed back."""
+        text = ("plan:" if self.whole_plan else "") + self.kind + (f":{self.subject}" if self.subject else "")
+        return text + (f"@{self.year}" if self.year is not None else "")
 
 
 @dataclass(frozen=True)
@@ -126,7 +153,7 @@ def _check_must_include(must: list[str], pool: Pool, scores: Scores) -> None:
     for village in must:
         position = positions.get_loc(village)
         if not scores.eligible[position]:
-            reasons = "；".join(r.text() for r in scores.eligibility.reasons(position))
+            reasons = Msgs(scores.eligibility.reasons(position))
             problems.append(
                 Problem(
                     "scenario.must_ineligible", row=int(pool.rows[position]), key="selection.must_include", value=village, params={"reasons": reasons}

@@ -76,7 +76,8 @@ def haversine_km(lon1, lat1, lon2, lat2) -> np.ndarray:
 
 def belts(frame: pd.DataFrame, radius_km: float) -> tuple[pd.DataFrame, pd.Series]:
     """The belts among the given (selected) villages: a table with one row per belt, largest first (belt, size,
-    counties, cities, village_names, village_ids), and the belt number of each village (0 = in no belt)."""
+    counties, cities, village_names, village_ids — the last four lists), and the belt number of each village
+    (0 = in no belt)."""
     n = len(frame)
     pairs = neighbour_pairs(frame["lon"].to_numpy(), frame["lat"].to_numpy(), radius_km)
     _, labels = connected_components(adjacency(pairs, n), directed=False) if n else (0, np.zeros(0, dtype=int))
@@ -88,10 +89,10 @@ def belts(frame: pd.DataFrame, radius_km: float) -> tuple[pd.DataFrame, pd.Serie
         rows.append(
             {
                 "size": len(members),
-                "counties": "、".join(dict.fromkeys(members["county"])),
-                "cities": "、".join(dict.fromkeys(members["city"])),
-                "village_names": "、".join(members["village"].astype(str)),
-                "village_ids": "、".join(members["village_id"]),
+                "counties": list(dict.fromkeys(members["county"])),
+                "cities": list(dict.fromkeys(members["city"])),
+                "village_names": members["village"].astype(str).tolist(),
+                "village_ids": members["village_id"].tolist(),
                 "first_id": members["village_id"].min(),
                 "label": label,
             }

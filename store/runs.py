@@ -179,10 +179,5 @@ def get_run(engine: Engine, run_id: int) -> RunRecord | None:
         return _record(run) if run else None
 
 
-def count_runs(engine: Engine) -> int:
-    with Session(engine) as session:
-        return len(session.scalars(select(Run.id)).all())
-
-
 def dumps(record: RunRecord) -> str:
     return json.dumps({k: (v.isoformat() if isinstance(v, _dt.datetime) else v) for k, v in record.__dict__.items()}, ensure_ascii=False, indent=1)

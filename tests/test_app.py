@@ -231,3 +231,25 @@ def test_a_plan_edited_on_the_rules_page_is_solved_year_by_year():
     assert all(190 <= n <= 210 for n in years.value_counts())  # [selection] count holds in every year
     assert int(metric(at, "入选")) == len(years)
     assert 400 <= len(years) <= 410 and result.selection.check.ok
+
+
+def test_switching_language_after_a_solve_shows_english_without_solving_again(monkeypatch):
+    """Results carry codes, not words: a language switch re-renders the shortlist and never re-solves."""
+    import streamlit as st
+
+    import ui.state
+
+    calls = []
+    real = ui.state.solve
+    monkeypatch.setattr(ui.state, "solve", lambda *a, **k: calls.append(1) or real(*a, **k))
+    st.cache_resource.clear()
+    at = solved(app())
+    assert len(calls) == 1
+    assert any("入选：综合得分第" in str(v) for v in at.dataframe[0].value.iloc[:, -1])
+    at.radio(key="language_choice").set_value("English").run()
+    at.switch_page("ui/pages/results.py").run()
+    clean(at)
+    assert len(calls) == 1
+    shortlist = at.dataframe[0].value
+    assert "village_id" in shortlist.columns and "reason" in shortlist.columns
+    assert all(str(v).startswith("selected") for v in shortlist["reason"])

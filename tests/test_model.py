@@ -9,7 +9,7 @@ from baicun.pipeline import bind, score
 from contract.errors import InputError
 from pool.read import read_pool
 from solver.model import compile_model
-from solver.rules import reference_count, resolve_rules
+from solver.rules import RuleRef, reference_count, resolve_rules
 from tests.conftest import SAMPLE_CSV
 from tests.scenario_helpers import scenario_with
 
@@ -32,7 +32,14 @@ def test_one_variable_per_eligible_village(compiled):
 
 def test_families_have_stable_names_in_order(compiled):
     model = compiled[3]
-    assert [f.name for f in model.families] == ["count", "budget", "quota:border", "quota:poverty_alleviated", "group:county", "group:city"]
+    assert [f.ref for f in model.families] == [
+        RuleRef("count"),
+        RuleRef("budget"),
+        RuleRef("quota", "border"),
+        RuleRef("quota", "poverty_alleviated"),
+        RuleRef("group", "county"),
+        RuleRef("group", "city"),
+    ]
     names = model.row_names()
     assert names[0] == "count[]" and "group:county[梅河口市]" in names and "group:city[延边朝鲜族自治州]" in names
 
@@ -40,7 +47,7 @@ def test_families_have_stable_names_in_order(compiled):
 def test_count_budget_and_quota_rows(compiled):
     pool, scores, _, model = compiled
     variables = pool.frame[scores.eligible]
-    count, budget, border = (model.family(n) for n in ("count", "budget", "quota:border"))
+    count, budget, border = (model.family(r) for r in (RuleRef("count"), RuleRef("budget"), RuleRef("quota", "border")))
     assert model.matrix[count.start].toarray().ravel().tolist() == [1.0] * len(variables)
     assert (model.row_low[count.start], model.row_high[count.start]) == (190, 210)
     assert np.array_equal(model.matrix[budget.start].toarray().ravel(), variables["cost"].to_numpy())
@@ -52,7 +59,7 @@ def test_count_budget_and_quota_rows(compiled):
 def test_group_rows_hold_exactly_their_villages(compiled):
     pool, scores, rules, model = compiled
     variables = pool.frame[scores.eligible].reset_index(drop=True)
-    county = model.family("group:county")
+    county = model.family(RuleRef("group", "county"))
     for offset, label in enumerate(county.labels):
         row = model.matrix[county.start + offset].toarray().ravel()
         assert np.array_equal(np.flatnonzero(row), np.flatnonzero(variables["county"] == label))
@@ -88,11 +95,11 @@ def test_must_lists_become_named_rows():
     inputs = bind(scenario_with({"selection.must_include": eligible_ids[:2], "selection.must_exclude": eligible_ids[2:3]}), pool)
     scores = score(inputs)
     model = compile_model(pool, scores, resolve_rules(inputs.scenario, pool, scores))
-    include = model.family("must_include")
+    include = model.family(RuleRef("must_include"))
     assert include.labels == tuple(eligible_ids[:2]) and model.row_low[include.start] == 1
-    assert model.family("must_exclude").labels == tuple(eligible_ids[2:3])
-    assert model.without("must_include").family("count").name == "count"
-    assert "must_include" not in [f.name for f in model.without("must_include").families]
+    assert model.family(RuleRef("must_exclude")).labels == tuple(eligible_ids[2:3])
+    assert model.without(RuleRef("must_include")).family(RuleRef("count")).ref == RuleRef("count")
+    assert RuleRef("must_include") not in [f.ref for f in model.without(RuleRef("must_include")).families]
 
 
 def test_ineligible_must_include_is_an_error_that_says_why():

@@ -18,6 +18,7 @@ from report.files import write_xlsx
 from solver.backends import BACKENDS, SolveOptions
 from solver.model import cumulative
 from solver.plan import resolve_plan
+from solver.rules import RuleRef
 from solver.solve import prepare, select
 from store.runs import open_store, run_fields, save_run
 from tests.factories import assert_matches_brute_force, brute_force_plan, make_pool, prepared, tiny_pool
@@ -83,7 +84,7 @@ def test_the_cumulative_form_is_the_same_plan_in_other_coordinates(seed, n):
     scenario, scores, _ = prepared(pool, random_plan(rng, pool))
     model = prepare(pool, scenario, scores)[3]
     form, d = cumulative(model)
-    order = form.family("order")
+    order = form.family(RuleRef("order"))
     for _ in range(20):
         x = np.zeros(len(model.objective))
         for village in np.unique(model.village):
@@ -119,7 +120,7 @@ def test_shipped_plan_meets_every_yearly_and_whole_plan_rule(five_year):
     for _, ids in years.groupby(years):
         assert plan.count_per_year is None and 190 <= len(ids) <= 210
     attainment = selection.check.attainment
-    assert {f"budget@{y}" for y in plan.years} <= set(attainment["rule"])  # each year's budget was checked
+    assert {RuleRef("budget", year=y) for y in plan.years} <= set(attainment["rule"])  # each year's budget was checked
     assert attainment["met"].all()
     # the 2023 cohort's second instalment is charged to 2024
     assert selection.plan.committed[0] == pytest.approx(0.4 * inputs.pool.frame.loc[inputs.pool.frame["baicun_year"] == 2023, "cost"].sum())

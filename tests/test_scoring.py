@@ -11,6 +11,7 @@ import pytest
 
 from baicun.pipeline import bind, score
 from contract.errors import InputError
+from contract.texts import render
 from pool.read import read_pool
 from scoring.score import judgement_matrix
 from tests.conftest import SAMPLE_CSV
@@ -70,7 +71,7 @@ def test_every_reason_is_given(pool):
     frame = pool.frame
     mask = scores.eligible
     for position in np.flatnonzero(~mask)[:300]:
-        reasons = [r.code for r in scores.eligibility.reasons(position)]
+        reasons = [str(r) for r in scores.eligibility.reasons(position)]
         row = frame.iloc[position]
         assert ("reason.require" in reasons) == (not row["accepted"] or not row["ops_plan"])
         assert ("reason.upgraded" in reasons) == pd.notna(row["baicun_year"])
@@ -83,14 +84,14 @@ def test_reason_sentences(pool):
     scores = scores_for(pool)
     frame = pool.frame
     leader_low = np.flatnonzero((frame["leader"] < 60).to_numpy())[0]
-    texts = [r.text("zh") for r in scores.eligibility.reasons(leader_low)]
+    texts = [render(r, "zh") for r in scores.eligibility.reasons(leader_low)]
     value = frame["leader"].iat[leader_low]
     assert f"带头人 {value:g} 分，低于 60 分" in texts
     high_debt = np.flatnonzero((frame["debt_risk"] == 3).to_numpy())[0]
-    assert "隐性债务风险为「高」" in [r.text("zh") for r in scores.eligibility.reasons(high_debt)]
+    assert "隐性债务风险为「高」" in [render(r, "zh") for r in scores.eligibility.reasons(high_debt)]
     not_qiancun = np.flatnonzero(frame["qiancun_year"].isna().to_numpy())[0]
-    assert "「千村创建年度」为空，不满足 ≥ 2021" in [r.text("zh") for r in scores.eligibility.reasons(not_qiancun)]
-    assert "'千村创建年度' is blank, so it fails ≥ 2021" in [r.text("en") for r in scores.eligibility.reasons(not_qiancun)]
+    assert "「千村创建年度」为空，不满足 ≥ 2021" in [render(r, "zh") for r in scores.eligibility.reasons(not_qiancun)]
+    assert "'千村创建年度' is blank, so it fails ≥ 2021" in [render(r, "en") for r in scores.eligibility.reasons(not_qiancun)]
 
 
 def test_reason_counts_add_up_to_ineligible(pool):

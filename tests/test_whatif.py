@@ -17,6 +17,7 @@ from pool.generate import generate_pool, write_pool
 from pool.merge import merge_application
 from pool.read import Pool, read_pool
 from report.files import write_xlsx
+from solver.rules import RuleRef
 from tests.conftest import SAMPLE_CSV
 from tests.scenario_helpers import DEFAULT_SCENARIO, scenario_with
 
@@ -66,7 +67,7 @@ def test_ineligible_village_explained_with_every_reason(solved):
     pool, _, scores, selection = solved
     village = pool.frame.loc[~scores.eligible, "village_id"].iloc[0]
     explanation = explain_village(pool, scores, selection, village)
-    assert not explanation.eligible and explanation.reasons == [r.text() for r in scores.eligibility.reasons(explanation.position)]
+    assert not explanation.eligible and explanation.reasons and explanation.reasons == tuple(scores.eligibility.reasons(explanation.position))
 
 
 def test_prices_are_what_dropping_the_rule_gives(solved):
@@ -76,14 +77,15 @@ def test_prices_are_what_dropping_the_rule_gives(solved):
     }  # the last can never bind: price 0
     inputs = bind(scenario_with(changes), pool)
     scores, selection = solve(inputs)
-    prices = {p.family: p for p in rule_prices(selection)}
-    assert set(prices) == {f.name for f in selection.model.families}
+    prices = {p.rule: p for p in rule_prices(selection)}
+    assert set(prices) == {f.ref for f in selection.model.families}
     assert all(p.price >= -1e-9 for p in prices.values())
-    assert abs(prices["quota:tourism"].price) <= 1e-9 and not prices["quota:tourism"].entering
-    for name in ("quota:tourism", "quota:border"):
-        dropped = {"selection.quota": [q for q in changes["selection.quota"] if f"quota:{q['flag']}" != name]}
+    tourism = RuleRef("quota", "tourism")
+    assert abs(prices[tourism].price) <= 1e-9 and not prices[tourism].entering
+    for flag in ("tourism", "border"):
+        dropped = {"selection.quota": [q for q in changes["selection.quota"] if q["flag"] != flag]}
         _, without = solve(bind(scenario_with(dropped), pool))
-        assert np.isclose(without.objective - selection.objective, prices[name].price, atol=1e-7)
+        assert np.isclose(without.objective - selection.objective, prices[RuleRef("quota", flag)].price, atol=1e-7)
 
 
 def test_prices_sheet_in_the_workbook(tmp_path, solved):
@@ -97,8 +99,7 @@ def test_prices_sheet_in_the_workbook(tmp_path, solved):
 
 def test_county_preview_shows_only_the_county_and_exact_margins(solved):
     pool, inputs, scores, selection = solved
-    o = outcome(inputs, scores, selection)
-    preview = county_preview(pool, scores, selection, o.reasons, "九台区", exact=3)
+    preview = county_preview(pool, scores, selection, "九台区", exact=3)
     assert set(pool.frame.set_index("village_id").loc[preview.table["village_id"], "county"]) == {"九台区"}
     assert len(preview.table) == (pool.frame["county"] == "九台区").sum()
     chosen = preview.table[preview.table["selected"]]

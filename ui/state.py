@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 import tomli_w
 
-from baicun.pipeline import Inputs, bind, score
+from baicun.pipeline import Inputs, bind, outcome, score, solve
 from contract.errors import InputError
 from contract.scenario import parse_scenario
 from contract.texts import set_language, t
@@ -81,13 +81,12 @@ def inputs() -> Inputs:
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def solved(fingerprint: str, text: str, language: str, _pool: Pool):
-    """The Outcome for a pool (by fingerprint) and a scenario text: the same calls as ``baicun solve``."""
-    from baicun.pipeline import outcome, solve
-
+def solved(fingerprint: str, text: str, _pool: Pool):
+    """The Outcome for a pool (by fingerprint) and a scenario text: the same calls as ``baicun solve``. It holds
+    no words, so a change of language re-renders it and never re-solves."""
     the_inputs = _bound(text, _pool)
     scores, selection = solve(the_inputs)
-    return outcome(the_inputs, scores, selection, language)
+    return outcome(the_inputs, scores, selection)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -100,7 +99,7 @@ def county_view(fingerprint: str, text: str, county: str, _outcome):
     from analysis.preview import county_preview
 
     o = _outcome
-    return county_preview(o.inputs.pool, o.scores, o.selection, o.reasons, county)
+    return county_preview(o.inputs.pool, o.scores, o.selection, county)
 
 
 def current_result():

@@ -30,6 +30,7 @@ import numpy as np
 
 from solver.backends.base import RawResult, SolveOptions, binary, status_of
 from solver.model import Model
+from solver.rules import RuleRef
 
 MAX_COEFFICIENT = 1e9
 
@@ -79,7 +80,7 @@ def build(model: Model):
 
 
 def _most_selected(model: Model) -> int:
-    family = next((f for f in model.families if f.name == "count"), None)
+    family = next((f for f in model.families if f.ref == RuleRef("count")), None)
     return int(model.row_high[family.start]) if family else len(model.objective)
 
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from report.tables import column_name
+from report.tables import preview_table
 from ui.state import county_view, lang, page_top, scenario_text, solved_result_or_stop, tr
 
 page_top("county")
@@ -16,7 +16,4 @@ cols[0].metric(tr("ui.metric.eligible"), preview.eligible)
 cols[1].metric(tr("ui.metric.selected"), preview.selected)
 cols[2].metric(tr("ui.county.cutoff", cutoff=""), f"{preview.cutoff:.4f}" if preview.cutoff is not None else "—")
 st.caption(tr("ui.county.table"))
-table = preview.table.copy()
-for flag in ("eligible", "selected"):
-    table[flag] = table[flag].map({True: tr("word.yes"), False: tr("word.no")})
-st.dataframe(table.rename(columns=lambda c: column_name(c, lang())), hide_index=True, width="stretch", placeholder="—", height=480)
+st.dataframe(preview_table(o, preview, lang()), hide_index=True, width="stretch", placeholder="—", height=480)

@@ -5,10 +5,12 @@ from functools import partial
 import plotly.graph_objects as go
 import streamlit as st
 
+from baicun.pipeline import explain, priced
 from contract.columns import header_of
 from contract.errors import InputError
 from report.tables import attainment_table, distribution_table, later_tables, prices_table, shortlist_table
 from report.text import explanation_lines
+from solver.rules import RuleRef
 from ui.state import current_result, inputs, lang, page_top, scenario_text, show_problems, solved, tr, xlsx_bytes
 
 state = st.session_state
@@ -23,7 +25,7 @@ if st.button(tr("ui.results.solve"), type="primary", key="solve"):
     pool, text = state["pool"], scenario_text()
     with st.spinner(tr("ui.results.solving")):
         try:
-            result = solved(pool.fingerprint, text, lang(), pool)
+            result = solved(pool.fingerprint, text, pool)
         except InputError as error:
             show_problems(error, tr("ui.rules.invalid"))
             st.stop()
@@ -105,11 +107,11 @@ with tabs[2]:
     by = st.radio(tr("ui.results.by"), ["city", "county"], format_func=header_of, horizontal=True, key="distribution_by")
     table = distribution_table(o, by, lang())
     st.dataframe(table, hide_index=True, width="stretch", placeholder="—")
-    raw = distribution_table(o, by, "en")
-    figure = go.Figure(go.Bar(x=raw[raw.columns[0]], y=raw["selected"], name=tr("ui.metric.selected")))
+    raw = distribution_table(o, by, lang(), named=False)
+    figure = go.Figure(go.Bar(x=raw[by], y=raw["selected_count"], name=tr("ui.metric.selected")))
     for bound, symbol in (("low", "triangle-up"), ("high", "triangle-down")):
         if bound in raw:
-            figure.add_trace(go.Scatter(x=raw[raw.columns[0]], y=raw[bound], mode="markers", name=bound, marker={"symbol": symbol, "size": 10}))
+            figure.add_trace(go.Scatter(x=raw[by], y=raw[bound], mode="markers", name=tr(f"col.{bound}"), marker={"symbol": symbol, "size": 10}))
     figure.update_layout(height=380, margin={"t": 10})
     st.plotly_chart(figure, width="stretch")
 
@@ -120,28 +122,21 @@ with tabs[3]:
     actual = s.check.attainment.set_index("rule")["actual"]
     for quota in rules.quotas:
         if quota.low:
-            value = int(actual.get(f"quota:{quota.flag}", 0))
+            value = int(actual.get(RuleRef("quota", quota.flag), 0))
             st.progress(
                 min(1.0, value / max(quota.low, 1) / 2), text=tr("ui.results.quota_gauge", name=header_of(quota.flag), actual=value, low=quota.low)
             )
     st.dataframe(attainment_table(o, lang()), hide_index=True, width="stretch", placeholder="—")
 
 with tabs[4]:
-    if st.button(tr("ui.results.prices_button"), key="prices"):
-        from analysis.outcome import prices_backend
-        from analysis.whatif import rule_prices
-
+    if o.prices is None and st.button(tr("ui.results.prices_button"), key="prices"):
         with st.spinner(tr("ui.results.solving")):
-            st.session_state["prices_result"] = (
-                id(o),
-                prices_table(tuple(rule_prices(o.selection, prices_backend(o.selection), lang=lang())), lang()),
-            )
-    if st.session_state.get("prices_result", (None,))[0] == id(o):
-        st.dataframe(st.session_state["prices_result"][1], hide_index=True, width="stretch", placeholder="—")
+            o = priced(o)
+        state["result"] = (o, state["result"][1])  # the workbook to download now holds the prices too
+    if o.prices is not None:
+        st.dataframe(prices_table(o.prices, lang()), hide_index=True, width="stretch", placeholder="—")
 
 with tabs[5]:
-    from analysis.whatif import explain_village
-
     frame = o.inputs.pool.frame
     candidates = frame.loc[o.scores.table.sort_values("rank").index, ["village_id", "village"]]
     options = (candidates["village_id"] + " " + candidates["village"]).tolist()
@@ -149,7 +144,7 @@ with tabs[5]:
     if picked:
         village = picked.split(" ")[0]
         with st.spinner(tr("ui.results.solving")):
-            explanation = explain_village(o.inputs.pool, o.scores, s, village)
+            explanation = explain(o, village)
         for line in explanation_lines(o.inputs.pool, s, explanation):
             st.markdown(f"- {line}")
 

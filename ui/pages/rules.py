@@ -12,11 +12,12 @@ import tomllib
 import pandas as pd
 import streamlit as st
 
+from baicun.pipeline import entropy_suggestion
 from contract.columns import CATALOGUE, header_of
 from contract.errors import InputError
 from contract.scenario import parse_scenario
 from scoring.score import judgement_matrix
-from scoring.weights import ahp, direct, entropy
+from scoring.weights import ahp, direct
 from ui.forms import (
     RULE_FIELDS,
     as_pair,
@@ -31,7 +32,7 @@ from ui.forms import (
     rules_from_rows,
     set_or_drop,
 )
-from ui.state import page_top, scenario_text, scored, show_problems, tr, widget_key
+from ui.state import inputs, page_top, scenario_text, scored, show_problems, tr, widget_key
 
 state = st.session_state
 page_top("rules")
@@ -159,9 +160,7 @@ with weights_tab:
         right.table(pd.DataFrame({tr("ui.rules.used_weights"): used.values}).rename(index=header_of).round(4))
         if right.button(tr("ui.rules.entropy"), key="entropy"):
             try:
-                scores = scored(state["pool"].fingerprint, scenario_text(), state["pool"])
-                matrix = frame.loc[scores.eligible, list(weights)].to_numpy(dtype=float)
-                for criterion, value in zip(weights, entropy(matrix)):
+                for criterion, value in entropy_suggestion(inputs()).items():
                     state[widget_key(f"w.{criterion}")] = round(float(value), 3)
                 st.rerun()
             except InputError as error:

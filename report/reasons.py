@@ -1,0 +1,58 @@
+"""Reasons in words: each village's ``why.*`` code (analysis/reasons.py) and each ineligible village's eligibility
+reasons (scoring/eligibility.py), rendered in the reader's language at the moment of showing."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analysis.reasons import Reasons
+from contract.columns import header_of
+from contract.texts import list_separator, render, t
+from scoring.eligibility import Eligibility
+
+
+def eligibility_texts(eligibility: Eligibility, lang: str | None = None) -> pd.Series:
+    """Every ineligible village's reasons joined in one sentence ("" for eligible villages), built rule by rule over
+    the distinct values, so it costs one pass per rule rather than one per village."""
+    separator = list_separator(lang)
+    texts = np.full(len(eligibility.frame), "", dtype=object)
+    for rule in eligibility.rules:
+        if not rule.failed.any():
+            continue
+        values = eligibility.frame[rule.column][rule.failed]
+        rendered = {v: render(rule.reason(v), lang) for v in values.dropna().drop_duplicates()}
+        blank = render(rule.reason(None), lang)
+        parts = np.array([blank if pd.isna(v) else rendered[v] for v in values], dtype=object)
+        current = texts[rule.failed]
+        texts[rule.failed] = np.where(current == "", parts, current + separator + parts)
+    return pd.Series(texts, index=eligibility.frame.index)
+
+
+def _words(name: str, value):
+    """A parameter as it appears in a sentence: column keys as headers, numbers formatted."""
+    if name in ("rule", "by"):
+        return header_of(value)
+    if name == "gap":
+        return f"{value:.4f}" if np.isfinite(value) else ""
+    if name == "cost":
+        return f"{value:,.0f}"
+    return value
+
+
+def reason_texts(reasons: Reasons, eligibility: Eligibility, lang: str | None = None) -> pd.Series:
+    """One sentence per pool row (the ``reason`` column)."""
+    out = pd.Series("", index=reasons.code.index, dtype=object)
+    ineligible = (reasons.code == "why.ineligible").to_numpy()
+    if ineligible.any():
+        template = t("why.ineligible", lang, reasons="\0")
+        out[ineligible] = [template.replace("\0", w) for w in eligibility_texts(eligibility, lang)[ineligible]]
+    for position in np.flatnonzero(~ineligible):
+        out.iat[position] = reason_text(reasons, position, lang)
+    return out
+
+
+def reason_text(reasons: Reasons, position: int, lang: str | None = None) -> str:
+    """The sentence of one eligible village (``why.*`` codes other than ``why.ineligible``)."""
+    code, params = reasons.of(position)
+    return t(code, lang, **{k: _words(k, v) for k, v in params.items()})
