@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.whatif import gain_lower_bound, score_margin
+from pool.places import PLACE_COLUMNS
 from pool.read import Pool
 from scoring.score import Scores
 from solver.solve import Selection
@@ -37,7 +38,7 @@ class CountyPreview:
 
 def county_preview(pool: Pool, scores: Scores, selection: Selection, county: str, exact: int = EXACT_LEFT_OUT) -> CountyPreview:
     frame = pool.frame
-    mine = (frame["county"] == county).to_numpy()
+    mine = (frame[PLACE_COLUMNS["county"]] == county).to_numpy()  # the county's identity, never its bare name
     cutoff = float(scores.table.loc[selection.selected, "score"].min()) if selection.count else None
     score = scores.table["score"]
     table = pd.DataFrame(

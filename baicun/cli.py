@@ -353,29 +353,39 @@ def explain_command(
 @app.command("preview")
 def preview_command(
     scenario: Path = typer.Argument(..., help="情景文件 .toml"),
-    county: str = typer.Option(..., "--county", help="县(市、区)名称 / county name"),
+    county: str = typer.Option(..., "--county", help="县(市、区)：名称、县级代码（6 位）或 市/县 / county name, 6-digit code or city/county"),
     pool: Path | None = typer.Option(None, "--pool", help="村庄库文件（覆盖情景中的 pool）"),
     application: Path | None = typer.Option(None, "--application", help="本县申报文件，并入省级村庄库后预审 / the county's own file"),
 ) -> None:
     """县级预审：本县各村的资格、得分、排名与入选线的距离 / a county's villages under the scenario."""
     from analysis.preview import county_preview
-    from baicun.pipeline import bind, outcome
-    from contract.scenario import suggest
-    from pool.merge import merge_application
-    from pool.read import read_pool
+    from baicun.pipeline import county_named, outcome, with_application
     from report.text import preview_lines
 
+    chosen = {}
+
     def with_county(inputs):
-        counties = sorted(set(inputs.pool.frame["county"]))
-        if application is not None:
-            return bind(inputs.loaded, merge_application(inputs.pool, read_pool(application), county))
-        if county not in counties:
-            raise InputError("cli.invalid", [Problem("preview.unknown_county", value=county, params={"suggestion": suggest(county, counties)})])
-        return inputs
+        chosen["county"] = county_named(inputs, county) if application is None else _application_county(inputs, county, application)
+        return with_application(inputs, application, chosen["county"]) if application is not None else inputs
 
     inputs, scores, selection = _solved(scenario, pool, with_county)
     result = outcome(inputs, scores, selection)
-    echo(*preview_lines(result, county_preview(inputs.pool, scores, selection, county)))
+    echo(*preview_lines(result, county_preview(inputs.pool, scores, selection, chosen["county"])))
+
+
+def _application_county(inputs, county: str, application: Path) -> str:
+    """The county an application is for: named in the provincial pool, or (a county new to the pool) as the
+    application names it."""
+    from baicun.pipeline import county_named
+    from pool.read import read_pool
+
+    try:
+        return county_named(inputs, county)
+    except InputError:
+        own = read_pool(application, region=inputs.loaded.scenario.region)
+        if county in set(own.frame["county"]) or county in set(own.frame["county_place"]):
+            return county
+        raise
 
 
 @app.command("app")

@@ -17,13 +17,28 @@ from analysis.whatif import Explanation, explain_village
 from contract.errors import InputError, Problem
 from contract.scenario import load_scenario, parse_scenario
 from pool.bind import Inputs, bind
+from pool.merge import merge_application
+from pool.places import find_place
 from pool.read import read_pool
 from scoring.score import Scores, score_pool, suggest_entropy_weights
 from solver.check import check_solution
 from solver.solve import Selection, plan_years, prepare, select, solve_options
 from store.runs import RunRecord, get_run, open_store
 
-__all__ = ["Inputs", "bind", "load_inputs", "score", "solve", "outcome", "comparison_item", "run_inputs", "stored_selection", "rerun"]
+__all__ = [
+    "Inputs",
+    "bind",
+    "load_inputs",
+    "score",
+    "solve",
+    "outcome",
+    "comparison_item",
+    "run_inputs",
+    "stored_selection",
+    "rerun",
+    "county_named",
+    "with_application",
+]
 
 
 def load_inputs(scenario_path: str | Path, pool_path: str | Path | None = None, **read_options) -> Inputs:
@@ -36,6 +51,19 @@ def load_inputs(scenario_path: str | Path, pool_path: str | Path | None = None, 
     read_options.setdefault("region", loaded.scenario.region)
     pool = read_pool(path, **read_options)
     return bind(loaded, pool)
+
+
+def county_named(inputs: Inputs, text: str) -> str:
+    """The county (its place label) that ``text`` names: the label as shown, its 6-digit code, 市/县, or a
+    name only one county bears. Raises ``InputError`` for an unknown or ambiguous name."""
+    return find_place(inputs.pool.frame, "county", text)
+
+
+def with_application(inputs: Inputs, application: str | Path, county: str) -> Inputs:
+    """The inputs with a county's application file merged into the pool (``pool.merge.merge_application``:
+    only that county's villages may be added or changed). Raises ``InputError``."""
+    merged = merge_application(inputs.pool, read_pool(application, region=inputs.loaded.scenario.region), county)
+    return bind(inputs.loaded, merged)
 
 
 def score(inputs: Inputs) -> Scores:

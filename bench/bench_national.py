@@ -29,7 +29,6 @@ def scaled_scenario(size: int):
     ]
     selection = scenario.selection.model_copy(
         update={
-            "group": [g.model_copy(update={"by": "province"}) if g.by == "省份" else g for g in scenario.selection.group],
             "count": (round(count * 0.96), round(count * 1.04)),
             "budget": count * 1000.0,
             "quota": quotas,

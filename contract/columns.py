@@ -29,6 +29,7 @@ class Column:
     zh: str
     kind: str
     required: bool = False
+    aliases: tuple[str, ...] = ()  # other headers that mean this column (compared after normalisation)
 
     @property
     def numeric(self) -> bool:
@@ -42,6 +43,7 @@ CATALOGUE: tuple[Column, ...] = (
     Column("village", "村名", "text", True),
     Column("township", "乡镇", "text", True),
     Column("county", "县(市、区)", "text", True),
+    Column("province", "省(自治区、直辖市)", "text", aliases=("省份", "省")),
     Column("city", "市(州)", "text", True),
     Column("lon", "经度", "lon"),
     Column("lat", "纬度", "lat"),
@@ -74,6 +76,15 @@ _BY_KEY = {c.key: c for c in CATALOGUE}
 
 DEFAULT_COST = 1000.0
 
+# Any number beyond ±NUMBER_BOUND (and inf, -inf, nan typed as text, 1e309) is an input error at its cell: no
+# column of a pool holds such a value (10⁹ 万元 is ten trillion yuan), and one such cell would swamp every score
+# or break every solver.
+NUMBER_BOUND = 1e9
+
+# Places, coarse to fine: the catalogue key of each level's name and the length of its part of the 12-digit
+# statistical code (GB/T 2260 + the NBS division code: 2 province, 4 city, 6 county, 9 township, 12 village).
+PLACE_LEVELS: tuple[tuple[str, int], ...] = (("province", 2), ("city", 4), ("county", 6), ("township", 9))
+
 # Every spelling SPEC §2 accepts, compared after strip() and lower-casing.
 FLAG_SPELLINGS: dict[str, bool] = {
     "是": True,
@@ -101,6 +112,7 @@ DEBT_LEVEL_NAMES = ("无", "低", "中", "高")
 
 
 def header_of(key: str) -> str:
-    """The Chinese header of a catalogue key, or the key itself for an extra column."""
-    column = _BY_KEY.get(key)
+    """The Chinese header of a catalogue key (a place's identity column ``county_place`` is headed as its
+    level), or the key itself for an extra column."""
+    column = _BY_KEY.get(key) or _BY_KEY.get(key.removesuffix("_place") if key.endswith("_place") else "")
     return column.zh if column else key

@@ -102,7 +102,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # --- reading a pool -----------------------------------------------------------------------------------
     "pool.invalid": ("村庄库文件「{file}」有 {count} 个问题，未被使用：", "The pool file '{file}' has {count} problems and was not used:"),
     "pool.not_found": ("找不到文件「{file}」", "file '{file}' not found"),
-    "pool.bad_suffix": ("不支持的文件类型「{suffix}」：请另存为 .xlsx 或 .csv", "unsupported file type '{suffix}': save it as .xlsx or .csv"),
+    "pool.bad_suffix": (
+        "不支持的文件类型「{suffix}」：请另存为 .xlsx、.csv 或文本文件（.txt、.tsv）",
+        "unsupported file type '{suffix}': save it as .xlsx, .csv or text (.txt, .tsv)",
+    ),
     "pool.xls_legacy": (
         "这是旧版 Excel（.xls）文件：请在 Excel/WPS 中另存为 .xlsx",
         "this is a legacy Excel (.xls) file: save it as .xlsx in Excel/WPS",
@@ -181,6 +184,90 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "summary.col_qiancun": ("千村", "千村 pool"),
     "summary.col_border": ("边境村(千村)", "border (千村)"),
     "summary.col_poverty": ("脱贫村(千村)", "poverty-alleviated (千村)"),
+    "pool.excel_error": (
+        "Excel 错误值「{value}」（例如 VLOOKUP 没有找到）：请改正公式或填写实际值",
+        "Excel error value '{value}' (e.g. a VLOOKUP that found nothing): fix the formula or type the value",
+    ),
+    "pool.formula_no_value": (
+        "单元格 {cell} 是公式，但文件里没有保存计算结果（文件由程序生成）：请用 Excel/WPS 打开后保存，再读入",
+        "cell {cell} holds a formula without a saved result (the file was written by a program): open and save it in Excel/WPS",
+    ),
+    "pool.merged": (
+        "合并单元格 {range}：合并后只有第一格有值，其余各行读不到；请取消合并，并在每一行填写",
+        "merged cells {range}: only the first cell holds the value, the other rows read blank; unmerge and fill every row",
+    ),
+    "pool.notice_merged_filled": (
+        "省/市/县/乡镇列中的 {count} 处合并单元格（{ranges}）已把合并的值填入其中每一行",
+        "{count} merged range(s) in the province/city/county/township columns ({ranges}) were filled into every row they cover",
+    ),
+    "pool.notice_hidden_rows": (
+        "{count} 行在 Excel 中被隐藏或筛选掉（第 {rows} 行），仍作为村庄读入",
+        "{count} row(s) are hidden or filtered out in Excel (rows {rows}); they are read as villages all the same",
+    ),
+    "pool.notice_hidden_columns": (
+        "{count} 列在 Excel 中被隐藏（{columns} 列），仍然读入",
+        "{count} column(s) are hidden in Excel ({columns}); they are read all the same",
+    ),
+    "pool.notice_normalised": (
+        '{count} 个单元格含不可见字符、全角字符或文本标记（如 ="…"、开头的 \'），已按标准形式读取（第 {rows} 行）',
+        '{count} cell(s) held invisible or full-width characters or text markers (="…", a leading \'); read in standard form (rows {rows})',
+    ),
+    "pool.notice_delimiter": ("按分隔符 {delimiter} 读取", "read with the delimiter {delimiter}"),
+    "pool.percent_score": (
+        "「{value}」是百分比，本列是 0–100 分：请填写分数（如 66.2% 应填 66.2）",
+        "'{value}' is a percentage but this column is a 0–100 score: type the score (66.2, not 66.2%)",
+    ),
+    "pool.score_fraction": (
+        "{value} 在 0 和 1 之间，像是比例或百分比，本列是 0–100 分：请填写分数",
+        "{value} lies between 0 and 1, like a fraction or a percentage; this column is a 0–100 score",
+    ),
+    "pool.not_finite": ("「{value}」不是有效的数（超出 ±{bound} 或为无穷大）", "'{value}' is not a usable number (infinite or beyond ±{bound})"),
+    "pool.bad_code": (
+        "「{value}」不是 12 位统计用区划代码（12 位数字：省 2 位、市 2 位、县 2 位、乡镇 3 位、村 3 位）",
+        "'{value}' is not a 12-digit statistical division code (12 digits: province 2, city 2, county 2, township 3, village 3)",
+    ),
+    "pool.code_county_mismatch": (
+        "村庄代码前 6 位 {code} 是「{county}」的县级代码，这里却写「{value}」",
+        "the village code's county part {code} belongs to '{county}', but this row says '{value}'",
+    ),
+    "pool.blank_cost": (
+        "计划投资为空：请填写（整列都没有时才按每村 1000 万元计，空白不当作 0）",
+        "blank cost: fill it in (only a file without the column counts 1000 per village; a blank is never 0)",
+    ),
+    "pool.blank_rows": ("从这一行到第 {last} 行都是空行：请删除空行", "blank rows from here to row {last}: delete them"),
+    "pool.unpacked_too_large": (
+        "文件解压后有 {size} MB，超过上限 {limit} MB，未读取",
+        "the file unpacks to {size} MB, beyond the limit of {limit} MB; not read",
+    ),
+    "pool.too_many_parts": (
+        "工作簿有 {count} 个部件，超过上限 {limit}，未读取",
+        "the workbook has {count} parts, beyond the limit of {limit}; not read",
+    ),
+    "pool.too_many_sheets": ("工作表超过 {limit} 个，未读取", "more than {limit} sheets; not read"),
+    "pool.too_many_columns": (
+        "工作表「{sheet}」用到了 {columns} 列，超过上限 {limit} 列，未读取",
+        "sheet '{sheet}' uses {columns} columns, beyond the limit of {limit}; not read",
+    ),
+    "pool.too_many_cells": (
+        "工作表「{sheet}」的数据区 {range} 有 {cells:,} 个单元格，超过上限 {limit:,} 个，未读取（表格下方或右侧远处是否有零星内容？）",
+        "sheet '{sheet}' spans {range}, {cells:,} cells, beyond the limit of {limit:,}; not read (stray content far below or to the right?)",
+    ),
+    "pool.cell_too_long": (
+        "工作表「{sheet}」中有单元格超过 {limit:,} 个字符（Excel 的上限），未读取",
+        "sheet '{sheet}' has a cell longer than {limit:,} characters (Excel's own limit); not read",
+    ),
+    "place.ambiguous": (
+        "「{value}」不止一个：{places}。请写出其中一个名称（含括号）、县级代码或「市/县」",
+        "'{value}' names more than one place: {places}. Give one of these names (with the brackets), the county code or 'city/county'",
+    ),
+    "preview.foreign_code": (
+        "村庄代码「{value}」不属于「{county}」（县级代码 {code}）：本县申报文件只能包含本县的村",
+        "village id '{value}' is not in '{county}' (county code {code}): an application may hold only its own county's villages",
+    ),
+    "preview.moved_village": (
+        "村庄代码「{value}」在省级村庄库中属于「{other}」：申报文件不能把别县的村改为本县",
+        "village id '{value}' belongs to '{other}' in the provincial pool: an application cannot move another county's village",
+    ),
     "pool.blank_header": ("这一列没有列名却有数据：请补上列名或删除该列", "this column has data but no header: name it or delete it"),
     "region.invalid": ("坐标范围设置有误", "invalid coordinate region"),
     "region.unknown": (
@@ -513,7 +600,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.page.robustness": ("稳健性", "Robustness"),
     "ui.page.county": ("县级预审", "County preview"),
     "ui.page_error": ("本页出错，其他页面不受影响：{detail}", "This page failed; the other pages are unaffected: {detail}"),
-    "ui.data.upload": ("上传村庄库（xlsx 或 csv，UTF-8 / GBK / GB18030 均可）", "Upload a pool (xlsx or csv; UTF-8, GBK or GB18030)"),
+    "ui.data.upload": (
+        "上传村庄库（xlsx、csv 或 txt/tsv 文本；UTF-8 / GBK / GB18030 / Unicode 文本均可）",
+        "Upload a pool (xlsx, csv or txt/tsv text; UTF-8, GBK, GB18030 or Unicode text)",
+    ),
     "ui.data.loaded": ("已载入「{file}」：{villages} 个村，校验通过", "Loaded '{file}': {villages} villages, all checks passed"),
     "ui.data.rejected": (
         "「{file}」未通过校验，仍使用原来的村庄库「{previous}」。请按下表逐条修改后重新上传：",

@@ -12,6 +12,7 @@ from contract.columns import CATALOGUE, DEBT_LEVELS, FLAG_SPELLINGS
 from contract.errors import InputError, Problem
 from contract.scenario import LoadedScenario, Scenario, suggest
 from contract.texts import Msg
+from pool.places import PLACE_COLUMNS
 from pool.raw import normalize_header
 from pool.read import Pool
 
@@ -42,6 +43,7 @@ class _Binder:
         self.names = (
             {c.key: c.key for c in CATALOGUE if c.key in pool.frame}
             | {normalize_header(c.zh): c.key for c in CATALOGUE if c.key in pool.frame}
+            | {normalize_header(a): c.key for c in CATALOGUE if c.key in pool.frame for a in c.aliases}
             | {k: k for k in pool.extra}
         )
 
@@ -124,8 +126,13 @@ def _bound_counts(b: _Binder, rules, where: str) -> dict:
             q.model_copy(update={"flag": b.column(q.flag, f"{where}.quota[{i}].flag", FLAG_KINDS, "flag") or q.flag})
             for i, q in enumerate(rules.quota)
         ],
-        "group": [g.model_copy(update={"by": b.column(g.by, f"{where}.group[{i}].by") or g.by}) for i, g in enumerate(rules.group)],
+        "group": [g.model_copy(update={"by": _place(b.column(g.by, f"{where}.group[{i}].by")) or g.by}) for i, g in enumerate(rules.group)],
     }
+
+
+def _place(key: str | None) -> str | None:
+    """A group over a place level counts places, not names: county → its identity column (pool.places)."""
+    return PLACE_COLUMNS.get(key, key) if key is not None else None
 
 
 def _exclusions(b: _Binder, exclude: dict) -> dict:

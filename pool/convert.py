@@ -69,6 +69,16 @@ def convert_number(cells: pd.Series, thousands: bool = False) -> tuple[pd.Series
     return values, _problems(values.isna() & ~_blank(cells), cells, "pool.not_number")
 
 
+def convert_score(cells: pd.Series) -> tuple[pd.Series, list[CellProblem]]:
+    """A 0–100 score; a percent typed as text ("66.2%") is reported as such, not as text in a number column."""
+    values = _numbers(cells)
+    unreadable = values.isna() & ~_blank(cells)
+    percent = pd.Series(False, index=cells.index)
+    if unreadable.any():
+        percent[unreadable] = cells[unreadable].str.strip().str.fullmatch(r"[+-]?\d+(\.\d+)?\s*%").to_numpy(dtype=bool)
+    return values, _problems(unreadable & percent, cells, "pool.percent_score") + _problems(unreadable & ~percent, cells, "pool.not_number")
+
+
 def convert_integer(cells: pd.Series, thousands: bool = False) -> tuple[pd.Series, list[CellProblem]]:
     values, problems = convert_number(cells, thousands)
     fractional = values.notna() & (values != values.round())
@@ -88,6 +98,8 @@ def convert_column(kind: str, cells: pd.Series, numeric: pd.Series | None = None
         return convert_level(cells)
     if kind in ("year", "count"):
         return convert_integer(cells, thousands=kind == "count")
+    if kind == "score":
+        return convert_score(cells)
     return convert_number(cells, thousands=kind in ("amount", "cost"))
 
 

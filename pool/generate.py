@@ -58,7 +58,7 @@ def generate_pool(villages: int = PROVINCE_VILLAGES, seed: int = 2023) -> pd.Dat
     _add_qiancun(frame, villages / PROVINCE_VILLAGES, rng)
     _add_twins(frame, rng)
     frame["data_label"] = SAMPLE_LABEL
-    return frame[[c.key for c in CATALOGUE]].sort_values("village_id").reset_index(drop=True)
+    return frame[[c.key for c in CATALOGUE if c.key in frame]].sort_values("village_id").reset_index(drop=True)
 
 
 def _place_villages(counties: pd.DataFrame, villages: int, rng: np.random.Generator) -> pd.DataFrame:
@@ -231,7 +231,7 @@ def to_file_frame(frame: pd.DataFrame, headers: str = "zh") -> pd.DataFrame:
         elif column.kind == "year":
             out[column.key] = out[column.key].map(lambda v: "" if pd.isna(v) else str(int(v)))
     if headers == "zh":
-        out = out.rename(columns={c.key: c.zh for c in CATALOGUE} | {"province": "省份"})
+        out = out.rename(columns={c.key: c.zh for c in CATALOGUE})
     return out
 
 

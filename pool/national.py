@@ -13,6 +13,7 @@ import pandas as pd
 from contract.columns import CATALOGUE, DEBT_LEVEL_NAMES
 from contract.texts import SAMPLE_LABEL
 from pool.generate import apportion
+from pool.places import PROVINCE_CODES
 
 # name, centre lon, lat, relative number of villages (rough)
 PROVINCES = [
@@ -65,17 +66,23 @@ def generate_national(villages: int = 500_000, seed: int = 2024) -> pd.DataFrame
     serial = np.concatenate([np.arange(k) for k in per_county])
     province = province_of_county[county]
     names = np.array([p[0] for p in PROVINCES], dtype=object)
-    short = np.array([p[0][:2] for p in PROVINCES], dtype=object)
     centre_lon = np.array([p[1] for p in PROVINCES])[province_of_county] + rng.normal(0, 1.2, n_counties)
     centre_lat = np.array([p[2] for p in PROVINCES])[province_of_county] + rng.normal(0, 0.9, n_counties)
-    code = (np.arange(len(PROVINCES)) + 11)[province] * 10**10 + city_of_county[county] * 10**8 + county_in_province[county] * 10**6 + serial
+    # A real code's structure: province 2, city 2 (from 01), county 2 (01–99 within its city), township 3 (from
+    # 001), village 3 (001–015 under each township), so that every county has its own 6-digit prefix.
+    county_in_city = county_in_province % 8 + 1
+    town, village_in_town = serial // 15 + 1, serial % 15 + 1
+    province_code = np.array([int(c) for c in PROVINCE_CODES])[: len(PROVINCES)]  # same order as PROVINCES
+    code = province_code[province] * 10**10 + (city_of_county[county] + 1) * 10**8 + county_in_city[county] * 10**6 + town * 1000 + village_in_town
     frame = pd.DataFrame(
         {
             "village_id": pd.Series(code).astype(str).str.zfill(12),
             "village": pd.Series(serial + 1).astype(str).radd("示例村"),
-            "township": pd.Series(serial // 15 + 1).astype(str).radd("示例镇"),
-            "county": pd.Series(short[province] + "县" + pd.Series(county_in_province[county] + 1).astype(str).to_numpy()),
-            "city": pd.Series(short[province] + "市" + pd.Series(city_of_county[county] + 1).astype(str).to_numpy()),
+            "township": pd.Series(town).astype(str).radd("示例镇"),
+            # The same county and city names recur in every province (as 朝阳区 and 鼓楼区 do in the real division
+            # table): places are told apart by code, never by name.
+            "county": pd.Series(county_in_city[county]).astype(str).radd("示例县").to_numpy(),
+            "city": pd.Series(city_of_county[county] + 1).astype(str).radd("示例市").to_numpy(),
             "lon": np.round(np.clip(centre_lon[county] + rng.normal(0, 0.15, villages), 74, 134), 6),
             "lat": np.round(np.clip(centre_lat[county] + rng.normal(0, 0.12, villages), 18.5, 53), 6),
         }
@@ -107,4 +114,4 @@ def generate_national(villages: int = 500_000, seed: int = 2024) -> pd.DataFrame
     frame["cost"] = np.round(1000 * np.exp(rng.normal(0, 0.14, villages)) / 10) * 10
     frame["data_label"] = SAMPLE_LABEL
     frame["province"] = names[province]
-    return frame[[c.key for c in CATALOGUE] + ["province"]]
+    return frame[[c.key for c in CATALOGUE]]

@@ -1,8 +1,18 @@
-"""Reading a pool file into a grid of text cells, before any column is interpreted.
+"""Reading a pool file into a grid of text cells, before any column is interpreted — as Excel and WPS show it.
 
-Encodings are tried strictly in this order: UTF-8 (with or without BOM), GB18030 (a superset of GBK, which Excel
+Encodings of delimited text (.csv, .txt, .tsv) are tried strictly in this order: UTF-16 when the file starts with
+its byte-order mark (Excel's "Unicode 文本"), UTF-8 (with or without BOM), GB18030 (a superset of GBK, which Excel
 and WPS write on Chinese Windows), then charset-normalizer's detector; if none fits, the user is asked for
-``--encoding``. Nothing is ever decoded with replacement characters.
+``--encoding``. Nothing is ever decoded with replacement characters. The delimiter (comma, tab, semicolon or
+vertical bar) is the one that splits a row into the most known headers.
+
+Every cell and header goes through one normalisation (``clean_cells``), once, here: zero-width characters and
+soft hyphens removed, NFKC (full-width letters, digits and brackets, ideographic and non-breaking spaces), and
+Excel's text-forcing wrappers (``="00123"``, a leading ``'``) unwrapped; headers also lose line breaks. Where it
+changed a cell, a notice says so (``pool.notice_normalised``).
+
+Workbooks are read by ``pool.xlsx`` (limits, merged ranges, formulas without values, error values, percent
+formats, hidden rows), whose findings come back as ``RawTable.issues`` (errors at a cell) and notices.
 """
 
 from __future__ import annotations
@@ -10,7 +20,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,9 +28,31 @@ import pandas as pd
 
 from contract.columns import CATALOGUE
 from contract.errors import InputError, Problem
+from pool.xlsx import SheetFacts, cell_ref, read_other_sheet_head, read_sheet
 
-_KNOWN_HEADERS = {c.zh for c in CATALOGUE} | {c.key for c in CATALOGUE}
+_KNOWN_HEADERS = {c.zh for c in CATALOGUE} | {c.key for c in CATALOGUE} | {a for c in CATALOGUE for a in c.aliases}
 _HEADER_SCAN_ROWS = 20
+DELIMITED = (".csv", ".txt", ".tsv")
+WORKBOOKS = (".xlsx", ".xlsm")
+
+_INVISIBLE = "[\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e]"
+# Characters NFKC leaves alone or that are common in pools: a column holding only these needs no normalisation.
+_PLAIN = "[^\t\n\r\x20-\x7e\u3001-\u3035\u303b-\u303f\u3400-\u4dbf\u4e00-\u9fff\u00b7\u00d7\u2010\u2012-\u2016\u2018-\u2023\u2027\u221a\u2713\u2717]"
+_WRAPPED = r'^\s*="(.*)"\s*$'
+_SUSPECT = re.compile(_PLAIN + "|^'|" + r'^\s*="')
+_SUSPECT_IN_TEXT = re.compile(_PLAIN + "|(?:^|[,\t;|])\\s*['=]", re.M)  # anywhere in a delimited file
+
+
+@dataclass(frozen=True)
+class CellIssue:
+    """Something wrong with one cell found while reading (an Excel error value, a formula without a saved
+    value, a merged range, a percent format): Excel row, 0-based column index, message code."""
+
+    row: int
+    column: int
+    code: str
+    value: str = ""
+    params: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -34,22 +66,57 @@ class RawTable:
     encoding: str | None = None
     sheet: str | None = None
     notices: list[Problem] = field(default_factory=list)
+    issues: list[CellIssue] = field(default_factory=list)
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # Excel rows, 0-based columns
+    percent: frozenset = frozenset()  # (Excel row, column index) of cells formatted as percent
+    changed: pd.DataFrame | None = None  # which cells the normalisation changed
 
     def excel_row(self, position: int) -> int:
         return self.header_row + 1 + position
 
 
+def clean_cells(cells: pd.Series) -> pd.Series:
+    """One column of text cells as the user typed them (see the module docstring); only cells that hold a
+    character outside the plain set are touched, so a clean column costs one scan."""
+    text = cells.astype("str")
+    # three simple tests: Arrow runs each in C, while one pattern with alternatives falls back to Python
+    suspect = text.str.contains(_PLAIN, regex=True) | text.str.startswith("'") | text.str.lstrip().str.startswith("=")
+    if not suspect.any():
+        return text
+    fixed = text[suspect].str.replace(_INVISIBLE, "", regex=True).str.normalize("NFKC")
+    fixed = fixed.str.replace(_WRAPPED, r"\1", regex=True).str.replace(r"^'", "", regex=True)
+    out = text.copy()
+    out[suspect] = fixed
+    return out
+
+
+def clean_text(text: str) -> str:
+    """``clean_cells`` for one string."""
+    if not _SUSPECT.search(text):
+        return text
+    text = unicodedata.normalize("NFKC", re.sub(_INVISIBLE, "", text))
+    return re.sub(r"^'", "", re.sub(_WRAPPED, r"\1", text))
+
+
+def clean_header(text: str) -> str:
+    return clean_text(re.sub(r"[\r\n]+", "", str(text)))
+
+
 def normalize_header(text: str) -> str:
     """Header text as compared with the catalogue: no surrounding or full-width spaces, ASCII brackets."""
-    text = str(text).replace("\u3000", " ").strip()
+    text = clean_header(text).replace("\u3000", " ").strip()
     text = text.replace("（", "(").replace("）", ")")
     return re.sub(r"\s*([()、])\s*", r"\1", text)
 
 
 def _looks_like_header(row: list[str]) -> bool:
+    return _header_hits(row) >= 2
+
+
+def _header_hits(row: list[str]) -> int:
     names = {normalize_header(c) for c in row if c}
     lowered = {n.lower() for n in names}
-    return len((names | lowered) & _KNOWN_HEADERS) >= 2
+    return len((names | lowered) & _KNOWN_HEADERS)
 
 
 def read_raw(path: Path, encoding: str | None = None, sheet: str | None = None, header_row: int = 1) -> RawTable:
@@ -59,18 +126,18 @@ def read_raw(path: Path, encoding: str | None = None, sheet: str | None = None, 
     suffix = path.suffix.lower()
     if suffix == ".xls":
         raise InputError("pool.invalid", [Problem("pool.xls_legacy")], file=file)
-    if suffix not in (".csv", ".xlsx", ".xlsm", ".txt"):
+    if suffix not in DELIMITED + WORKBOOKS:
         raise InputError("pool.invalid", [Problem("pool.bad_suffix", params={"suffix": suffix or "?"})], file=file)
     data = path.read_bytes()
     if not data.strip():
         raise InputError("pool.invalid", [Problem("pool.empty_file")], file=file)
-    if suffix in (".xlsx", ".xlsm"):
+    if suffix in WORKBOOKS:
         return _read_xlsx(data, file, sheet, header_row)
     text, used, notices = _decode(data, encoding, file)
     return _read_csv_text(text, file, header_row, used, notices)
 
 
-# --- CSV --------------------------------------------------------------------------------------------------------
+# --- delimited text -----------------------------------------------------------------------------------------------
 
 
 def _decode(data: bytes, encoding: str | None, file: str) -> tuple[str, str, list[Problem]]:
@@ -80,7 +147,8 @@ def _decode(data: bytes, encoding: str | None, file: str) -> tuple[str, str, lis
         except (UnicodeDecodeError, LookupError) as error:
             problem = Problem("pool.encoding_failed", params={"encoding": encoding, "detail": str(error)[:120]})
             raise InputError("pool.invalid", [problem], file=file) from None
-    for candidate in ("utf-8-sig", "gb18030"):
+    candidates = ("utf-16",) if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ("utf-8-sig", "gb18030")
+    for candidate in candidates:
         try:
             return data.decode(candidate), candidate, []
         except UnicodeDecodeError:
@@ -104,52 +172,85 @@ def _detect(data: bytes) -> tuple[str, str] | None:
     return text, best.encoding
 
 
+def sniff_delimiter(text: str) -> str:
+    """The delimiter that splits some row of the first lines into the most known headers; else the one most
+    frequent in the first line; comma when nothing tells."""
+    head = text[:65536].splitlines()[:_HEADER_SCAN_ROWS]
+    best, hits = ",", 0
+    for delimiter in (",", "\t", ";", "|"):
+        rows = list(csv.reader(head, delimiter=delimiter))
+        found = max((_header_hits(r) for r in rows), default=0)
+        if found > hits:
+            best, hits = delimiter, found
+    if hits == 0 and head:
+        best = max((",", "\t", ";", "|"), key=lambda d: head[0].count(d))
+        return best if head[0].count(best) else ","
+    return best
+
+
 def _read_csv_text(text: str, file: str, header_row: int, encoding: str, notices: list[Problem]) -> RawTable:
+    delimiter = sniff_delimiter(text)
+    if delimiter != ",":
+        notices = notices + [Problem("pool.notice_delimiter", params={"delimiter": {"\t": "Tab", ";": ";", "|": "|"}[delimiter]})]
     try:  # pandas' C parser with Arrow strings: a 500,000-row pool in seconds
-        grid = pd.read_csv(io.StringIO(text), header=None, dtype="str", keep_default_na=False, na_filter=False, skip_blank_lines=False, engine="c")
+        grid = pd.read_csv(
+            io.StringIO(text), sep=delimiter, header=None, dtype="str", keep_default_na=False, na_filter=False, skip_blank_lines=False, engine="c"
+        )
         rows = None
     except (pd.errors.ParserError, ValueError):  # ragged rows: the csv module pads them
         grid = None
         try:
-            rows = list(csv.reader(io.StringIO(text, newline="")))
+            rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
         except csv.Error as error:
             raise InputError("pool.invalid", [Problem("pool.csv_unparsable", params={"detail": str(error)})], file=file) from None
+    suspect = _SUSPECT_IN_TEXT.search(text, text.find("\n") + 1) is not None
     if grid is not None:
-        return _table_from_grid(grid.fillna(""), file, header_row, encoding=encoding, notices=notices)
-    return _table_from_rows(rows, file, header_row, encoding=encoding, notices=notices)
+        return _table_from_grid(grid.fillna(""), file, header_row, encoding=encoding, notices=notices, suspect=suspect)
+    return _table_from_rows(rows, file, header_row, encoding=encoding, notices=notices, suspect=suspect)
 
 
-# --- XLSX -------------------------------------------------------------------------------------------------------
+# --- workbooks --------------------------------------------------------------------------------------------------
 
 
 def _read_xlsx(data: bytes, file: str, sheet: str | None, header_row: int) -> RawTable:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as error:
-        raise InputError("pool.invalid", [Problem("pool.unreadable_xlsx", params={"detail": type(error).__name__})], file=file) from None
-    names = book.sheetnames
-    if sheet is not None and sheet not in names:
-        problem = Problem("pool.no_sheet", params={"sheet": sheet, "sheets": "、".join(names)})
-        raise InputError("pool.invalid", [problem], file=file)
-    chosen = sheet or names[0]
-    grids = {name: _sheet_grid(book[name]) for name in names}
-    book.close()
-    values, numeric = grids[chosen]
+    values, facts, names = read_sheet(data, file, sheet)
     rows = [[_cell_text(v) for v in row] for row in values]
     if sheet is None and not _header_found(rows):
-        other = next((n for n in names[1:] if _header_found([[_cell_text(v) for v in r] for r in grids[n][0]])), None)
-        if other is not None:
-            problem = Problem("pool.header_other_sheet", row=header_row, params={"sheet": chosen, "found": other})
-            raise InputError("pool.invalid", [problem], file=file)
-    return _table_from_rows(rows, file, header_row, numeric=numeric, sheet=chosen)
-
-
-def _sheet_grid(worksheet) -> tuple[list[list], list[list[bool]]]:
-    values = [list(row) for row in worksheet.iter_rows(values_only=True)]
+        for other in (n for n in names if n != facts.name):
+            if _header_found([[_cell_text(v) for v in r] for r in read_other_sheet_head(data, file, other, _HEADER_SCAN_ROWS)]):
+                problem = Problem("pool.header_other_sheet", row=header_row, params={"sheet": facts.name, "found": other})
+                raise InputError("pool.invalid", [problem], file=file)
     numeric = [[isinstance(v, (int, float)) and not isinstance(v, bool) for v in row] for row in values]
-    return values, numeric
+    for row, column in facts.errors:
+        if row - 1 < len(rows) and column < len(rows[row - 1]):
+            rows[row - 1][column] = ""
+    table = _table_from_rows(rows, file, header_row, numeric=numeric, sheet=facts.name)
+    return _with_facts(table, facts, header_row)
+
+
+def _with_facts(table: RawTable, facts: SheetFacts, header_row: int) -> RawTable:
+    """The table with what the sheet scan found below the header: error values and formulas without a saved
+    value as issues at their cell, hidden rows and columns as notices, merged ranges and percent cells kept."""
+    below = lambda row: row > header_row  # noqa: E731
+    issues = [CellIssue(r, c, "pool.excel_error", v) for (r, c), v in sorted(facts.errors.items()) if below(r)]
+    issues += [CellIssue(r, c, "pool.formula_no_value", params={"cell": cell_ref(r, c)}) for r, c in sorted(facts.formulas_without_value) if below(r)]
+    notices = list(table.notices)
+    hidden = [r for r in facts.hidden_rows if below(r)]
+    if hidden:
+        notices.append(Problem("pool.notice_hidden_rows", params={"count": len(hidden), "rows": _row_list(hidden)}))
+    if facts.hidden_columns:
+        letters = "、".join(cell_ref(1, c)[:-1] for c in facts.hidden_columns[:20])
+        notices.append(Problem("pool.notice_hidden_columns", params={"count": len(facts.hidden_columns), "columns": letters}))
+    merged = [m for m in facts.merged if m[2] > header_row]
+    percent = frozenset(p for p in facts.percent if below(p[0]))
+    return RawTable(
+        table.header, table.cells, table.header_row, table.numeric_cells, None, table.sheet, notices, issues, merged, percent, table.changed
+    )
+
+
+def _row_list(rows: list[int], limit: int = 20) -> str:
+    shown = "、".join(str(r) for r in rows[:limit])
+    return shown + ("…" if len(rows) > limit else "")
 
 
 def _header_found(rows: list[list[str]]) -> bool:
@@ -181,7 +282,18 @@ def _header(head: list[list[str]], header_row: int, file: str) -> list[str]:
     return header
 
 
-def _table_from_grid(grid: pd.DataFrame, file: str, header_row: int, *, encoding=None, notices=None) -> RawTable:
+def _cleaned(cells: pd.DataFrame, suspect: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
+    if not suspect:  # the whole file holds no character the normalisation would touch
+        return cells, pd.DataFrame(False, index=cells.index, columns=cells.columns)
+    out, changed = {}, {}
+    for column in cells.columns:
+        original = cells[column].astype("str")
+        out[column] = clean_cells(original)
+        changed[column] = (out[column] != original).to_numpy()
+    return pd.DataFrame(out, index=cells.index), pd.DataFrame(changed, index=cells.index)
+
+
+def _table_from_grid(grid: pd.DataFrame, file: str, header_row: int, *, encoding=None, notices=None, suspect=True) -> RawTable:
     """A rectangular grid of text cells (as pandas parsed it) to a RawTable, without touching cells one by one."""
     if grid.empty or not (grid.apply(lambda c: c.str.strip()) != "").to_numpy().any():
         raise InputError("pool.invalid", [Problem("pool.empty_file")], file=file)
@@ -189,7 +301,8 @@ def _table_from_grid(grid: pd.DataFrame, file: str, header_row: int, *, encoding
     header = _header(head, header_row, file)
     cells = grid.iloc[header_row:].reset_index(drop=True)
     cells.columns = range(cells.shape[1])
-    return RawTable([h.strip() for h in header], cells, header_row, None, encoding, None, notices or [])
+    cells, changed = _cleaned(cells, suspect)
+    return RawTable([clean_header(h).strip() for h in header], cells, header_row, None, encoding, None, notices or [], changed=changed)
 
 
 def _table_from_rows(
@@ -201,6 +314,7 @@ def _table_from_rows(
     encoding: str | None = None,
     sheet: str | None = None,
     notices: list[Problem] | None = None,
+    suspect: bool = True,
 ) -> RawTable:
     if not any(any(c.strip() for c in r) for r in rows):
         raise InputError("pool.invalid", [Problem("pool.empty_file")], file=file)
@@ -208,11 +322,15 @@ def _table_from_rows(
     header = _header(rows[:_HEADER_SCAN_ROWS], header_row, file)
     body = rows[header_index + 1 :]
     width = max([len(header)] + [len(r) for r in body])
-    header = [h.strip() if isinstance(h, str) else "" for h in header] + [""] * (width - len(header))
+    header = [clean_header(h).strip() if isinstance(h, str) else "" for h in header] + [""] * (width - len(header))
     padded = [list(r) + [""] * (width - len(r)) for r in body]
     cells = pd.DataFrame(padded, columns=range(width), dtype=object).fillna("")
+    cells, changed = _cleaned(cells, suspect)
     numeric_cells = None
     if numeric is not None:
         flags = [list(r) + [False] * (width - len(r)) for r in numeric[header_index + 1 :]]
         numeric_cells = pd.DataFrame(flags, columns=range(width), dtype=bool) if flags else None
-    return RawTable(header, cells, header_row, numeric_cells, encoding, sheet, notices or [])
+    return RawTable(header, cells, header_row, numeric_cells, encoding, sheet, notices or [], changed=changed)
+
+
+__all__ = ["RawTable", "CellIssue", "read_raw", "normalize_header", "clean_cells"]

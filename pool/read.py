@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -16,11 +16,19 @@ from contract.columns import CATALOGUE, DEFAULT_COST, Column, header_of
 from contract.errors import InputError, Problem
 from contract.texts import SAMPLE_LABEL
 from pool.convert import convert_column, infer_extra
+from pool.places import PLACE_COLUMNS, derive_places, without_places
 from pool.raw import RawTable, normalize_header, read_raw
 from pool.regions import Region, region_named
-from pool.schema import value_failures
+from pool.schema import place_failures, value_failures
+from pool.xlsx import cell_ref
 
-_BY_HEADER = {normalize_header(c.zh): c for c in CATALOGUE} | {c.key: c for c in CATALOGUE}
+_BY_HEADER = (
+    {normalize_header(c.zh): c for c in CATALOGUE} | {c.key: c for c in CATALOGUE} | {normalize_header(a): c for c in CATALOGUE for a in c.aliases}
+)
+# Merged ranges are filled down only in these columns: a village's place is shared by every village grouped
+# under it, which is what a printed form's merged 县/乡镇 cell says, and the code check (``place_failures``) catches
+# a fill that puts a village in the wrong county. Any other merged range below the header is an error.
+FILL_DOWN = frozenset({"province", "city", "county", "township"})
 
 
 @dataclass(frozen=True)
@@ -35,6 +43,10 @@ class Pool:
     encoding: str | None = None
     notices: tuple[Problem, ...] = ()
 
+    def __post_init__(self):
+        # Place identities (pool.places) are derived here, once, for every pool however it was made.
+        object.__setattr__(self, "frame", derive_places(self.frame))
+
     @property
     def size(self) -> int:
         return len(self.frame)
@@ -47,7 +59,8 @@ class Pool:
     @cached_property
     def fingerprint(self) -> str:
         """SHA-256 of the canonical pool: rows sorted by village_id, columns by name, values as CSV text."""
-        canonical = self.frame.sort_values("village_id").reindex(columns=sorted(self.frame.columns))
+        frame = without_places(self.frame)
+        canonical = frame.sort_values("village_id").reindex(columns=sorted(frame.columns))
         text = canonical.to_csv(index=False, float_format="%.10g", lineterminator="\n")
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -55,6 +68,8 @@ class Pool:
         """Catalogue kind, or the inferred kind of an extra column, or None if the pool has no such column."""
         if key not in self.frame.columns:
             return None
+        if key in PLACE_COLUMNS.values():
+            return "text"
         column = next((c for c in CATALOGUE if c.key == key), None)
         return column.kind if column else self.extra[key]
 
@@ -74,10 +89,14 @@ def read_pool(
     this_year = this_year or _dt.date.today().year
     raw = read_raw(path, encoding, sheet, header_row)
     columns, labels = _map_headers(raw, path.name)
-    frame, rows, problems, extra = _convert(raw, columns, labels, path.name)
+    raw, problems, notices = _merged(raw, columns, labels)
+    frame, rows, converted, extra = _convert(raw, columns, labels, path.name)
+    problems += converted + _issues(raw, columns, labels)
+    notices += _normalised(raw, columns, labels, rows)
     unreadable = {(p.row, p.column) for p in problems}
     catalogue_columns = [c for c in columns.values() if isinstance(c, Column)]
-    for position, key, code, params in value_failures(frame, catalogue_columns, region, this_year):
+    failures = value_failures(frame, catalogue_columns, region, this_year, extra) + place_failures(frame)
+    for position, key, code, params in failures:
         if (int(rows[position]), labels[key]) in unreadable:
             continue  # already reported as a cell that could not be read
         value = frame[key].iat[position]
@@ -88,7 +107,7 @@ def read_pool(
         order = {key: i for i, key in enumerate(labels)}
         problems.sort(key=lambda p: (p.row or 0, order.get(_key_of(p.column, labels), 0)))
         raise InputError("pool.invalid", problems, file=path.name)
-    notices = list(raw.notices)
+    notices = list(raw.notices) + notices
     if "cost" not in frame.columns:
         frame["cost"] = DEFAULT_COST
         notices.append(Problem("pool.notice_cost_default"))
@@ -127,7 +146,9 @@ def _map_headers(raw: RawTable, file: str) -> tuple[dict[int, Column | str], dic
             problems.append(Problem("pool.duplicate_column", row=raw.header_row, column=text, params={"header": text}))
             continue
         columns[index] = column or name
-        labels[key] = column.zh if column and name == normalize_header(column.zh) else (f"{column.zh}（{text}）" if column else name)
+        labels[key] = (
+            column.zh if column and name in (normalize_header(column.zh), *column.aliases) else (f"{column.zh}（{text}）" if column else name)
+        )
     for column in CATALOGUE:
         if column.required and column.key not in labels:
             problems.append(Problem("pool.missing_column", row=raw.header_row, params={"header": column.zh, "key": column.key}))
@@ -154,7 +175,7 @@ def _convert(raw: RawTable, columns: dict[int, Column | str], labels: dict[str, 
     keep = ~blank[: last + 1]
     positions = np.flatnonzero(keep)
     excel_rows = np.array([raw.excel_row(p) for p in positions])
-    problems = [Problem("pool.blank_row", row=raw.excel_row(int(p))) for p in np.flatnonzero(blank[: last + 1])]
+    problems = _blank_rows(raw, np.flatnonzero(blank[: last + 1]))
     data: dict[str, pd.Series] = {}
     extra: dict[str, str] = {}
     for index, column in columns.items():
@@ -169,6 +190,87 @@ def _convert(raw: RawTable, columns: dict[int, Column | str], labels: dict[str, 
     ordered = [c.key for c in CATALOGUE if c.key in data] + [k for k in data if k not in {c.key for c in CATALOGUE}]
     frame = pd.DataFrame({k: data[k] for k in ordered})
     return frame, excel_rows, problems, extra
+
+
+def _blank_rows(raw: RawTable, positions: np.ndarray) -> list[Problem]:
+    """Blank rows inside the table, a run of them as one problem (a stray cell far below the data would
+    otherwise make a million lines)."""
+    problems = []
+    for run in np.split(positions, np.flatnonzero(np.diff(positions) > 1) + 1) if len(positions) else []:
+        first, last = raw.excel_row(int(run[0])), raw.excel_row(int(run[-1]))
+        problems.append(Problem("pool.blank_row", row=first) if first == last else Problem("pool.blank_rows", row=first, params={"last": last}))
+    return problems
+
+
+def _label_at(index: int, columns: dict[int, Column | str], labels: dict[str, str]) -> str:
+    column = columns.get(index)
+    if column is None:
+        return _letter(index)
+    return labels[column.key if isinstance(column, Column) else column]
+
+
+def _key_at(index: int, columns: dict[int, Column | str]) -> str | None:
+    column = columns.get(index)
+    return column.key if isinstance(column, Column) else column
+
+
+def _merged(raw: RawTable, columns, labels) -> tuple[RawTable, list[Problem], list[Problem]]:
+    """Merged ranges below the header: filled down in the place columns (``FILL_DOWN``) with a notice, an error
+    at their first cell everywhere else (the other cells of a merged range read blank)."""
+    problems, filled = [], []
+    cells = raw.cells
+    for r0, c0, r1, c1 in raw.merged:
+        span = f"{cell_ref(r0, c0)}:{cell_ref(r1, c1)}"
+        if c0 == c1 and _key_at(c0, columns) in FILL_DOWN and r0 > raw.header_row:
+            first, last = r0 - raw.header_row - 1, min(r1 - raw.header_row - 1, len(cells) - 1)
+            if cells is raw.cells:
+                cells = raw.cells.copy()
+            cells.iloc[first : last + 1, c0] = cells.iat[first, c0]
+            filled.append(span)
+        else:
+            problems.append(Problem("pool.merged", row=max(r0, raw.header_row + 1), column=_label_at(c0, columns, labels), params={"range": span}))
+    notices = [Problem("pool.notice_merged_filled", params={"count": len(filled), "ranges": "、".join(filled[:20])})] if filled else []
+    if cells is not raw.cells:
+        raw = replace(raw, cells=cells)
+    return raw, problems, notices
+
+
+def _issues(raw: RawTable, columns, labels) -> list[Problem]:
+    """Errors the reader found at a cell (Excel error values, formulas without a saved value), and cells
+    formatted as percent in a 0–100 score column."""
+    found = [Problem(i.code, i.row, _label_at(i.column, columns, labels), i.value or None, i.params) for i in raw.issues]
+    for row, index in sorted(raw.percent):
+        column = columns.get(index)
+        if isinstance(column, Column) and column.kind == "score" and row - raw.header_row - 1 < len(raw.cells):
+            value = raw.cells.iat[row - raw.header_row - 1, index]
+            if str(value).strip():
+                found.append(Problem("pool.percent_score", row, labels[column.key], _percent(value)))
+    return found
+
+
+def _percent(value: str) -> str:
+    try:
+        return f"{float(value) * 100:g}%"
+    except ValueError:
+        return str(value)
+
+
+def _normalised(raw: RawTable, columns, labels, rows: np.ndarray) -> list[Problem]:
+    """One notice per column (village names aside: no rule uses them) whose cells the normalisation changed."""
+    if raw.changed is None:
+        return []
+    notices = []
+    kept = rows - raw.header_row - 1
+    for index, column in columns.items():
+        key = column.key if isinstance(column, Column) else column
+        if key in ("village", "data_label"):
+            continue
+        changed = raw.changed[index].to_numpy()[kept]
+        if changed.any():
+            where = rows[changed]
+            shown = "、".join(str(r) for r in where[:10]) + ("…" if len(where) > 10 else "")
+            notices.append(Problem("pool.notice_normalised", column=labels[key], params={"count": int(changed.sum()), "rows": shown}))
+    return notices
 
 
 __all__ = ["Pool", "read_pool", "header_of"]

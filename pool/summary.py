@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from pool.places import PLACE_COLUMNS
 from pool.read import Pool
 
 
@@ -21,26 +22,32 @@ class PoolSummary:
 
 
 def _flag(frame: pd.DataFrame, key: str) -> pd.Series:
-    return frame[key] if key in frame else pd.Series(False, index=frame.index)
+    return frame[key].fillna(False).astype(bool) if key in frame else pd.Series(False, index=frame.index)
 
 
 def summarize(pool: Pool) -> PoolSummary:
+    """Counts by place identity (``city_place``, ``county_place``: two 朝阳区 are two counties); every optional
+    column may be absent (no 千村创建年度: no batches, nothing counted as 千村)."""
     frame = pool.frame
+    city = frame[PLACE_COLUMNS["city"]]
     member = frame["qiancun_year"].notna() if "qiancun_year" in frame else pd.Series(False, index=frame.index)
-    qiancun = frame[member]
-    batches = (
-        qiancun.assign(year=qiancun["qiancun_year"].astype(int))
-        .groupby("year")
-        .agg(count=("village_id", "size"), border=("border", "sum"), poverty=("poverty_alleviated", "sum"))
-        .astype(int)
-    )
-    by_city = pd.DataFrame(
+    qiancun = frame[member].assign(year=frame.loc[member, "qiancun_year"].astype(int) if member.any() else 0)
+    batches = pd.DataFrame(
         {
-            "villages": frame.groupby("city").size(),
-            "qiancun": member.groupby(frame["city"]).sum(),
-            "border": (member & _flag(frame, "border")).groupby(frame["city"]).sum(),
-            "poverty": (member & _flag(frame, "poverty_alleviated")).groupby(frame["city"]).sum(),
+            "count": qiancun.groupby("year").size(),
+            "border": _flag(qiancun, "border").groupby(qiancun["year"]).sum(),
+            "poverty": _flag(qiancun, "poverty_alleviated").groupby(qiancun["year"]).sum(),
         }
     ).astype(int)
+    by_city = pd.DataFrame(
+        {
+            "villages": frame.groupby(city).size(),
+            "qiancun": member.groupby(city).sum(),
+            "border": (member & _flag(frame, "border")).groupby(city).sum(),
+            "poverty": (member & _flag(frame, "poverty_alleviated")).groupby(city).sum(),
+        }
+    ).astype(int)
+    by_city.index.name = "city"
     upgraded = int(frame["baicun_year"].notna().sum()) if "baicun_year" in frame else 0
-    return PoolSummary(len(frame), frame["city"].nunique(), frame["county"].nunique(), int(member.sum()), upgraded, batches, by_city)
+    counties = frame[PLACE_COLUMNS["county"]].nunique()
+    return PoolSummary(len(frame), city.nunique(), counties, int(member.sum()), upgraded, batches, by_city)

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from contract.columns import CATALOGUE, DEBT_LEVEL_NAMES
+from contract.errors import InputError
 from pool.generate import write_pool
 from pool.read import read_pool
 from pool.summary import summarize
@@ -92,11 +93,15 @@ def test_cost_defaults_to_1000_when_column_absent(tmp_path, small_frame):
 
 
 def test_leading_zeros_survive_in_csv_and_xlsx(tmp_path, small_frame):
+    """Ids are read as text: zeros survive, and an id that is no statistical code (no province 00) is refused
+    showing exactly what was typed."""
     frame = small_frame.head(5).copy()
     frame["village_id"] = [f"0{i:011d}" for i in range(5)]
     for path in (tmp_path / "z.csv", tmp_path / "z.xlsx"):
         write_pool(frame, path)
-        assert read_pool(path).frame["village_id"].tolist() == frame["village_id"].tolist()
+        with pytest.raises(InputError) as caught:
+            read_pool(path)
+        assert [(p.code, p.value) for p in caught.value.problems] == [("pool.bad_code", v) for v in frame["village_id"]]
 
 
 def test_extra_columns_are_kept_with_inferred_kinds(tmp_path, small_frame):
