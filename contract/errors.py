@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from contract.texts import t
+from contract.texts import t, visible
 
 
 @dataclass(frozen=True)
@@ -19,7 +19,7 @@ class Problem:
     key: str | None = None  # where in a scenario file (dotted key), instead of a row and column
 
     def message(self, lang: str | None = None) -> str:
-        return t(self.code, lang, **({"value": self.value, "column": self.column or self.key} | self.params))
+        return t(self.code, lang, **({"value": visible(self.value), "column": visible(self.column or self.key)} | self.params))
 
     def render(self, lang: str | None = None) -> str:
         where = []

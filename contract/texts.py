@@ -81,6 +81,21 @@ def t(code: str, lang: str | None = None, **params) -> str:
     return text
 
 
+def visible(text):
+    """``text`` with every character a reader cannot see shown as ``⟨U+XXXX⟩`` (zero-width and other format
+    characters, controls other than tab, unusual spaces), so a message about ``九台区`` + U+200B says so."""
+    if not isinstance(text, str):
+        return text
+    return "".join(f"⟨U+{ord(c):04X}⟩" if _invisible(c) else c for c in text)
+
+
+def _invisible(c: str) -> bool:
+    import unicodedata
+
+    category = unicodedata.category(c)
+    return (category in ("Cc", "Cf", "Zl", "Zp", "Co", "Cn") and c != "\t") or (category == "Zs" and c != " ")
+
+
 class _Blank(dict):
     def __missing__(self, key):
         return ""
@@ -227,8 +242,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "'{value}' is not a 12-digit statistical division code (12 digits: province 2, city 2, county 2, township 3, village 3)",
     ),
     "pool.code_county_mismatch": (
-        "村庄代码前 6 位 {code} 是「{county}」的县级代码，这里却写「{value}」",
-        "the village code's county part {code} belongs to '{county}', but this row says '{value}'",
+        "村庄代码前 6 位 {prefix} 是「{county}」的县级代码，这里却写「{value}」",
+        "the village code's county part {prefix} belongs to '{county}', but this row says '{value}'",
     ),
     "pool.blank_cost": (
         "计划投资为空：请填写（整列都没有时才按每村 1000 万元计，空白不当作 0）",
@@ -261,8 +276,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "'{value}' names more than one place: {places}. Give one of these names (with the brackets), the county code or 'city/county'",
     ),
     "preview.foreign_code": (
-        "村庄代码「{value}」不属于「{county}」（县级代码 {code}）：本县申报文件只能包含本县的村",
-        "village id '{value}' is not in '{county}' (county code {code}): an application may hold only its own county's villages",
+        "村庄代码「{value}」不属于「{county}」（县级代码 {prefix}）：本县申报文件只能包含本县的村",
+        "village id '{value}' is not in '{county}' (county code {prefix}): an application may hold only its own county's villages",
     ),
     "preview.moved_village": (
         "村庄代码「{value}」在省级村庄库中属于「{other}」：申报文件不能把别县的村改为本县",
@@ -501,6 +516,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col.village_id": ("村庄代码", "village_id"),
     "col.village": ("村名", "village"),
     "col.county": ("县(市、区)", "county"),
+    "col.county_place": ("县(市、区)", "county"),
+    "col.city_place": ("市(州)", "city"),
+    "col.township_place": ("乡镇", "township"),
+    "col.province": ("省(自治区、直辖市)", "province"),
     "col.city": ("市(州)", "city"),
     "col.score": ("综合得分", "score"),
     "col.order": ("入选序号", "order"),

@@ -31,7 +31,7 @@ def merge_application(pool: Pool, application: Pool, county: str) -> Pool:
         if str(own["county"].iat[i]) != name:
             problems.append(Problem("preview.foreign_row", row=row, column="县(市、区)", value=str(own["county"].iat[i]), params={"county": county}))
         elif code is not None and village[:6] != code:
-            problems.append(Problem("preview.foreign_code", row=row, column="村庄代码", value=village, params={"county": county, "code": code}))
+            problems.append(Problem("preview.foreign_code", row=row, column="村庄代码", value=village, params={"county": county, "prefix": code}))
         elif village in where.index and where[village] != county:
             problems.append(Problem("preview.moved_village", row=row, column="村庄代码", value=village, params={"other": where[village]}))
     if problems:

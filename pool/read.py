@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+import re
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -124,7 +125,7 @@ def _indexed_keys(columns: dict[int, Column | str]):
 
 
 def _show(value) -> str:
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     return str(value)
 
@@ -229,6 +230,13 @@ def _merged(raw: RawTable, columns, labels) -> tuple[RawTable, list[Problem], li
             filled.append(span)
         else:
             problems.append(Problem("pool.merged", row=max(r0, raw.header_row + 1), column=_label_at(c0, columns, labels), params={"range": span}))
+    filled.sort(
+        key=lambda span: (
+            len(span.split(":")[0].rstrip("0123456789")),
+            span.split(":")[0].rstrip("0123456789"),
+            int(re.sub(r"\D", "", span.split(":")[0])),
+        )
+    )
     notices = [Problem("pool.notice_merged_filled", params={"count": len(filled), "ranges": "、".join(filled[:20])})] if filled else []
     if cells is not raw.cells:
         raw = replace(raw, cells=cells)

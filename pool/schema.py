@@ -7,7 +7,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from contract.columns import NUMBER_BOUND, Column
-from pool.places import PLACE_COLUMNS, code_problems
+from pool.places import code_problems
 from pool.regions import Region
 
 EARLIEST_YEAR = 1949
@@ -84,7 +84,7 @@ def value_failures(
 def place_failures(frame: pd.DataFrame) -> list[tuple[int, str, str, dict]]:
     """The county part of each village code checked against the county column: every village whose code starts
     with the same six digits must name the same county (the name most of them give; a tie goes to the first)."""
-    if "county" not in frame or PLACE_COLUMNS["county"] not in frame:
+    if "county" not in frame:
         return []
     ids = frame["village_id"].astype(str)
     coded = ids.str.fullmatch(r"\d{12}") & frame["county"].notna()
@@ -93,7 +93,7 @@ def place_failures(frame: pd.DataFrame) -> list[tuple[int, str, str, dict]]:
     counts["first"] = counts["county"].map({c: i for i, c in enumerate(dict.fromkeys(county))})
     main = counts.sort_values(["n", "first"], ascending=[False, True]).drop_duplicates("prefix").set_index("prefix")["county"]
     wrong = county != prefix.map(main)
-    return [(int(i), "county", "pool.code_county_mismatch", {"code": prefix[i], "county": main[prefix[i]]}) for i in wrong[wrong].index]
+    return [(int(i), "county", "pool.code_county_mismatch", {"prefix": prefix[i], "county": main[prefix[i]]}) for i in wrong[wrong].index]
 
 
 def _failure(case, meanings: dict[str, tuple[str, dict]]) -> tuple[int, str, str, dict]:

@@ -12,6 +12,7 @@ from analysis.whatif import RulePrice
 from contract import __version__
 from contract.columns import CATALOGUE, header_of
 from contract.texts import Msg, render, t
+from pool.places import PLACE_COLUMNS
 from report.reasons import reason_text, reason_texts
 from solver import families
 from solver.rules import RuleRef
@@ -134,9 +135,10 @@ def left_out_table(o: Outcome, lang: str | None = None) -> pd.DataFrame:
 
 
 def distribution_table(o: Outcome, by: str, lang: str | None = None, named: bool = True) -> pd.DataFrame:
-    """Per value of ``by`` (city, county): pool villages, eligible, selected, and the bounds a group rule set;
-    columns named for the reader, or by key (``villages``, ``eligible_count``, ``selected_count``, ``low``,
-    ``high``, ``share``, ``met``) for a chart."""
+    """Per place of ``by`` (city, county: by identity, shown disambiguated) or value of another column: pool
+    villages, eligible, selected, and the bounds a group rule set; columns named for the reader, or by key
+    (``villages``, ``eligible_count``, ``selected_count``, ``low``, ``high``, ``share``, ``met``) for a chart."""
+    by = PLACE_COLUMNS.get(by, by)
     frame = o.inputs.pool.frame
     table = pd.DataFrame(
         {

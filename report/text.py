@@ -77,8 +77,8 @@ def score_lines(pool: Pool, scores: Scores, top: int) -> list:
     counts = scores.eligibility.reason_counts()
     counts["rule"] = [render(rule) for rule in counts["rule"]]
     ineligible = pool.size - eligible
+    counts["all"] = counts["all"].astype("Int64")  # before the total row, whose blank an int64 column cannot hold
     counts.loc[len(counts)] = [t("score.total_ineligible"), int(counts["first"].sum()), pd.NA]
-    counts["all"] = counts["all"].astype("Int64")
     counts = counts.rename(columns={"rule": t("score.col_rule"), "first": t("score.col_first"), "all": t("score.col_all")})
     lines.append(table_of(counts, title=t("score.reasons_title", count=ineligible)))
     return lines

@@ -7,7 +7,7 @@ from ui.state import county_view, lang, page_top, scenario_text, solved_result_o
 
 page_top("county")
 o = solved_result_or_stop()
-counties = sorted(o.inputs.pool.frame["county"].unique())
+counties = sorted(o.inputs.pool.frame["county_place"].unique())  # by identity: two 朝阳区 are two entries
 county = st.selectbox(tr("ui.county.pick"), counties, key="county_pick")
 with st.spinner(tr("ui.results.solving")):
     preview = county_view(o.inputs.pool.fingerprint, scenario_text(), county, o)

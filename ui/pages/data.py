@@ -7,12 +7,12 @@ import streamlit as st
 from contract.columns import CATALOGUE, header_of
 from contract.errors import InputError
 from pool.summary import summarize
-from ui.state import banner, frame_xlsx, read_upload, sample_pool, show_problems, tr
+from ui.state import banner, frame_xlsx, lang, read_upload, sample_pool, show_problems, tr
 
 state = st.session_state
 st.header(tr("ui.page.data"))
 
-uploaded = st.file_uploader(tr("ui.data.upload"), type=["csv", "xlsx"], key="pool_upload")
+uploaded = st.file_uploader(tr("ui.data.upload"), type=["csv", "txt", "tsv", "xlsx", "xlsm"], key="pool_upload")
 if uploaded is not None and state.get("pool_upload_id") != uploaded.file_id:
     state["pool_upload_id"] = uploaded.file_id
     try:
@@ -24,6 +24,8 @@ if uploaded is not None and state.get("pool_upload_id") != uploaded.file_id:
 message = state.get("upload_message")
 if message and message[0] == "ok":
     st.success(message[1])
+    for notice in state["pool"].notices:  # the same notices as `baicun pool check` (merged cells filled, hidden rows …)
+        st.info(notice.render(lang()))
 elif message:
     show_problems(message[1], tr("ui.data.rejected", file=message[1].params.get("file", ""), previous=state["pool"].source))
 
@@ -65,8 +67,8 @@ if len(frame):
         y="lat",
         color=header_of(flag),
         hover_name="village",
-        hover_data=["county", "village_id"],
-        labels={"lon": header_of("lon"), "lat": header_of("lat")},
+        hover_data=["county_place", "village_id"],
+        labels={"lon": header_of("lon"), "lat": header_of("lat"), "county_place": header_of("county")},
         height=520,
         render_mode="webgl",
     )

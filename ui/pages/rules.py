@@ -43,7 +43,8 @@ sel = data.setdefault("selection", {})
 frame = state["pool"].frame
 FLAGS = [c.key for c in CATALOGUE if c.kind == "flag" and c.key in frame]
 NUMBERS = [c.key for c in CATALOGUE if c.numeric and c.key in frame]
-GROUP_BY = [k for k in ("city", "county", "township") if k in frame]
+GROUP_BY = [k for k in ("province", "city", "county", "township") if k in frame]
+HEADER_KEYS = {c.zh: c.key for c in CATALOGUE}
 BACKENDS = {"highs": "HiGHS", "cbc": "CBC", "cpsat": "OR-Tools CP-SAT"}
 NORMALIZE = ("minmax", "zscore", "rank", "none")
 
@@ -73,7 +74,8 @@ def rule_editor(rules: list[dict], kind: str, key: str, choices: list[str]) -> l
         state[base], key=widget_key(key), num_rows="dynamic", hide_index=True, width="stretch", column_config=config, placeholder=tr("ui.rules.none")
     )
     rows = edited.to_dict("records")
-    key_of = lambda label: keys.get(label, label)  # noqa: E731 - a label not in the list goes to the schema as typed
+    # a label not in the list goes to the schema as its catalogue key (a column this pool lacks) or as typed
+    key_of = lambda label: keys.get(label, HEADER_KEYS.get(label, label))  # noqa: E731
     return bounds_from_rows(rows, key_of) if kind == "bounds" else rules_from_rows(rows, kind, key_of)
 
 
