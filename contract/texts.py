@@ -799,8 +799,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col.village_ids": ("村庄代码", "village ids"),
     "col.years": ("入选年度", "years"),
     "preview.foreign_row": (
-        "这一行不属于「{county}」：本县申报文件只能包含本县的村",
-        "this row is not in '{county}': a county's application may hold only its own villages",
+        "这一行是「{value}」的村，不属于「{county}」：本县申报文件只能包含本县的村",
+        "this row is a village of '{value}', not of '{county}': a county's application may hold only its own villages",
     ),
     "preview.missing_columns": ("申报文件缺少村庄库中的列：{columns}", "the application lacks pool columns: {columns}"),
     "preview.unknown_county": ("村庄库中没有「{value}」", "no county '{value}' in the pool"),

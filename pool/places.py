@@ -147,8 +147,10 @@ def find_place(frame: pd.DataFrame, key: str, text: str) -> str:
             return match.iat[0]
     parts = [p.strip() for p in re.split(r"[/／]", text) if p.strip()]
     mask = frame[key].astype(str) == parts[-1] if parts else pd.Series(False, index=frame.index)
+    province = _province_names(frame, uses_codes(frame))
     for part in parts[:-1]:
-        mask &= np.logical_or.reduce([frame[k].astype(str) == part for k, _ in PLACE_LEVELS if k in frame and k != key])
+        named = [frame[k].astype(str) == part for k, _ in PLACE_LEVELS if k in frame and k != key]
+        mask &= np.logical_or.reduce(named + ([province == part] if province is not None else []))
     found = sorted(set(labels[mask]))
     if len(found) == 1:
         return found[0]
