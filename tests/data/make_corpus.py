@@ -123,6 +123,14 @@ def main() -> None:
 
     write_xlsx(frame, HERE / "excel_errors.xlsx", errors)
 
+    # what a user cannot see on screen: hidden (or filtered-out) rows and a hidden column are read, with a notice
+    def hide(sheet, columns):
+        sheet.row_dimensions[5].hidden = True
+        sheet.row_dimensions[9].hidden = True
+        sheet.column_dimensions["F"].hidden = True
+
+    write_xlsx(frame, HERE / "hidden_rows.xlsx", hide)
+
     # 6. invisible characters: a county name, a flag and a header followed by U+200B
     invisible = frame.copy()
     invisible.loc[[2, 5], "县(市、区)"] = invisible.loc[[2, 5], "县(市、区)"] + "\u200b"
