@@ -108,7 +108,9 @@ def main() -> None:
         ("formula_no_value.xlsx: =G2+H2 without value", "formula_no_value.xlsx", (1, 28)),
         ("claimed_whole_sheet.xlsx (claims A1:XFD1048576)", "claimed_whole_sheet.xlsx", None),
     ]
-    rows = [{"file": label, "reader": name, **run(code, str(corpus / file), 1, cell)} for label, file, cell in cases for name, code in ROBUSTNESS.items()]
+    rows = [
+        {"file": label, "reader": name, **run(code, str(corpus / file), 1, cell)} for label, file, cell in cases for name, code in ROBUSTNESS.items()
+    ]
     print_table(rows, "What each library returns (2 GiB limit, 60 s timeout)")
 
 
