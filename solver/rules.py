@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from contract.columns import header_of
 from contract.errors import InputError, Problem
 from contract.scenario import Scenario, SelectionRules
 from contract.texts import Msgs
@@ -115,7 +116,7 @@ def resolve_counts(rules: SelectionRules, pool: Pool, scores: Scores, where: str
                 Problem(
                     "notice.group_min_capped",
                     params={
-                        "by": group.by,
+                        "by": header_of(group.by),
                         "count": len(capped),
                         "requested": group.min,
                         "groups": "、".join(f"{g}({int(n)})" for g, n in capped["eligible"].items()),

@@ -37,11 +37,11 @@ def test_families_have_stable_names_in_order(compiled):
         RuleRef("budget"),
         RuleRef("quota", "border"),
         RuleRef("quota", "poverty_alleviated"),
-        RuleRef("group", "county"),
-        RuleRef("group", "city"),
+        RuleRef("group", "county_place"),  # counties and cities by identity (pool.places)
+        RuleRef("group", "city_place"),
     ]
     names = model.row_names()
-    assert names[0] == "count[]" and "group:county[梅河口市]" in names and "group:city[延边朝鲜族自治州]" in names
+    assert names[0] == "count[]" and "group:county_place[梅河口市]" in names and "group:city_place[延边朝鲜族自治州]" in names
 
 
 def test_count_budget_and_quota_rows(compiled):
@@ -59,17 +59,17 @@ def test_count_budget_and_quota_rows(compiled):
 def test_group_rows_hold_exactly_their_villages(compiled):
     pool, scores, rules, model = compiled
     variables = pool.frame[scores.eligible].reset_index(drop=True)
-    county = model.family(RuleRef("group", "county"))
+    county = model.family(RuleRef("group", "county_place"))  # counties by identity (pool.places)
     for offset, label in enumerate(county.labels):
         row = model.matrix[county.start + offset].toarray().ravel()
-        assert np.array_equal(np.flatnonzero(row), np.flatnonzero(variables["county"] == label))
+        assert np.array_equal(np.flatnonzero(row), np.flatnonzero(variables["county_place"] == label))
         assert model.row_high[county.start + offset] == 6
-        assert model.row_low[county.start + offset] == min(1, (variables["county"] == label).sum())
+        assert model.row_low[county.start + offset] == min(1, (variables["county_place"] == label).sum())
 
 
 def test_city_share_bounds_follow_the_documented_rounding(compiled):
     pool, scores, rules, _ = compiled
-    city = next(g for g in rules.groups if g.by == "city").table
+    city = next(g for g in rules.groups if g.by == "city_place").table
     k, total = reference_count((190, 210)), city["eligible"].sum()
     assert k == 200
     for _, row in city.iterrows():
