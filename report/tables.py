@@ -138,7 +138,7 @@ def distribution_table(o: Outcome, by: str, lang: str | None = None, named: bool
     """Per place of ``by`` (city, county: by identity, shown disambiguated) or value of another column: pool
     villages, eligible, selected, and the bounds a group rule set; columns named for the reader, or by key
     (``villages``, ``eligible_count``, ``selected_count``, ``low``, ``high``, ``share``, ``met``) for a chart."""
-    by = PLACE_COLUMNS.get(by, by)
+    key, by = by, PLACE_COLUMNS.get(by, by)
     frame = o.inputs.pool.frame
     table = pd.DataFrame(
         {
@@ -154,7 +154,7 @@ def distribution_table(o: Outcome, by: str, lang: str | None = None, named: bool
         table["share"] = rule.table["share"].reindex(table.index).round(2)
         within = (table["selected_count"] >= table["low"].fillna(0)) & (table["selected_count"] <= table["high"].fillna(np.inf))
         table["met"] = _yes(within, lang)
-    table = table.reset_index()
+    table = table.rename_axis(key).reset_index()  # the place's label under the column asked for
     return _named(table, lang) if named else table
 
 
