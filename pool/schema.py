@@ -87,7 +87,8 @@ def place_failures(frame: pd.DataFrame) -> list[tuple[int, str, str, dict]]:
     if "county" not in frame:
         return []
     ids = frame["village_id"].astype(str)
-    coded = ids.str.fullmatch(r"\d{12}") & frame["county"].notna()
+    # only plausible, unique codes: a bad code or a duplicated id is reported as such, not twice
+    coded = pd.Series(_good_codes(frame["village_id"]), index=frame.index) & ~ids.duplicated(keep=False) & frame["county"].notna()
     prefix, county = ids[coded].str[:6], frame.loc[coded, "county"].astype(str)
     counts = pd.DataFrame({"prefix": prefix, "county": county}).value_counts(sort=False).reset_index(name="n")
     counts["first"] = counts["county"].map({c: i for i, c in enumerate(dict.fromkeys(county))})
