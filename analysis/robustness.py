@@ -74,13 +74,14 @@ def criteria_matrix(scores: Scores) -> tuple[np.ndarray, np.ndarray]:
     return z, bonus
 
 
-def solve_chunk(model: Model, z: np.ndarray, bonus: np.ndarray, weights: np.ndarray, report=None) -> np.ndarray:
-    """Selections (samples × eligible villages) for one chunk of weight vectors, in this process."""
+def solve_chunk(model: Model, z: np.ndarray, bonus: np.ndarray, weights: np.ndarray, report=None, dominance=None) -> np.ndarray:
+    """Selections (samples × eligible villages) for one chunk of weight vectors, in this process; each is proven
+    optimal (HiGHS, gap 0) or a RuntimeError is raised. ``dominance``: a prepared ``Dominance`` of ``model``."""
     from solver.backends import SolveOptions, get_backend
     from solver.reduce import Dominance
 
     highs_solve = get_backend("highs")
-    dominance = Dominance(model) if model.simple else None
+    dominance = dominance or (Dominance(model) if model.simple else None)
     chosen = np.zeros((len(weights), len(z)), dtype=bool)
     options = SolveOptions(time_limit=60, tiebreak=False, threads=1)
     everything = np.ones(len(model.objective), dtype=bool)

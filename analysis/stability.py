@@ -80,6 +80,7 @@ from solver.solve import Selection
 PROOF_MARGIN = 1e-5  # ε: classes hold for every shortlist within this much total score of the optimum
 MILP_GAP = 1e-6  # absolute gap HiGHS proves (mip_rel_gap 0, default mip_abs_gap): below ε, so witnesses never contradict proofs
 CLASSES = ("always_in", "never_in", "depends", "undecided")
+REFINE_CANDIDATES = 8  # cell vertices rounded per refinement round
 MILP_FAILURES = 3  # villages failing the LP test at no more than this many cell vertices get exact MILP bounds there
 
 
@@ -181,6 +182,40 @@ class VertexBounds:
         return bound + float(scores[self.fixed_in].sum()), d
 
 
+    def rounded(self, w: np.ndarray) -> tuple[np.ndarray, float] | None:
+        """A feasible shortlist near the LP optimum at ``w``: the LP's integral columns kept, a MILP over its few
+        fractional ones (milliseconds, where a full MILP spends a tenth of a second on its root). Any feasible
+        shortlist is a valid incumbent for Claim 1; None when the rounding has no feasible completion."""
+        from solver.backends.highs import make_highs, run
+
+        self._solve(w)
+        primal = np.asarray(self.h.getSolution().col_value, dtype=float)
+        fractional = (primal > 1e-7) & (primal < 1 - 1e-7)
+        low, high = np.where(fractional, 0.0, np.round(primal)), np.where(fractional, 1.0, np.round(primal))
+        c = self.frame.scores(w)[self.free, 0]
+        h = make_highs(c, self.model.matrix, self.model.row_low, self.model.row_high, low, high, np.ones(len(c), dtype=bool), threads=1)
+        run(h, 5)
+        if h.getInfo().primal_solution_status != 2:  # kSolutionStatusFeasible
+            return None
+        x = self.fixed_in.astype(float)
+        x[self.free] = np.asarray(h.getSolution().col_value) > 0.5
+        return x, float(self.frame.scores(w)[:, 0] @ x)
+
+    def optimum(self, w: np.ndarray) -> tuple[np.ndarray, float]:
+        """A proven optimal shortlist at ``w`` (0/1 over all eligible villages) and its total, solved on the
+        restricted model with the safe dominance reduction (``solver/reduce.py``), as the sampling study does."""
+        from analysis.robustness import solve_chunk
+
+        if not hasattr(self, "dominance"):
+            from solver.reduce import Dominance
+
+            self.dominance = Dominance(self.model) if self.model.simple and len(self.model.objective) else None
+        x = self.fixed_in.astype(float)
+        if len(self.model.objective):
+            x = np.maximum(x, solve_chunk(self.model, self.frame.z, self.frame.b, np.atleast_2d(w), dominance=self.dominance)[0])
+        return x, float(self.frame.scores(w)[:, 0] @ x)
+
+
 def solve_at(frame: Frame, weights: np.ndarray, low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, float]:
     """A proven optimal shortlist (0/1 over the eligible villages) at one weight vector, with the columns fixed
     by ``low``/``high``, and its total score. Raises RuntimeError when HiGHS does not prove optimality."""
@@ -232,6 +267,8 @@ class Proof:
     points: list = field(default_factory=list)  # (w, x) proven optimal pairs inside W
     pool: int = 1
     cells: int = 1
+    last_cells: list | None = None  # the cells of the last refinement round
+    pool_tested: int = 0  # pool size those cells were made from
     rounds: int = 0
     seconds: float = 0.0
 
@@ -338,42 +375,58 @@ def _open(proof: Proof) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _refine(frame: Frame, region: Region, pool: list, proof: Proof, bounds: VertexBounds, deadline: float) -> None:
-    """Claim 3: a MILP at the cell vertex with the largest gap among those that stop an open proof adds a shortlist
-    to the pool; cells are recomputed and tested; until the deadline, until every village is proved or witnessed,
-    or until no such vertex has a gap that a better shortlist could close."""
+    """Claim 3: grow the pool where it is weakest, recompute the cells, test; until the deadline, until every
+    village is proved or witnessed, or until no cell vertex has a gap a better shortlist could close.
+
+    The gap B(cˡ) − s(cˡ)·xᵏ at a cell vertex is the pool's regret plus the LP's integrality gap. The vertices
+    with the largest gaps are rounded (``VertexBounds.rounded``): a rounded shortlist that beats the cell's joins
+    the pool; where none does, one exact MILP tells regret from LP gap and gives a witness."""
     exhausted: set[bytes] = set()
-    while time.perf_counter() < deadline:
+    last = 0.0  # the previous round's duration: a round that would end past the deadline is not started
+    while time.perf_counter() + last < deadline:
+        started = time.perf_counter()
         can_in, can_out = _open(proof)
         if not (can_in | can_out).any():
             return
         cells = power_cells(frame, region, pool)
-        proof.cells = len(cells)
+        proof.cells, proof.last_cells, proof.pool_tested = len(cells), cells, len(pool)
         proved_in, proved_out = np.ones(len(pool[0]), bool), np.ones(len(pool[0]), bool)
-        worst, worst_gap = None, PROOF_MARGIN
+        candidates = []
         for k, vertices in cells:
             fails_in, fails_out, gap = cell_test(frame, bounds, vertices, pool[k])
             proved_in &= ~fails_in.any(axis=0)
             proved_out &= ~fails_out.any(axis=0)
-            stopping = (fails_in & can_in).any(axis=1) | (fails_out & can_out).any(axis=1)
-            for v in np.flatnonzero(stopping & (gap > worst_gap)):
-                if np.round(vertices[v], 12).tobytes() not in exhausted:
-                    worst, worst_gap = vertices[v], gap[v]
+            candidates += [(g, k, v) for g, v in zip(gap, vertices) if g > PROOF_MARGIN and np.round(v, 12).tobytes() not in exhausted]
         proof.rounds += 1
         _record(proof, proved_in, proved_out, "cells" if len(cells) > 1 else "lp")
-        if worst is None or time.perf_counter() >= deadline:
+        if not candidates or time.perf_counter() >= deadline:
             return
-        x, value = solve_at(frame, worst, bounds.low, bounds.high)
-        proof.witness(worst, x)
-        if value <= max(frame.scores(worst)[:, 0] @ p for p in pool) + PROOF_MARGIN:
-            exhausted.add(np.round(worst, 12).tobytes())  # the gap there is the LP's, not the pool's
+        candidates.sort(key=lambda item: -item[0])
+        best = None
+        for _, k, v in candidates[:REFINE_CANDIDATES]:
+            found = bounds.rounded(v)
+            regret = found[1] - frame.scores(v)[:, 0] @ pool[k] if found is not None else 0.0
+            if regret > PROOF_MARGIN and (best is None or regret > best[0]):
+                best = (regret, found[0])
+            elif regret <= PROOF_MARGIN:
+                exhausted.add(np.round(v, 12).tobytes())
+        if best is not None:
+            pool.append(best[1])
         else:
-            pool.append(x)
+            _, k, v = candidates[0]
+            x, value = bounds.optimum(v)
+            proof.witness(v, x)
+            if value > frame.scores(v)[:, 0] @ pool[k] + PROOF_MARGIN:
+                pool.append(x)
+        last = time.perf_counter() - started
 
 
 def _exact(frame: Frame, region: Region, pool: list, proof: Proof, bounds: VertexBounds, deadline: float) -> None:
     """For undecided villages failing at only a few cell vertices: the MILP's own bound there (Claim 1 with
     exact U±ᵢ)."""
-    cells = power_cells(frame, region, pool)
+    if time.perf_counter() >= deadline:
+        return
+    cells = proof.last_cells if proof.last_cells is not None and proof.pool_tested == len(pool) else power_cells(frame, region, pool)
     can_in, can_out = _open(proof)
     failing: dict[int, list] = {i: [] for i in np.flatnonzero(can_in | can_out)}
     for k, vertices in cells:
@@ -394,8 +447,6 @@ def _exact(frame: Frame, region: Region, pool: list, proof: Proof, bounds: Verte
         if len(places) > MILP_FAILURES or time.perf_counter() >= deadline:
             continue
         if all(forced_bound(frame, v, bounds.low, bounds.high, i, side) < t - PROOF_MARGIN for v, t, _ in places):
-            proved = np.zeros(len(pool[0]), bool)
-            proved[i] = True
             _record(proof, proved & (side == 0), proved & (side == 1), "milp")
 
 
@@ -593,7 +644,8 @@ def _tables(pool, scores, selection, region, proof, weights, chosen, eligible, n
     central = _central(weights, chosen, open_, names)
     for name, values in zip(("favours", "disfavours"), _leaning(central, weights)):
         per_village = np.full(len(eligible), "", dtype=object)
-        per_village[open_] = values
+        if len(values):
+            per_village[open_] = values
         table[name] = column(per_village, "")
     if len(central):
         central.index = table["village_id"].to_numpy()[eligible[open_]]
