@@ -181,7 +181,6 @@ class VertexBounds:
         bound, d = min((self.prices.bound(s * prices, c, 0 * self.ones, self.ones) for s in (1.0, -1.0)), key=lambda r: r[0])
         return bound + float(scores[self.fixed_in].sum()), d
 
-
     def rounded(self, w: np.ndarray) -> tuple[np.ndarray, float] | None:
         """A feasible shortlist near the LP optimum at ``w``: the LP's integral columns kept, a MILP over its few
         fractional ones (milliseconds, where a full MILP spends a tenth of a second on its root). Any feasible
@@ -641,11 +640,12 @@ def _tables(pool, scores, selection, region, proof, weights, chosen, eligible, n
     table["frequency"] = column(np.where(open_, frequency, np.nan), np.nan)
     switch = _switch_distance(region, weights, chosen, selection.selected[eligible], proof)
     table["switch_at"] = column(np.where(open_, switch, np.nan), np.nan)
+    contrast = open_ & (frequency > 0) & (frequency < 1)  # a leaning needs samples with and without the village
     central = _central(weights, chosen, open_, names)
     for name, values in zip(("favours", "disfavours"), _leaning(central, weights)):
         per_village = np.full(len(eligible), "", dtype=object)
         if len(values):
-            per_village[open_] = values
+            per_village[open_] = np.where(contrast[open_], values, "")
         table[name] = column(per_village, "")
     if len(central):
         central.index = table["village_id"].to_numpy()[eligible[open_]]
@@ -703,6 +703,7 @@ def _leaning(central: pd.DataFrame, weights: np.ndarray) -> tuple[np.ndarray, np
 
 
 if __name__ == "__main__":
+    from analysis import stability as module  # results must pickle as analysis.stability.*, not __main__.*
     from solver.backends.worker import serve
 
-    serve(lambda payload, tick: criterion_intervals(*payload, tick))
+    serve(lambda payload, tick: module.criterion_intervals(*payload, tick))

@@ -186,6 +186,16 @@ def _bound_scoring(b: _Binder, scoring) -> dict:
     return update
 
 
+def bind_region(region, scenario: Scenario, pool: Pool):
+    """A weight region given outside the scenario file (command line, app) bound like ``[robustness]`` to the
+    bound ``scenario``'s criteria; raises ``InputError`` for an unknown or unweighted criterion."""
+    b = _Binder(pool)
+    bound = _bound_robustness(b, region, set(scenario.scoring.criteria))
+    if b.problems:
+        raise InputError("scenario.unfit", b.problems, file=pool.source)
+    return bound
+
+
 def _bound_robustness(b: _Binder, region, weighted: set[str]) -> object:
     """The weight region's criterion names resolved to pool keys; each must be a weighted criterion, and each
     expert's vector of a hull must weigh every criterion."""
