@@ -924,6 +924,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "preview.stable_out_unknown": ("「{village}」在权重{region}内始终落选", "'{village}' stays out for every weight {region}"),
     "preview.stable_in": ("「{village}」在权重{region}内始终入选", "'{village}' stays in for every weight {region}"),
+    "ui.stab.tab": ("权重稳定性证明", "Stability proofs"),
+    "ui.stab.download": ("下载稳定性分析 Excel", "Download the stability workbook"),
     "ui.stab.region": ("权重范围", "Weight region"),
     "ui.stab.relative": ("各权重变动幅度（±%）", "Every weight may move by (±%)"),
     "ui.stab.order": ("权重顺序（从重到轻，可不选）", "Weight order (heaviest first, optional)"),
