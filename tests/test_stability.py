@@ -198,3 +198,165 @@ def test_stability_interval_matches_a_fine_grid(seed):
             w = along(w0, j, t)
             totals = feasible @ (z @ w + b)
             assert base @ (z @ w + b) < totals.max(), (t, interval)
+
+
+# --- regions -----------------------------------------------------------------------------------------------------
+
+WEIGHTS = {"industry_base": 0.3, "leader": 0.2, "enthusiasm": 0.1, "debt_risk": 0.1, "review_basis": 0.3}
+
+
+def test_relative_region_is_the_rescaled_box_and_its_samples_stay_inside():
+    region = build_region(RobustnessRegion(relative=0.05), WEIGHTS, rescale=True)
+    w0 = np.array(list(WEIGHTS.values()))
+    assert len(region.vertices) == 2 ** len(w0)  # every corner of the stated box is a vertex of its image
+    assert np.allclose(region.vertices.sum(axis=1), 1.0) and region.contains(w0)
+    corner = w0 * np.array([1.05, 0.95, 0.95, 0.95, 0.95])
+    assert np.isclose(region.vertices, corner / corner.sum()).all(axis=1).any()
+    samples = region.sample(2000, seed=4)
+    ratio = samples * (w0.sum() / samples.sum(axis=1, keepdims=True)) / w0
+    assert all(region.contains(w) for w in samples[:50])
+    assert ratio.min() > 0.9 and ratio.max() < 1.1 and not region.contains(w0 * np.array([1.2, 1, 1, 1, 0.8]))
+
+
+def test_order_alone_gives_the_rank_order_vertices_and_hit_and_run_is_uniform():
+    three = {"industry_base": 0.5, "leader": 0.3, "enthusiasm": 0.2}
+    region = build_region(RobustnessRegion(order=[["industry_base", "leader", "enthusiasm"]]), three, True)
+    expected = {(1.0, 0.0, 0.0), (0.5, 0.5, 0.0), (1 / 3, 1 / 3, 1 / 3)}  # w1 ≥ w2 ≥ w3 on the simplex
+    assert {tuple(np.round(v, 9) + 0.0) for v in region.vertices} == {tuple(np.round(v, 9) + 0.0) for v in expected}
+    samples = region.sample(6000, seed=2)
+    assert (np.diff(samples, axis=1) <= 1e-12).all()
+    # uniform on the triangle: the mean is its centroid, and the corner w1 ≥ 2/3 at (1,0,0) holds 1/3 of the area
+    # (the line w1 = 2/3 meets the edge to (½,½,0) at 2/3 of its length and the edge to (⅓,⅓,⅓) at 1/2: 2/3 × 1/2)
+    assert np.allclose(samples.mean(axis=0), np.mean(list(expected), axis=0), atol=0.01)
+    assert abs((samples[:, 0] >= 2 / 3).mean() - 1 / 3) < 0.025
+
+
+def test_a_hull_of_experts_is_rescaled_and_bad_regions_are_reported():
+    experts = [dict(WEIGHTS), dict(WEIGHTS, industry_base=0.6), dict(WEIGHTS, leader=0.0)]
+    region = build_region(RobustnessRegion(hull=experts), WEIGHTS, True)
+    assert region.dimension == 2 and len(region.vertices) == 3 and np.allclose(region.vertices.sum(axis=1), 1.0)
+    with pytest.raises(InputError) as caught:
+        build_region(RobustnessRegion(intervals={"industry_base": (0.5, 0.6)}, order=[["leader", "industry_base"]]), WEIGHTS, True)
+    assert caught.value.problems[0].code == "robustness.empty_region"
+    with pytest.raises(InputError):
+        build_region(RobustnessRegion(hull=[{k: 0.0 for k in WEIGHTS}]), WEIGHTS, True)
+
+
+def test_the_scenario_robustness_table_is_checked_and_bound_to_pool_keys():
+    from contract.scenario import scenario_from_dict
+    from pool.bind import bind_scenario
+    from tests.conftest import SAMPLE_CSV
+    from tests.scenario_helpers import default_dict
+
+    def problems(table: dict) -> list[str]:
+        data = default_dict() | {"robustness": table}
+        try:
+            bind_scenario(scenario_from_dict(data), read_sample())
+        except InputError as error:
+            return [p.code for p in error.problems]
+        return []
+
+    def read_sample():
+        from pool.read import read_pool
+
+        return read_pool(SAMPLE_CSV)
+
+    assert problems({"relative": 0.05, "order": ["产业基础", "带头人"]}) == []
+    assert problems({"hull": [{"industry_base": 1}], "relative": 0.1}) == ["scenario.robustness_hull_alone"]
+    assert problems({"samples": 10}) == ["scenario.robustness_empty"]
+    assert problems({"order": [["industry_base", "cost"]]}) == ["scenario.robustness_not_weighted"]
+    assert problems({"hull": [{"industry_base": 1.0}]}) == ["scenario.robustness_hull_missing"]
+    assert problems({"relative": 0.05, "intervals": {"industry_base": [0.4, 0.2]}}) == ["scenario.min_above_max"]
+
+
+# --- the sample's shape on a smaller pool ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def smaller_case(tmp_path_factory):
+    """A synthetic pool of 700 villages (about 70 eligible) under the default scenario's rules, scaled down."""
+    from baicun.pipeline import solve
+    from pool.bind import bind
+    from pool.generate import generate_pool
+    from pool.read import read_pool
+    from tests.conftest import write_csv
+    from tests.scenario_helpers import scenario_with
+
+    pool = read_pool(write_csv(generate_pool(villages=700, seed=11), tmp_path_factory.mktemp("pool") / "pool.csv"))
+    changes = {
+        "selection.count": [14, 18],
+        "selection.budget": 17000,
+        "selection.quota": [{"flag": "border", "min": 2}, {"flag": "poverty_alleviated", "min": 4}],
+        "selection.group": [{"by": "county", "max": 3}, {"by": "city", "share": [0.5, 1.5]}],
+        "robustness": {"relative": 0.05, "samples": 40, "time_budget_s": 5},
+    }
+    inputs = bind(scenario_with(changes), pool)
+    scores, selection = solve(inputs)
+    return inputs, scores, selection
+
+
+def test_no_optimum_among_2000_dense_samples_contradicts_a_proved_class(smaller_case):
+    """The issue's check, on a smaller pool: the full model (nothing fixed) is solved at the region's vertices and
+    at Hit-and-Run draws, 2,000 weight vectors in all; every optimum respects every proved class."""
+    from analysis.robustness import run_chunks
+    from baicun.pipeline import stability_study
+
+    inputs, scores, selection = smaller_case
+    study = stability_study(inputs, scores, selection, samples=0, intervals=False)
+    region = study.region
+    weights = np.vstack([region.vertices, region.sample(2000 - len(region.vertices), seed=17)])
+    z, b = criteria_matrix(scores)
+    chosen = np.vstack(run_chunks(selection.model, z, b, [weights[:1000], weights[1000:]]))
+    classes = study.table.loc[study.table["eligible"], "class"].to_numpy()
+    assert len(weights) == 2000 and chosen[:, classes == "always_in"].all() and not chosen[:, classes == "never_in"].any()
+    proved = np.isin(classes, ("always_in", "never_in")).mean()
+    assert proved > 0.6, proved  # not vacuous
+    seen_both = chosen.any(axis=0) & ~chosen.all(axis=0)
+    assert not (seen_both & np.isin(classes, ("always_in", "never_in"))).any()
+
+
+def test_solve_with_a_robustness_table_adds_the_class_to_reasons_and_the_county_preview(smaller_case):
+    from analysis.preview import county_preview
+    from baicun.pipeline import outcome
+    from report.tables import shortlist_table, village_table
+    from report.text import preview_lines
+
+    inputs, scores, selection = smaller_case
+    o = outcome(inputs, scores, selection, stable=None)
+    classes = o.stability.table["class"]
+    reasons = village_table(o, "zh", named=False)["reason"]
+    assert reasons[classes == "always_in"].str.endswith("；任意权重都入选（±5%）").all()
+    assert reasons[classes == "never_in"].str.endswith("；任意权重都不入选（±5%）").all()
+    assert not reasons[classes.isin(["depends", "undecided", "ineligible"])].str.contains("任意权重").any()
+    assert shortlist_table(o, "en").iloc[:, -1].str.contains("for every weight").any()
+    out = o.stability.table[(classes == "never_in")].iloc[0]
+    preview = county_preview(inputs.pool, scores, selection, o.reasons, out["county"])
+    lines = [line for line in preview_lines(inputs.pool, preview, "情景", o.stability) if isinstance(line, str)]
+    assert any(line.startswith(f"「{out['village']}」在权重±5%内始终落选") for line in lines)
+    plain = outcome(inputs, scores, selection)
+    assert plain.stability is None and not village_table(plain, "zh", named=False)["reason"].str.contains("任意权重").any()
+
+
+def test_robustness_command_prints_the_three_classes_with_counts(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    from tests.scenario_helpers import DEFAULT_SCENARIO
+
+    args = [sys.executable, "-m", "baicun", "robustness", str(DEFAULT_SCENARIO), "--relative", "0.02", "--samples", "4", "--no-intervals"]
+    args += ["--time-budget", "1", "--workers", "1"]
+    as_json = subprocess.run([*args, "--json", "--out", str(tmp_path / "s.xlsx")], capture_output=True, text=True)
+    assert as_json.returncode == 0, as_json.stderr
+    study = json.loads(as_json.stdout)
+    counts = study["classes"]
+    assert sum(counts[c] for c in ("always_in", "never_in", "depends", "undecided")) == len(study["villages"])
+    sheets = pd.read_excel(tmp_path / "s.xlsx", sheet_name=None)
+    assert list(sheets) == ["稳定性概览", "稳定性分类", "取决于权重的村", "稳定区间", "中心权重"]
+    text = subprocess.run(args, capture_output=True, text=True)
+    assert text.returncode == 0, text.stderr
+    for label in ("任意权重下都入选", "任意权重下都不入选", "取决于权重", "未定（未能证明）"):
+        line = next(line for line in text.stdout.splitlines() if f" {label} " in line)
+        assert line.split("│")[2].strip().isdigit()
+    bad = subprocess.run([*args[:5], "--interval", "industry_base=0.4"], capture_output=True, text=True)
+    assert bad.returncode == 2 and "指标=下限:上限" in bad.stderr
