@@ -318,7 +318,7 @@ def test_no_optimum_among_2000_dense_samples_contradicts_a_proved_class(smaller_
 def test_solve_with_a_robustness_table_adds_the_class_to_reasons_and_the_county_preview(smaller_case):
     from analysis.preview import county_preview
     from baicun.pipeline import outcome
-    from report.tables import shortlist_table, village_table
+    from report.tables import preview_table, shortlist_table, village_table
     from report.text import preview_lines
 
     inputs, scores, selection = smaller_case
@@ -330,8 +330,9 @@ def test_solve_with_a_robustness_table_adds_the_class_to_reasons_and_the_county_
     assert not reasons[classes.isin(["depends", "undecided", "ineligible"])].str.contains("任意权重").any()
     assert shortlist_table(o, "en").iloc[:, -1].str.contains("for every weight").any()
     out = o.stability.table[(classes == "never_in")].iloc[0]
-    preview = county_preview(inputs.pool, scores, selection, o.reasons, out["county"])
-    lines = [line for line in preview_lines(inputs.pool, preview, "情景", o.stability) if isinstance(line, str)]
+    preview = county_preview(inputs.pool, scores, selection, out["county"])
+    lines = [line for line in preview_lines(o, preview) if isinstance(line, str)]
+    assert "；任意权重都不入选（±5%）" in preview_table(o, preview, "zh").set_index("村庄代码").at[out["village_id"], "入选/落选理由"]
     assert any(line.startswith(f"「{out['village']}」在权重±5%内始终落选") for line in lines)
     plain = outcome(inputs, scores, selection)
     assert plain.stability is None and not village_table(plain, "zh", named=False)["reason"].str.contains("任意权重").any()
