@@ -361,3 +361,29 @@ def test_robustness_command_prints_the_three_classes_with_counts(tmp_path):
         assert line.split("│")[2].strip().isdigit()
     bad = subprocess.run([*args[:5], "--interval", "industry_base=0.4"], capture_output=True, text=True)
     assert bad.returncode == 2 and "指标=下限:上限" in bad.stderr
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_certified_bound_holds_for_any_prices_and_is_tight_at_the_lp_duals(seed):
+    """Claim 2: B(y) ≥ the LP optimum for random row prices y, and B equals it at the prices HiGHS returns."""
+    from analysis.stability import VertexBounds, certified_bound
+    from solver.backends.highs import make_highs, run
+
+    rng, pool, scores, rules, selection = solved_case(seed, 10)
+    if not selection.found:
+        return
+    z, b = criteria_matrix(scores)
+    frame = Frame(selection.model, z, b)
+    model, n = selection.model, len(z)
+    w = np.array(list(scores.weights.values.values()))
+    c = frame.scores(w)[:, 0]
+    h = make_highs(c, model.matrix, model.row_low, model.row_high, np.zeros(n), np.ones(n), np.zeros(n, dtype=bool))
+    run(h)
+    optimum = h.getInfo().objective_function_value
+    for _ in range(50):
+        bound, _ = certified_bound(model, rng.normal(0, 2, model.matrix.shape[0]), c, np.zeros(n), np.ones(n))
+        assert bound >= optimum - 1e-9
+    tight, _ = VertexBounds(frame, np.zeros(n), np.ones(n)).at(w[None, :])
+    assert abs(tight[0] - optimum) <= 1e-7 * max(1.0, abs(optimum))
+    best = max(feasible @ c for feasible in [shortlists(pool, scores, rules)])
+    assert tight[0] >= best.max() - 1e-9
