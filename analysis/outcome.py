@@ -14,6 +14,8 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from analysis.reasons import Reasons, village_reasons
+from analysis.region import build_region
+from analysis.stability import Stability, stability
 from analysis.whatif import RulePrice, rule_prices
 from pool.bind import Inputs
 from scoring.score import Scores
@@ -39,6 +41,7 @@ class Outcome:
     reasons: Reasons
     prices: tuple[RulePrice, ...] | None = None  # None: not computed
     belts: Belts | None = None  # with [spatial]
+    stability: Stability | None = None  # with [robustness]: classes proved over the panel's weight region
 
 
 def prices_by_default(selection: Selection, scores: Scores) -> bool:
@@ -56,12 +59,27 @@ def with_prices(o: Outcome) -> Outcome:
     return replace(o, prices=tuple(rule_prices(o.selection, prices_backend(o.selection))))
 
 
-def analyse(inputs: Inputs, scores: Scores, selection: Selection, prices: bool | None = False) -> Outcome:
-    """The outcome of a solved selection; ``prices`` True/False forces rule prices on/off, None applies the
-    default policy."""
+def stability_by_default(inputs: Inputs, selection: Selection) -> bool:
+    """Classes over the weight region are proved (within its time budget, no sampling) when the scenario states a
+    ``[robustness]`` region and the selection is a found single-year shortlist."""
+    return inputs.scenario.robustness is not None and selection.found and selection.model.simple
+
+
+def scenario_stability(inputs: Inputs, scores: Scores, selection: Selection) -> Stability:
+    """The classes over the scenario's own ``[robustness]`` region: proofs only (no samples, no intervals)."""
+    spec = inputs.scenario.robustness
+    region = build_region(spec, scores.weights.values, scores.normalize != "none")
+    return stability(inputs.pool, scores, selection, region, samples=0, intervals=False, time_budget=spec.time_budget_s)
+
+
+def analyse(inputs: Inputs, scores: Scores, selection: Selection, prices: bool | None = False, stable: bool | None = False) -> Outcome:
+    """The outcome of a solved selection; ``prices`` and ``stable`` (classes over the scenario's weight region)
+    True/False force them on/off, None applies the default policy."""
     want = prices_by_default(selection, scores) if prices is None else prices and selection.found
     priced = tuple(rule_prices(selection, prices_backend(selection))) if want else None
     belt_groups = None
     if selection.found and selection.spatial is not None:
         belt_groups = Belts(*belts(inputs.pool.frame[selection.selected], selection.spatial.radius_km))
-    return Outcome(inputs, scores, selection, village_reasons(inputs.pool, scores, selection), priced, belt_groups)
+    want_stable = stability_by_default(inputs, selection) if stable is None else stable and stability_by_default(inputs, selection)
+    classes = scenario_stability(inputs, scores, selection) if want_stable else None
+    return Outcome(inputs, scores, selection, village_reasons(inputs.pool, scores, selection), priced, belt_groups, classes)

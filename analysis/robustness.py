@@ -74,13 +74,14 @@ def criteria_matrix(scores: Scores) -> tuple[np.ndarray, np.ndarray]:
     return z, bonus
 
 
-def solve_chunk(model: Model, z: np.ndarray, bonus: np.ndarray, weights: np.ndarray, report=None) -> np.ndarray:
-    """Selections (samples × eligible villages) for one chunk of weight vectors, in this process."""
+def solve_chunk(model: Model, z: np.ndarray, bonus: np.ndarray, weights: np.ndarray, report=None, dominance=None) -> np.ndarray:
+    """Selections (samples × eligible villages) for one chunk of weight vectors, in this process; each is proven
+    optimal (HiGHS, gap 0) or a RuntimeError is raised. ``dominance``: a prepared ``Dominance`` of ``model``."""
     from solver.backends import SolveOptions, get_backend
     from solver.reduce import Dominance
 
     highs_solve = get_backend("highs")
-    dominance = Dominance(model) if model.simple else None
+    dominance = dominance or (Dominance(model) if model.simple else None)
     chosen = np.zeros((len(weights), len(z)), dtype=bool)
     options = SolveOptions(time_limit=60, tiebreak=False, threads=1)
     everything = np.ones(len(model.objective), dtype=bool)
@@ -114,7 +115,7 @@ def robustness(
     z, bonus = criteria_matrix(scores)
     weights = sample_weights(scores.weights.values, samples, seed, method, spread)
     chunks = np.array_split(np.arange(samples), max(1, min(workers, samples)))
-    chosen = _run_workers(model, z, bonus, [weights[c] for c in chunks], progress)
+    chosen = run_chunks(model, z, bonus, [weights[c] for c in chunks], progress)
     eligible = np.flatnonzero(scores.eligible)
     frequency = np.zeros(pool.size)
     frequency[eligible] = chosen.mean(axis=0)
@@ -143,8 +144,10 @@ def robustness(
     )
 
 
-def _run_workers(model: Model, z, bonus, chunks: list[np.ndarray], progress) -> np.ndarray:
-    """Each chunk in a worker process of its own (``solver.backends.worker``); one chunk runs here."""
+def run_chunks(model: Model, z, bonus, chunks: list[np.ndarray], progress=None) -> np.ndarray:
+    """Selections (samples × eligible villages) for chunks of weight vectors, each chunk in a worker process of its
+    own (``solver.backends.worker``); a single chunk runs here. ``model`` may be restricted (some villages fixed
+    and removed, ``analysis.stability.restrict``): only its columns can be selected."""
     if len(chunks) == 1:
         return solve_chunk(model, z, bonus, chunks[0], progress)
     from solver.backends.worker import collect, start_worker

@@ -160,7 +160,7 @@ def solve_command(
     except CheckFailed as error:
         typer.echo(t("solve.check_failed", detail="; ".join(p.render() for p in error.problems)), err=True)
         raise typer.Exit(EXIT_CHECK_FAILED) from None
-    result = outcome(inputs, scores, selection, prices=prices)
+    result = outcome(inputs, scores, selection, prices=prices, stable=None)
     if not selection.found:
         no_solution(selection)
         if as_json:
@@ -280,16 +280,103 @@ def compare_command(
 @app.command("robustness")
 def robustness_command(
     scenario: Path = typer.Argument(..., help="情景文件 .toml"),
-    samples: int = typer.Option(200, "--samples", min=1, help="扰动样本数 / number of weight samples"),
-    seed: int = typer.Option(1, "--seed", help="随机种子 / random seed"),
-    method: str = typer.Option("dirichlet", "--method", help="dirichlet | uniform"),
+    samples: int | None = typer.Option(None, "--samples", min=0, help="样本数（稳定性分析默认 1000，旧版抽样默认 200）/ number of weight samples"),
+    seed: int | None = typer.Option(None, "--seed", help="随机种子 / random seed"),
+    method: str | None = typer.Option(None, "--method", help="旧版抽样分析：dirichlet | uniform（不给出权重范围时默认 dirichlet）"),
     spread: float | None = typer.Option(None, "--spread", help="dirichlet：集中度（默认 50，越大扰动越小）；uniform：相对幅度（默认 0.2）"),
+    relative: float | None = typer.Option(None, "--relative", help="权重范围：各权重 ±x（0.05 即 ±5%）/ every weight ± this fraction"),
+    interval: list[str] = typer.Option([], "--interval", help="权重区间 指标=下限:上限（可多次给出）/ criterion=low:high"),
+    order: list[str] = typer.Option([], "--order", help="权重顺序 指标>指标>…（可多次给出）/ criterion>criterion>…"),
+    time_budget: float | None = typer.Option(None, "--time-budget", min=0.1, help="证明的时间预算（秒，默认 10）/ seconds for the proofs"),
+    intervals: bool = typer.Option(True, "--intervals/--no-intervals", help="计算各指标权重的稳定区间 / stability interval per criterion"),
     workers: int = typer.Option(2, "--workers", min=1, help="并行进程数 / worker processes"),
     pool: Path | None = typer.Option(None, "--pool", help="村庄库文件（覆盖情景中的 pool）"),
     out: Path | None = typer.Option(None, "--out", help="导出 .xlsx / export"),
     as_json: bool = typer.Option(False, "--json", help="在标准输出打印一个 JSON 对象 / print one JSON object"),
 ) -> None:
-    """权重稳健性：扰动权重反复求解，统计每个村的入选频率 / weight robustness study."""
+    """权重稳健性。给出权重范围（--relative/--interval/--order 或情景中的 [robustness]）时：证明每个村在范围内的任意权重下
+    都入选、都不入选或取决于权重，只对后者抽样，并给出各指标的稳定区间；否则为旧版的扰动抽样分析。
+    / weight robustness: proofs over a weight region, or the earlier sampling study."""
+    if method is not None and method not in ("dirichlet", "uniform"):
+        fail(InputError("cli.invalid", [Problem("cli.bad_choice", column="--method", value=method, params={"choices": "dirichlet, uniform"})]))
+    spec = _region_option(relative, interval, order)
+    inputs, scores, selection = _solved(scenario, pool)
+    if method is None and (spec is not None or inputs.scenario.robustness is not None):
+        _stability(inputs, scores, selection, spec, samples, seed, time_budget, intervals, workers, out, as_json)
+        return
+    _sampling(inputs, scores, selection, samples or 200, 1 if seed is None else seed, method or "dirichlet", spread, workers, out, as_json)
+
+
+def _region_option(relative: float | None, interval: list[str], order: list[str]):
+    """The weight region written on the command line (None when none is), as the scenario's [robustness] is."""
+    from contract.scenario import scenario_from_dict
+
+    if relative is None and not interval and not order:
+        return None
+    data: dict = {}
+    problems = []
+    if relative is not None:
+        data["relative"] = relative
+    for text in interval:
+        name, _, span = text.partition("=")
+        low, _, high = span.partition(":")
+        try:
+            data.setdefault("intervals", {})[name.strip()] = [float(low), float(high)]
+        except ValueError:
+            problems.append(Problem("robustness.bad_interval", column="--interval", value=text))
+    for text in order:
+        chain = [c.strip() for c in text.replace("≥", ">").split(">") if c.strip()]
+        if len(chain) < 2:
+            problems.append(Problem("robustness.bad_order", column="--order", value=text))
+        data.setdefault("order", []).append(chain)
+    if problems:
+        fail(InputError("cli.invalid", problems))
+    try:
+        return scenario_from_dict({"scoring": {"weights": {"x": 1}}, "robustness": data}, "--relative/--interval/--order").robustness
+    except InputError as error:
+        fail(error)
+
+
+def _stability(inputs, scores, selection, spec, samples, seed, time_budget, intervals, workers, out, as_json) -> None:
+    import json
+
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from baicun.pipeline import stability_study
+    from report.stability import stability_json, stability_lines, write_stability
+
+    count = spec.samples if spec is not None and samples is None else samples
+    if count is None:
+        count = inputs.scenario.robustness.samples if inputs.scenario.robustness is not None else 1000
+    total = count + (len(scores.weights.values) if intervals else 0)
+    with Progress(transient=True, console=Console(stderr=True)) as bar:
+        task = bar.add_task(t("stab.progress"), total=total)
+        try:
+            study = stability_study(
+                inputs,
+                scores,
+                selection,
+                spec,
+                samples=count,
+                seed=seed,
+                time_budget=time_budget,
+                workers=workers,
+                intervals=intervals,
+                progress=lambda: bar.advance(task),
+            )
+        except InputError as error:
+            fail(error)
+    if out is not None:
+        write_stability(study, out)
+    if as_json:
+        typer.echo(json.dumps(stability_json(study), ensure_ascii=False))
+        return
+    echo(*stability_lines(inputs.pool, study), *([t("solve.written", file=str(out))] if out else []))
+
+
+def _sampling(inputs, scores, selection, samples, seed, method, spread, workers, out, as_json) -> None:
+    """The earlier study: perturb the weights (Dirichlet or uniform), re-solve each, count frequencies."""
     import json
 
     from rich.console import Console
@@ -298,9 +385,6 @@ def robustness_command(
     from analysis.robustness import robustness
     from report.robustness import robustness_json, robustness_lines, write_robustness
 
-    if method not in ("dirichlet", "uniform"):
-        fail(InputError("cli.invalid", [Problem("cli.bad_choice", column="--method", value=method, params={"choices": "dirichlet, uniform"})]))
-    inputs, scores, selection = _solved(scenario, pool)
     spread = spread if spread is not None else (50.0 if method == "dirichlet" else 0.2)
     with Progress(transient=True, console=Console(stderr=True)) as bar:
         task = bar.add_task(t("robust.progress"), total=samples)
@@ -369,7 +453,7 @@ def preview_command(
         return with_application(inputs, application, chosen["county"]) if application is not None else inputs
 
     inputs, scores, selection = _solved(scenario, pool, with_county)
-    result = outcome(inputs, scores, selection)
+    result = outcome(inputs, scores, selection, stable=None)
     echo(*preview_lines(result, county_preview(inputs.pool, scores, selection, chosen["county"])))
 
 

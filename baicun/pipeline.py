@@ -13,10 +13,12 @@ from pathlib import Path
 from analysis.diagnose import diagnose
 from analysis.outcome import Outcome, analyse, with_prices
 from analysis.preview import CountyPreview, county_preview
+from analysis.region import Region, build_region
+from analysis.stability import Stability, stability
 from analysis.whatif import Explanation, explain_village
 from contract.errors import InputError, Problem
-from contract.scenario import load_scenario, parse_scenario
-from pool.bind import Inputs, bind
+from contract.scenario import RobustnessRegion, load_scenario, parse_scenario
+from pool.bind import Inputs, bind, bind_region
 from pool.merge import merge_application
 from pool.places import find_place
 from pool.read import read_pool
@@ -32,6 +34,8 @@ __all__ = [
     "score",
     "solve",
     "outcome",
+    "stability_region",
+    "stability_study",
     "comparison_item",
     "run_inputs",
     "stored_selection",
@@ -90,9 +94,10 @@ def solve(
     return scores, selection
 
 
-def outcome(inputs: Inputs, scores: Scores, selection: Selection, prices: bool | None = False) -> Outcome:
-    """The outcome a report renders; ``prices=None`` applies the default policy (``analysis.outcome``)."""
-    return analyse(inputs, scores, selection, prices)
+def outcome(inputs: Inputs, scores: Scores, selection: Selection, prices: bool | None = False, stable: bool | None = False) -> Outcome:
+    """The outcome a report renders; ``prices=None`` and ``stable=None`` apply the default policies
+    (``analysis.outcome``: rule prices for moderate sizes, stability classes when the scenario has ``[robustness]``)."""
+    return analyse(inputs, scores, selection, prices, stable)
 
 
 def entropy_suggestion(inputs: Inputs) -> dict[str, float]:
@@ -113,6 +118,53 @@ def explain(o: Outcome, village_id: str) -> Explanation:
 def county(o: Outcome, name: str) -> CountyPreview:
     """One county's villages with exact margins (``baicun preview``, the app's 县级预审)."""
     return county_preview(o.inputs.pool, o.scores, o.selection, name)
+
+
+# --- stability over a weight region ---------------------------------------------------------------------------
+
+
+def stability_region(inputs: Inputs, scores: Scores, spec: RobustnessRegion | None = None) -> Region:
+    """The weight region: ``spec`` (from the command line or the app, bound to the pool here) or else the
+    scenario's ``[robustness]``. Raises ``InputError`` for an unknown criterion, an empty or flat region, or when
+    neither is given."""
+    if spec is not None:
+        spec = bind_region(spec, inputs.scenario, inputs.pool)
+    else:
+        spec = inputs.scenario.robustness
+    if spec is None:
+        raise InputError("scenario.invalid", [Problem("scenario.robustness_empty", key="robustness")])
+    return build_region(spec, scores.weights.values, scores.normalize != "none")
+
+
+def stability_study(
+    inputs: Inputs,
+    scores: Scores,
+    selection: Selection,
+    spec: RobustnessRegion | None = None,
+    *,
+    samples: int | None = None,
+    seed: int | None = None,
+    time_budget: float | None = None,
+    workers: int = 2,
+    intervals: bool = True,
+    progress=None,
+) -> Stability:
+    """Classes, samples over the open villages, central weights and stability intervals over the region
+    (``stability_region``); unset numbers come from the region's own settings. Raises ``InputError``."""
+    region = stability_region(inputs, scores, spec)
+    settings = spec or inputs.scenario.robustness
+    return stability(
+        inputs.pool,
+        scores,
+        selection,
+        region,
+        samples=settings.samples if samples is None else samples,
+        seed=settings.seed if seed is None else seed,
+        workers=workers,
+        time_budget=settings.time_budget_s if time_budget is None else time_budget,
+        intervals=intervals,
+        progress=progress,
+    )
 
 
 # --- stored runs ----------------------------------------------------------------------------------------------

@@ -194,6 +194,48 @@ class PlanRules(Strict):
         return self.budget_per_year if self.budget_per_year is not None else default
 
 
+class RobustnessRegion(Strict):
+    """``[robustness]``: the range of weights the panel wants the shortlist proved stable over (analysis/region.py).
+
+    ``relative = 0.05`` lets every weight move ±5 % of its value; ``intervals`` bounds chosen criteria (the others
+    stay at the scenario's weight unless ``relative`` also holds); ``order`` lists chains of criteria whose weights
+    keep that order (``[["industry_base", "leader", "enthusiasm"]]``: 产业基础 ≥ 带头人 ≥ 创建积极性); ``hull`` is a
+    plain list of weight vectors (one dict per expert) whose convex hull is the region, and stands alone. Weights
+    are rescaled to the scenario's total as the scoring rescales them."""
+
+    relative: Annotated[float, Field(gt=0, lt=1)] | None = None
+    intervals: dict[str, tuple[NonNegative, NonNegative]] = {}
+    order: list[list[str]] = []
+    hull: list[dict[str, NonNegative]] = []
+    samples: Annotated[int, Field(ge=0, le=100_000)] = 1000
+    seed: int = 1
+    time_budget_s: Annotated[float, Field(gt=0)] = 10.0
+
+    @field_validator("order", mode="before")
+    @classmethod
+    def _one_chain(cls, value):
+        return [value] if isinstance(value, list) and value and all(isinstance(v, str) for v in value) else value
+
+    @model_validator(mode="after")
+    def _region(self):
+        if self.hull and (self.relative is not None or self.intervals or self.order):
+            raise rule_error("scenario.robustness_hull_alone")
+        if not (self.hull or self.relative is not None or self.intervals or self.order):
+            raise rule_error("scenario.robustness_empty")
+        for low, high in self.intervals.values():
+            if low > high:
+                raise rule_error("scenario.min_above_max", low=low, high=high)
+        short = [chain for chain in self.order if len(chain) < 2]
+        if short:
+            raise rule_error("scenario.robustness_chain", chain="、".join(map(str, short)))
+        return self
+
+    @property
+    def names(self) -> list[str]:
+        """Every criterion the region names."""
+        return list(self.intervals) + [c for chain in self.order for c in chain] + [c for w in self.hull for c in w]
+
+
 class SolverOptions(Strict):
     backend: Literal["highs", "cbc", "cpsat"] = "highs"
     time_limit_s: Annotated[float, Field(gt=0)] = 60.0
@@ -211,6 +253,7 @@ class Scenario(Strict):
     selection: SelectionRules = SelectionRules()
     spatial: SpatialRules | None = None
     plan: PlanRules | None = None
+    robustness: RobustnessRegion | None = None
     solver: SolverOptions = SolverOptions()
 
     @property

@@ -109,6 +109,8 @@ def bind_scenario(scenario: Scenario, pool: Pool) -> Scenario:
         for key, header in (("lon", "经度"), ("lat", "纬度")):
             if key not in pool.frame:
                 b.problems.append(Problem("scenario.column_absent", key="spatial", value=key, params={"header": header}))
+    if scenario.robustness is not None:
+        update["robustness"] = _bound_robustness(b, scenario.robustness, set(bound_scoring.criteria))
     known = set(pool.frame["village_id"])
     for where in ("must_include", "must_exclude"):
         for village in getattr(selection, where):
@@ -189,3 +191,31 @@ def _bound_scoring(b: _Binder, scoring) -> dict:
         if name not in weighted:
             b.problems.append(Problem("scenario.cost_not_weighted", key=f"scoring.cost_criteria[{i}]", value=name))
     return update
+
+
+def bind_region(region, scenario: Scenario, pool: Pool):
+    """A weight region given outside the scenario file (command line, app) bound like ``[robustness]`` to the
+    bound ``scenario``'s criteria; raises ``InputError`` for an unknown or unweighted criterion."""
+    b = _Binder(pool)
+    bound = _bound_robustness(b, region, set(scenario.scoring.criteria))
+    if b.problems:
+        raise InputError("scenario.unfit", b.problems, file=pool.source)
+    return bound
+
+
+def _bound_robustness(b: _Binder, region, weighted: set[str]) -> object:
+    """The weight region's criterion names resolved to pool keys; each must be a weighted criterion, and each
+    expert's vector of a hull must weigh every criterion."""
+    intervals = b.mapping(region.intervals, "robustness.intervals", NUMERIC, "criterion")
+    order = [b.columns(chain, f"robustness.order[{i}]", NUMERIC, "criterion") for i, chain in enumerate(region.order)]
+    hull = [b.mapping(w, f"robustness.hull[{i}]", NUMERIC, "criterion") for i, w in enumerate(region.hull)]
+    named = [("robustness.intervals", k) for k in intervals] + [(f"robustness.order[{i}]", k) for i, c in enumerate(order) for k in c]
+    named += [(f"robustness.hull[{i}]", k) for i, w in enumerate(hull) for k in w]
+    for where, key in named:
+        if key not in weighted:
+            b.problems.append(Problem("scenario.robustness_not_weighted", key=where, value=key))
+    for i, w in enumerate(hull):
+        missing = sorted(weighted - set(w))
+        if missing:
+            b.problems.append(Problem("scenario.robustness_hull_missing", key=f"robustness.hull[{i}]", params={"criteria": "、".join(missing)}))
+    return region.model_copy(update={"intervals": intervals, "order": order, "hull": hull})

@@ -13,7 +13,7 @@ from contract import __version__
 from contract.columns import CATALOGUE, header_of
 from contract.texts import Msg, render, t
 from pool.places import PLACE_COLUMNS
-from report.reasons import reason_text, reason_texts
+from report.reasons import reason_texts
 from solver import families
 from solver.rules import RuleRef
 
@@ -44,6 +44,18 @@ def _yes(values, lang) -> list[str]:
     return [yes if bool(v) else no for v in values]
 
 
+def reason_column(o: Outcome, lang: str | None = None) -> pd.Series:
+    """Each village's reason, with the proved stability class appended when the scenario states a weight region
+    (``；任意权重都入选（±5%）``)."""
+    reasons = reason_texts(o.reasons, o.scores.eligibility, lang)
+    if o.stability is None:
+        return reasons
+    from report.stability import stability_notes
+
+    classes = pd.Series(o.stability.table["class"].to_numpy(), index=reasons.index)
+    return reasons + stability_notes(o.stability.region, classes, lang)
+
+
 def village_table(o: Outcome, lang: str | None = None, named: bool = True) -> pd.DataFrame:
     """One row per pool village: SPEC §4's CSV (village_id, eligible, score, rank, selected 1/0, reason)."""
     frame = o.inputs.pool.frame
@@ -58,7 +70,7 @@ def village_table(o: Outcome, lang: str | None = None, named: bool = True) -> pd
             "score": o.scores.table["score"].round(10),
             "rank": o.scores.table["rank"],
             "selected": o.selection.selected.astype(int),
-            "reason": reason_texts(o.reasons, o.scores.eligibility, lang),
+            "reason": reason_column(o, lang),
         }
     )
     return _named(table, lang) if named else table
@@ -86,7 +98,7 @@ def shortlist_table(o: Outcome, lang: str | None = None) -> pd.DataFrame:
         if key in rows:
             table[f"flag:{key}"] = _yes(rows[key], lang)
     table["cost"] = rows["cost"]
-    table["reason"] = [reason_text(o.reasons, position, lang) for position in rows.index]
+    table["reason"] = reason_column(o, lang).loc[rows.index]
     return table.rename(columns=lambda c: _shortlist_name(c, lang)).reset_index(drop=True)
 
 
@@ -306,6 +318,6 @@ def preview_table(o: Outcome, preview, lang: str | None = None) -> pd.DataFrame:
     table = preview.table.copy()
     table["eligible"] = _yes(table["eligible"], lang)
     table["selected"] = _yes(table["selected"], lang)
-    reasons = reason_texts(o.reasons, o.scores.eligibility, lang)
+    reasons = reason_column(o, lang)
     table["reason"] = reasons.to_numpy()[table.pop("position").to_numpy()]
     return _named(table, lang)

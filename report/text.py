@@ -160,6 +160,8 @@ def _rule_words(rule) -> str:
 
 
 def preview_lines(o, preview) -> list:
+    """The county preview; when the outcome has stability classes (a ``[robustness]`` region), a line for each of
+    the county's villages whose class is proved."""
     from report.tables import preview_table
 
     lines: list = [t("summary.sample")] if o.inputs.pool.is_sample else []
@@ -180,6 +182,11 @@ def preview_lines(o, preview) -> list:
         lines.append(t("preview.nearest", village=n["village"], village_id=n["village_id"], score=f"{n['score']:.4f}", gap=f"{-n['distance']:.6f}"))
     lines.append(table_of(preview_table(o, preview)))
     lines.append(t("preview.distance_note"))
+    if o.stability is not None:
+        from report.stability import preview_notes
+
+        classes = o.stability.table.set_index("village_id")["class"]
+        lines += preview_notes(o.stability.region, classes, preview.table)
     return lines
 
 

@@ -253,3 +253,23 @@ def test_switching_language_after_a_solve_shows_english_without_solving_again(mo
     shortlist = at.dataframe[0].value
     assert "village_id" in shortlist.columns and "reason" in shortlist.columns
     assert all(str(v).startswith("selected") for v in shortlist["reason"])
+
+
+def test_robustness_page_proves_classes_over_the_weight_range():
+    at = solved(app())
+    at.switch_page("ui/pages/robustness.py").run()
+    at.slider(key="stab_relative").set_value(2.0).run()
+    at.number_input(key="stab_budget").set_value(2.0).run()
+    at.slider(key="stab_samples").set_value(10).run()
+    at.checkbox(key="stab_intervals").uncheck().run()
+    at.button(key="stab_run").click().run()
+    clean(at)
+    study = at.session_state["stability"][1]
+    counts = study.counts()
+    eligible = int(study.table["eligible"].sum())
+    assert sum(counts[c] for c in ("always_in", "never_in", "depends", "undecided")) == eligible
+    assert counts["always_in"] > 0 and counts["never_in"] > 0 and study.samples == 10
+    shown = [m.value for m in at.metric]
+    assert str(counts["always_in"]) in shown and str(counts["never_in"]) in shown
+    flips = at.dataframe[1].value
+    assert len(flips) == counts["depends"] + counts["undecided"]
