@@ -194,6 +194,19 @@ class PlanRules(Strict):
         return self.budget_per_year if self.budget_per_year is not None else default
 
 
+class ReviewRules(Strict):
+    """The expert panel (seed 003 三(二); review/ has the formulas): how the experts' score sheets become the four
+    review columns, which experts must abstain where (回避), and when an expert or a village is flagged."""
+
+    rule: Literal["mean", "trimmed_mean", "median"] = "trimmed_mean"
+    standardize: bool = False  # z-score each expert's scores per aspect first (removes harsh/lenient bias)
+    sheets: list[str] = []  # the experts' score sheets (files), relative to the scenario; applied when solving
+    panel: str | None = None  # the panel list: each expert's home city/county, for 回避
+    outlier_correlation: Annotated[float, Field(ge=-1, le=1)] = 0.3  # flag an expert below this correlation with the rest
+    disagreement_range: Annotated[float, Field(gt=0, le=100)] = 20.0  # flag a village whose scores span this much
+    group_weights: Literal["aij", "aip", "direct"] = "aij"  # how the experts' weight judgements are combined
+
+
 class SolverOptions(Strict):
     backend: Literal["highs", "cbc", "cpsat"] = "highs"
     time_limit_s: Annotated[float, Field(gt=0)] = 60.0
@@ -211,6 +224,7 @@ class Scenario(Strict):
     selection: SelectionRules = SelectionRules()
     spatial: SpatialRules | None = None
     plan: PlanRules | None = None
+    review: ReviewRules | None = None
     solver: SolverOptions = SolverOptions()
 
     @property
@@ -246,6 +260,13 @@ class LoadedScenario(BaseModel):
 
     def pool_path(self) -> Path | None:
         return (self.folder / self.scenario.pool).resolve() if self.scenario.pool else None
+
+    def review_paths(self) -> tuple[list[Path], Path | None]:
+        """The ``[review]`` score sheets and panel list, resolved against the scenario's folder."""
+        review = self.scenario.review
+        if review is None:
+            return [], None
+        return [(self.folder / s).resolve() for s in review.sheets], (self.folder / review.panel).resolve() if review.panel else None
 
 
 def load_scenario(path: str | Path) -> LoadedScenario:

@@ -46,13 +46,15 @@ def normalize_header(text: str) -> str:
     return re.sub(r"\s*([()、])\s*", r"\1", text)
 
 
-def _looks_like_header(row: list[str]) -> bool:
+def _looks_like_header(row: list[str], known: frozenset[str] = frozenset()) -> bool:
     names = {normalize_header(c) for c in row if c}
     lowered = {n.lower() for n in names}
-    return len((names | lowered) & _KNOWN_HEADERS) >= 2
+    return len((names | lowered) & (_KNOWN_HEADERS | known)) >= 2
 
 
-def read_raw(path: Path, encoding: str | None = None, sheet: str | None = None, header_row: int = 1) -> RawTable:
+def read_raw(path: Path, encoding: str | None = None, sheet: str | None = None, header_row: int = 1, known: frozenset[str] = frozenset()) -> RawTable:
+    """The file's header and cells as text. ``known``: further header names (besides the pool's) that mark a header
+    row, for tables that are not pools (an expert's score sheet, a panel list)."""
     file = path.name
     if not path.exists():
         raise InputError("pool.invalid", [Problem("pool.not_found", params={"file": str(path)})], file=file)
@@ -65,9 +67,9 @@ def read_raw(path: Path, encoding: str | None = None, sheet: str | None = None, 
     if not data.strip():
         raise InputError("pool.invalid", [Problem("pool.empty_file")], file=file)
     if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(data, file, sheet, header_row)
+        return _read_xlsx(data, file, sheet, header_row, known)
     text, used, notices = _decode(data, encoding, file)
-    return _read_csv_text(text, file, header_row, used, notices)
+    return _read_csv_text(text, file, header_row, used, notices, known)
 
 
 # --- CSV --------------------------------------------------------------------------------------------------------
@@ -104,7 +106,7 @@ def _detect(data: bytes) -> tuple[str, str] | None:
     return text, best.encoding
 
 
-def _read_csv_text(text: str, file: str, header_row: int, encoding: str, notices: list[Problem]) -> RawTable:
+def _read_csv_text(text: str, file: str, header_row: int, encoding: str, notices: list[Problem], known: frozenset[str] = frozenset()) -> RawTable:
     try:  # pandas' C parser with Arrow strings: a 500,000-row pool in seconds
         grid = pd.read_csv(io.StringIO(text), header=None, dtype="str", keep_default_na=False, na_filter=False, skip_blank_lines=False, engine="c")
         rows = None
@@ -115,14 +117,14 @@ def _read_csv_text(text: str, file: str, header_row: int, encoding: str, notices
         except csv.Error as error:
             raise InputError("pool.invalid", [Problem("pool.csv_unparsable", params={"detail": str(error)})], file=file) from None
     if grid is not None:
-        return _table_from_grid(grid.fillna(""), file, header_row, encoding=encoding, notices=notices)
-    return _table_from_rows(rows, file, header_row, encoding=encoding, notices=notices)
+        return _table_from_grid(grid.fillna(""), file, header_row, encoding=encoding, notices=notices, known=known)
+    return _table_from_rows(rows, file, header_row, encoding=encoding, notices=notices, known=known)
 
 
 # --- XLSX -------------------------------------------------------------------------------------------------------
 
 
-def _read_xlsx(data: bytes, file: str, sheet: str | None, header_row: int) -> RawTable:
+def _read_xlsx(data: bytes, file: str, sheet: str | None, header_row: int, known: frozenset[str] = frozenset()) -> RawTable:
     from openpyxl import load_workbook
 
     try:
@@ -138,12 +140,12 @@ def _read_xlsx(data: bytes, file: str, sheet: str | None, header_row: int) -> Ra
     book.close()
     values, numeric = grids[chosen]
     rows = [[_cell_text(v) for v in row] for row in values]
-    if sheet is None and not _header_found(rows):
-        other = next((n for n in names[1:] if _header_found([[_cell_text(v) for v in r] for r in grids[n][0]])), None)
+    if sheet is None and not _header_found(rows, known):
+        other = next((n for n in names[1:] if _header_found([[_cell_text(v) for v in r] for r in grids[n][0]], known)), None)
         if other is not None:
             problem = Problem("pool.header_other_sheet", row=header_row, params={"sheet": chosen, "found": other})
             raise InputError("pool.invalid", [problem], file=file)
-    return _table_from_rows(rows, file, header_row, numeric=numeric, sheet=chosen)
+    return _table_from_rows(rows, file, header_row, numeric=numeric, sheet=chosen, known=known)
 
 
 def _sheet_grid(worksheet) -> tuple[list[list], list[list[bool]]]:
@@ -152,8 +154,8 @@ def _sheet_grid(worksheet) -> tuple[list[list], list[list[bool]]]:
     return values, numeric
 
 
-def _header_found(rows: list[list[str]]) -> bool:
-    return any(_looks_like_header(r) for r in rows[:_HEADER_SCAN_ROWS])
+def _header_found(rows: list[list[str]], known: frozenset[str] = frozenset()) -> bool:
+    return any(_looks_like_header(r, known) for r in rows[:_HEADER_SCAN_ROWS])
 
 
 def _cell_text(value) -> str:
@@ -171,22 +173,22 @@ def _cell_text(value) -> str:
 # --- shared: header detection and the cell grid ----------------------------------------------------------------
 
 
-def _header(head: list[list[str]], header_row: int, file: str) -> list[str]:
+def _header(head: list[list[str]], header_row: int, file: str, known: frozenset[str] = frozenset()) -> list[str]:
     """The header row's cells, or an error saying where the header seems to be (a title row above it?)."""
     header = head[header_row - 1] if header_row - 1 < len(head) else []
-    if not _looks_like_header(header):
-        found = next((i + 1 for i, r in enumerate(head) if _looks_like_header(r)), None)
+    if not _looks_like_header(header, known):
+        found = next((i + 1 for i, r in enumerate(head) if _looks_like_header(r, known)), None)
         code = "pool.header_elsewhere" if found else "pool.no_header"
         raise InputError("pool.invalid", [Problem(code, row=header_row, params={"found": found})], file=file)
     return header
 
 
-def _table_from_grid(grid: pd.DataFrame, file: str, header_row: int, *, encoding=None, notices=None) -> RawTable:
+def _table_from_grid(grid: pd.DataFrame, file: str, header_row: int, *, encoding=None, notices=None, known=frozenset()) -> RawTable:
     """A rectangular grid of text cells (as pandas parsed it) to a RawTable, without touching cells one by one."""
     if grid.empty or not (grid.apply(lambda c: c.str.strip()) != "").to_numpy().any():
         raise InputError("pool.invalid", [Problem("pool.empty_file")], file=file)
     head = [[str(v) for v in grid.iloc[i].tolist()] for i in range(min(_HEADER_SCAN_ROWS, len(grid)))]
-    header = _header(head, header_row, file)
+    header = _header(head, header_row, file, known)
     cells = grid.iloc[header_row:].reset_index(drop=True)
     cells.columns = range(cells.shape[1])
     return RawTable([h.strip() for h in header], cells, header_row, None, encoding, None, notices or [])
@@ -201,11 +203,12 @@ def _table_from_rows(
     encoding: str | None = None,
     sheet: str | None = None,
     notices: list[Problem] | None = None,
+    known: frozenset[str] = frozenset(),
 ) -> RawTable:
     if not any(any(c.strip() for c in r) for r in rows):
         raise InputError("pool.invalid", [Problem("pool.empty_file")], file=file)
     header_index = header_row - 1
-    header = _header(rows[:_HEADER_SCAN_ROWS], header_row, file)
+    header = _header(rows[:_HEADER_SCAN_ROWS], header_row, file, known)
     body = rows[header_index + 1 :]
     width = max([len(header)] + [len(r) for r in body])
     header = [h.strip() if isinstance(h, str) else "" for h in header] + [""] * (width - len(header))
