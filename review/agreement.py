@@ -30,6 +30,7 @@ bias is what ``standardize`` removes.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -89,7 +90,9 @@ def _icc(complete: pd.DataFrame) -> dict:
     if complete.shape[0] < 2 or complete.shape[1] < 3 or complete.to_numpy().std() == 0:
         return blank
     long = complete.rename_axis(index="rater", columns="target").stack().rename("score").reset_index()
-    table = pingouin.intraclass_corr(data=long, targets="target", raters="rater", ratings="score")
+    with warnings.catch_warnings():  # pingouin's own use of pandas' deprecated dropna(inplace=True): not ours to fix
+        warnings.filterwarnings("ignore", module="pingouin")
+        table = pingouin.intraclass_corr(data=long, targets="target", raters="rater", ratings="score")
     low, high = table["CI95"].iat[_ICC_AK]
     return {
         "icc_a1": float(table["ICC"].iat[_ICC_A1]),

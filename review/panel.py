@@ -48,6 +48,14 @@ PANEL_HEADERS = (
 _CODE = re.compile(r"^\d{4}(\d{2})?$")
 
 
+class PlaceError(Exception):
+    """A home place that cannot be told apart or read: a message code, the column and value, and its params."""
+
+    def __init__(self, code: str, column: str, value: str, **params):
+        super().__init__(code)
+        self.code, self.column, self.value, self.params = code, column, value, params
+
+
 @dataclass(frozen=True)
 class Place:
     """A home place resolved against the pool: a code prefix of village codes (6 digits: county, 4: city), or
@@ -127,9 +135,8 @@ def read_panel(path: Path, pool: Pool) -> Panel:
             continue
         try:
             place = resolve_place(pool, cell.get("city") or None, cell.get("county") or None, cell.get("code") or None)
-        except ValueError as error:
-            code, params = error.args
-            problems.append(Problem(code, row, params.pop("column"), params.pop("value"), params))
+        except PlaceError as error:
+            problems.append(Problem(error.code, row, error.column, error.value, error.params))
             continue
         if not place.villages(pool.frame).any():
             notices.append(Problem("review.place_empty", row, value=place.label, params={"expert": cell["expert"]}))
@@ -147,16 +154,15 @@ def panel_from_places(places: dict[str, list[dict]], pool: Pool, source: str = "
         for item in items:
             try:
                 homes[expert].append(resolve_place(pool, item.get("city"), item.get("county"), item.get("code")))
-            except ValueError as error:
-                code, params = error.args
-                problems.append(Problem(code, None, params.pop("column"), params.pop("value"), params | {"expert": expert}))
+            except PlaceError as error:
+                problems.append(Problem(error.code, None, error.column, error.value, error.params | {"expert": expert}))
     if problems:
         raise InputError("review.panel_invalid", problems, file=source)
     return Panel({e: tuple(p) for e, p in homes.items()}, source)
 
 
 def resolve_place(pool: Pool, city: str | None, county: str | None, code: str | None) -> Place:
-    """A home place by identity. Raises ``ValueError((code, params))`` when it cannot be told apart."""
+    """A home place by identity. Raises ``PlaceError`` when it cannot be read or told apart."""
     if code:
         return _by_code(pool, code.strip(), city, county)
     frame = pool.frame
@@ -170,22 +176,22 @@ def resolve_place(pool: Pool, city: str | None, county: str | None, code: str | 
         return Place(name, None, city, county)  # outside the pool (another province?): bars nothing, and is said so
     if not has_codes(pool):
         if county and not city and frame.loc[mask, "city"].nunique() > 1:
-            raise ValueError(("review.ambiguous_place", _ambiguous(frame[mask], county, "county")))
+            raise PlaceError("review.ambiguous_place", **_ambiguous(frame[mask], county, "county"))
         return Place(name, None, city or str(frame.loc[mask, "city"].iat[0]), county)
     width = 6 if county else 4
     prefixes = sorted(set(frame.loc[mask, "village_id"].astype(str).str[:width]))
     if len(prefixes) > 1:
-        raise ValueError(("review.ambiguous_place", _ambiguous(frame[mask], county or city, "county" if county else "city")))
+        raise PlaceError("review.ambiguous_place", **_ambiguous(frame[mask], county or city, "county" if county else "city"))
     return Place(f"{name}（{prefixes[0]}）", prefixes[0])
 
 
 def _by_code(pool: Pool, code: str, city: str | None, county: str | None) -> Place:
     column = "区划代码"
     if not _CODE.fullmatch(code):
-        raise ValueError(("review.bad_code", {"column": column, "value": code}))
+        raise PlaceError("review.bad_code", column, code)
     prefix = code[:4] if len(code) == 4 or code.endswith("00") else code
     if not has_codes(pool):
-        raise ValueError(("review.code_without_codes", {"column": column, "value": code}))
+        raise PlaceError("review.code_without_codes", column, code)
     label = "/".join(x for x in (city, county) if x) or code
     return Place(f"{label}（{prefix}）", prefix)
 
@@ -193,7 +199,7 @@ def _by_code(pool: Pool, code: str, city: str | None, county: str | None) -> Pla
 def _ambiguous(frame: pd.DataFrame, name: str, by: str) -> dict:
     places = frame.groupby(["city", "county"] if by == "county" else ["city"]).size().index
     shown = "、".join(f"{p[-1]}（{p[0]}）" if by == "county" else str(p if isinstance(p, str) else p[0]) for p in places)
-    return {"column": header_of(by), "value": name, "places": shown, "suggestion": ""}
+    return {"column": header_of(by), "value": name, "places": shown}
 
 
 def conflicts(panel: Panel, pool: Pool, scored: pd.DataFrame) -> pd.DataFrame:
