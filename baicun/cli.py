@@ -160,19 +160,6 @@ def review_sample(
     echo(t("review.sample_done", count=len(written) - 1, folder=str(out_dir)))
 
 
-def _sheet_files(paths: list[Path], panel: Path | None) -> list[Path]:
-    """Files as given; a folder stands for its .xlsx/.csv files (the panel list, if there, left out)."""
-    files = []
-    for path in paths:
-        inside = (
-            sorted(p for p in path.iterdir() if p.suffix.lower() in (".xlsx", ".csv") and not p.name.startswith((".", "~$")))
-            if path.is_dir()
-            else [path]
-        )
-        files += [p for p in inside if panel is None or p.resolve() != panel.resolve()]
-    return files
-
-
 @review_app.command("aggregate")
 def review_aggregate(
     scenario: Path = typer.Argument(..., help="情景文件 .toml（[review] 给出汇总规则、评分表和专家名单）"),
@@ -189,7 +176,7 @@ def review_aggregate(
     import json
 
     from baicun.pipeline import panel_weights, review_agreement, reviewed
-    from contract.scenario import ReviewRules
+    from contract.scenario import ReviewRules, sheet_files
     from report.review import review_json, review_lines, write_review_report, write_reviewed_pool
 
     if rule is not None and rule not in ("mean", "trimmed_mean", "median"):
@@ -198,7 +185,7 @@ def review_aggregate(
         loaded, the_pool = _scenario_and_pool(scenario, pool)
         base = loaded.scenario.review or ReviewRules()
         rules = base.model_copy(update={k: v for k, v in (("rule", rule), ("standardize", standardize)) if v is not None})
-        given = _sheet_files(sheets or [], panel) or loaded.review_paths()[0]
+        given = sheet_files([str(p) for p in sheets or []], Path.cwd(), panel) or loaded.review_paths()[0]
         if not given:
             raise InputError("cli.invalid", [Problem("review.no_sheets")])
         result_pool, result = reviewed(loaded, the_pool, given, panel, rules)

@@ -266,7 +266,24 @@ class LoadedScenario(BaseModel):
         review = self.scenario.review
         if review is None:
             return [], None
-        return [(self.folder / s).resolve() for s in review.sheets], (self.folder / review.panel).resolve() if review.panel else None
+        panel = (self.folder / review.panel).resolve() if review.panel else None
+        return sheet_files(review.sheets, self.folder, panel), panel
+
+
+def sheet_files(entries: list[str], folder: Path, panel: Path | None = None) -> list[Path]:
+    """Score sheets named by ``entries`` (relative to ``folder``): a file, a folder (its .xlsx and .csv files) or a
+    glob pattern; the panel list is never taken for a score sheet."""
+    sheets: list[Path] = []
+    for entry in entries:
+        path = folder / entry
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.suffix.lower() in (".xlsx", ".csv") and not p.name.startswith((".", "~$")))
+        elif any(ch in str(entry) for ch in "*?["):
+            found = sorted(folder.glob(str(entry)))
+        else:
+            found = [path]
+        sheets += [p.resolve() for p in found if panel is None or p.resolve() != Path(panel).resolve()]
+    return sheets
 
 
 def load_scenario(path: str | Path) -> LoadedScenario:
