@@ -255,6 +255,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "离群专家：{experts}（与其他专家均分的相关系数低于 {limit}）",
         "outlier experts: {experts} (correlation with the rest of the panel below {limit})",
     ),
+    "rv.line_missing": ("缺评（村×方面）：{experts}", "missing scores (village × aspect): {experts}"),
     "rv.line_no_outlier": (
         "没有离群专家（与其他专家均分的相关系数都不低于 {limit}）",
         "no outlier expert (every correlation with the rest ≥ {limit})",

@@ -419,6 +419,10 @@ def review_lines(result: Aggregate, agreement: Agreement, weights: GroupWeights 
             )
         )
     lines.append(t("rv.line_disagree", lang, count=len(result.disagreements), limit=f"{result.disagreement_range:g}"))
+    missing = result.missing()
+    missing = missing[missing["missing"] > 0]
+    if len(missing):
+        lines.append(t("rv.line_missing", lang, experts="、".join(f"{e} {n}" for e, n in zip(missing["expert"], missing["missing"]))))
     if weights is not None:
         lines.append(table_of(weights_table(weights, lang)))
     lines += [n.render(lang) for n in result.notices]

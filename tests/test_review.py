@@ -270,3 +270,48 @@ def test_agreement_flags_the_expert_who_ranks_villages_unlike_the_panel():
     assert experts.at["A", "mean_deviation"] < -5 < 5 < experts.at["C", "mean_deviation"]
     basis = found.aspects.set_index("aspect").loc["review_basis"]
     assert 0 < basis["w"] < 1 and basis["villages"] == 40 and 0 < basis["icc_a1"] < basis["icc_ak"] < 1
+
+
+# --- group weights from the experts' workbooks ----------------------------------------------------------------------
+
+
+def judgement_book(tmp_path, name, expert, upper):
+    """A template with the judgement sheet filled: ``upper`` maps (i, j) to the cell text."""
+    from openpyxl import load_workbook
+
+    from report.review import write_template
+
+    path = tmp_path / name
+    villages = pd.DataFrame({"village_id": [IDS[0]], "village": ["甲"], "township": ["镇"], "county": ["南关区"], "city": ["长春市"]})
+    write_template(path, villages, expert=expert, criteria=["industry_base", "leader", "enthusiasm"])
+    book = load_workbook(path)
+    sheet = book["权重判断"]
+    for (i, j), text in upper.items():
+        sheet.cell(i + 2, j + 3).value = text
+    book.save(path)
+    return path
+
+
+def test_group_weights_from_the_experts_sheets_by_aij_and_aip(tmp_path):
+    from scoring.panel import group_weights
+
+    criteria = ["industry_base", "leader", "enthusiasm"]
+    one = judgement_book(tmp_path, "E01.xlsx", "E01", {(0, 1): "2", (0, 2): "4", (1, 2): "2"})  # consistent: 4/7, 2/7, 1/7
+    two = judgement_book(tmp_path, "E02.xlsx", "E02", {(0, 1): "1/2", (0, 2): "1", (1, 2): "2"})  # consistent: 1/4, 1/2, 1/4
+    by_aij = group_weights([one, two], criteria, "aij")
+    u, v = np.array([4, 2, 1]) / 7, np.array([1, 2, 1]) / 4
+    assert list(by_aij.group.values()) == pytest.approx(np.sqrt(u * v) / np.sqrt(u * v).sum())
+    assert by_aij.weight_vectors() == [pytest.approx(dict(zip(criteria, u))), pytest.approx(dict(zip(criteria, v)))]
+    assert [e.cr for e in by_aij.experts] == pytest.approx([0, 0], abs=1e-9)
+    assert list(group_weights([one, two], criteria, "aip").group.values()) == pytest.approx(list(by_aij.group.values()))
+
+
+def test_a_judgement_off_saatys_scale_is_reported_at_its_row_with_the_expert(tmp_path):
+    from scoring.panel import group_weights
+
+    bad = judgement_book(tmp_path, "E01.xlsx", "E01", {(0, 1): "2", (0, 2): "10", (1, 2): "x"})
+    with pytest.raises(InputError) as caught:
+        group_weights([bad], ["industry_base", "leader", "enthusiasm"], "aij")
+    rows = {(p.row, p.column) for p in caught.value.problems}
+    assert rows == {(2, "创建积极性"), (3, "创建积极性")}
+    assert "专家「E01」" in caught.value.render("zh")

@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from baicun.pipeline import load_inputs, review_villages, reviewed, write_sample_panel
+from contract.errors import InputError
 from contract.scenario import load_scenario
 from pool.read import read_pool
 from tests.conftest import ROOT, SAMPLE_CSV
@@ -89,19 +90,25 @@ def test_solving_on_the_aggregate_records_it_in_the_shortlist(walk, tmp_path):
 
 
 def test_a_changed_sheet_is_caught_when_a_stored_run_is_reproduced(walk, tmp_path):
+    """A stored run keeps the reviewed pool's fingerprint: the same sheets reproduce it, a changed score does not."""
+    from baicun.pipeline import outcome, rerun, solve
+    from store.runs import get_run, open_store, run_fields, save_run
+
     scenario, written = walk
-    db = tmp_path / "runs.sqlite"
-    assert baicun("solve", scenario, "--save", "--db", db).returncode == 0
-    assert baicun("runs", "rerun", "1", "--db", db).returncode == 0  # same sheets: the same shortlist
-    sheet = written[0]
-    backup = tmp_path / "backup.xlsx"
+    inputs = load_inputs(scenario)
+    scores, selection = solve(inputs)
+    engine = open_store(str(tmp_path / "runs.sqlite"))
+    record = get_run(engine, save_run(engine, run_fields(outcome(inputs, scores, selection), SAMPLE_CSV)))
+    assert rerun(record).identical  # same sheets: the same shortlist
+    sheet, backup = written[0], tmp_path / "backup.xlsx"
     shutil.copy(sheet, backup)
     try:
         book = openpyxl.load_workbook(sheet)
         book["专家评分"]["G2"].value = 3
         book.save(sheet)
-        done = baicun("runs", "rerun", "1", "--db", db)
-        assert done.returncode == 2 and "已变化" in done.stderr
+        with pytest.raises(InputError) as caught:
+            rerun(record)
+        assert "已变化" in caught.value.render("zh")
     finally:
         shutil.copy(backup, sheet)
 
