@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from contract.columns import column_by_key, header_of
+from contract.columns import CATALOGUE, header_of
 from contract.errors import InputError, Problem
 from contract.texts import Msg
 from pool.convert import convert_column
@@ -201,7 +201,7 @@ def _scores(cells: pd.Series, rows: np.ndarray, label: str) -> tuple[pd.Series, 
     """Scores of one column (0–100), read by the pool's converter and checked by the pool's schema."""
     values, failures = convert_column("score", cells)
     problems = [Problem(f.code, int(rows[f.position]), label, f.value) for f in failures]
-    column = column_by_key("review_basis")  # every aspect is SPEC §2's kind "score"
+    column = next(c for c in CATALOGUE if c.key == "review_basis")  # every aspect is SPEC §2's kind "score"
     frame = pd.DataFrame({column.key: values})
     for position, _key, code, params in value_failures(frame, [column], DEFAULT_REGION, _dt.date.today().year):
         problems.append(Problem(code, int(rows[position]), label, f"{values.iat[position]:g}", params))
