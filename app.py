@@ -24,6 +24,7 @@ PAGES = (
     ("compare", "ui/pages/compare.py", ":material/compare_arrows:"),
     ("robustness", "ui/pages/robustness.py", ":material/casino:"),
     ("county", "ui/pages/county.py", ":material/location_city:"),
+    ("review", "ui/pages/review.py", ":material/groups:"),
 )
 
 st.set_page_config(page_title="百村遴选", layout="wide")

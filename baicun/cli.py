@@ -95,6 +95,114 @@ def pool_generate(
     echo(t("generate.done", villages=len(frame), files="、".join(str(p) for p in out)))
 
 
+# --- the expert panel ---------------------------------------------------------------------------------------------
+
+review_app = typer.Typer(no_args_is_help=True, help="专家评审：评分表模板、汇总、一致性 / expert panel: template, aggregate, agreement")
+app.add_typer(review_app, name="review")
+
+
+def _scenario_and_pool(scenario: Path | None, pool: Path | None):
+    """(loaded scenario or None, pool): the pool from --pool, else from the scenario's ``pool``."""
+    from contract.scenario import load_scenario
+    from pool.read import read_pool
+
+    loaded = load_scenario(scenario) if scenario is not None else None
+    path = pool or (loaded.pool_path() if loaded else None)
+    if path is None:
+        raise InputError("cli.invalid", [Problem("review.need_pool")])
+    return loaded, read_pool(path, region=loaded.scenario.region if loaded else None)
+
+
+@review_app.command("template")
+def review_template(
+    out: Path = typer.Option(..., "--out", help="输出 .xlsx / the blank score sheet"),
+    pool: Path | None = typer.Option(None, "--pool", help="村庄库文件 / pool file"),
+    scenario: Path | None = typer.Option(
+        None, "--scenario", help="情景文件：只列符合资格的村，并附权重判断表 / only eligible villages, plus weight sheets"
+    ),
+    expert: str | None = typer.Option(None, "--expert", help="专家编号（预先填好）/ the expert's id, filled in"),
+    panel: Path | None = typer.Option(None, "--panel", help="专家名单：把该专家所在地区的村标为回避 / grey the expert's own place"),
+) -> None:
+    """写出专家评分表模板（中文表头，每村一行，评分单元格限 0–100）/ write an expert's blank score sheet."""
+    from baicun.pipeline import review_villages
+    from report.review import write_template
+    from review.panel import read_panel
+
+    try:
+        loaded, the_pool = _scenario_and_pool(scenario, pool)
+        villages = review_villages(the_pool, loaded)
+        barred: set[str] = set()
+        if panel is not None and expert:
+            places = read_panel(panel, the_pool).homes.get(expert, ())
+            barred = {v for place in places for v in the_pool.frame.loc[place.villages(the_pool.frame), "village_id"]}
+    except InputError as error:
+        fail(error)
+    criteria = loaded.scenario.scoring.criteria if loaded else None
+    write_template(out, villages, expert=expert, criteria=criteria, barred=barred, sample=the_pool.is_sample)
+    echo(t("review.template_done", villages=len(villages), file=str(out), barred=len(barred)))
+
+
+@review_app.command("sample")
+def review_sample(
+    scenario: Path = typer.Argument(..., help="情景文件 .toml"),
+    out_dir: Path = typer.Option(..., "--out-dir", help="输出文件夹 / folder for the sheets and the panel list"),
+    pool: Path | None = typer.Option(None, "--pool", help="村庄库文件（覆盖情景中的 pool）"),
+    seed: int = typer.Option(2024, "--seed", help="随机种子 / random seed"),
+) -> None:
+    """生成合成的专家评审示例（示例数据）：7 位专家的评分表和专家名单 / write a synthetic panel (sample data)."""
+    from baicun.pipeline import write_sample_panel
+
+    try:
+        loaded, the_pool = _scenario_and_pool(scenario, pool)
+        written = write_sample_panel(loaded, the_pool, out_dir, seed)
+    except InputError as error:
+        fail(error)
+    echo(t("review.sample_done", count=len(written) - 1, folder=str(out_dir)))
+
+
+@review_app.command("aggregate")
+def review_aggregate(
+    scenario: Path = typer.Argument(..., help="情景文件 .toml（[review] 给出汇总规则、评分表和专家名单）"),
+    sheets: list[Path] = typer.Argument(None, help="专家评分表 .xlsx/.csv 或其所在文件夹（覆盖情景中的 sheets）"),
+    panel: Path | None = typer.Option(None, "--panel", help="专家名单（覆盖情景中的 panel）"),
+    rule: str | None = typer.Option(None, "--rule", help="mean | trimmed_mean | median"),
+    standardize: bool | None = typer.Option(None, "--standardize/--no-standardize", help="先按专家标准化 / z-score per expert first"),
+    pool: Path | None = typer.Option(None, "--pool", help="村庄库文件（覆盖情景中的 pool）"),
+    out: Path | None = typer.Option(None, "--out", help="汇总后的村庄库 .xlsx / .csv"),
+    report: Path | None = typer.Option(None, "--report", help="评审报告 .xlsx"),
+    as_json: bool = typer.Option(False, "--json", help="在标准输出打印一个 JSON 对象 / print one JSON object"),
+) -> None:
+    """汇总专家评分：回避、去掉最高最低分、一致性与离群专家 / aggregate the panel's scores."""
+    import json
+
+    from baicun.pipeline import panel_weights, review_agreement, reviewed
+    from contract.scenario import ReviewRules, sheet_files
+    from report.review import review_json, review_lines, write_review_report, write_reviewed_pool
+
+    if rule is not None and rule not in ("mean", "trimmed_mean", "median"):
+        fail(InputError("cli.invalid", [Problem("cli.bad_choice", column="--rule", value=rule, params={"choices": "mean, trimmed_mean, median"})]))
+    try:
+        loaded, the_pool = _scenario_and_pool(scenario, pool)
+        base = loaded.scenario.review or ReviewRules()
+        rules = base.model_copy(update={k: v for k, v in (("rule", rule), ("standardize", standardize)) if v is not None})
+        given = sheet_files([str(p) for p in sheets or []], Path.cwd(), panel) or loaded.review_paths()[0]
+        if not given:
+            raise InputError("cli.invalid", [Problem("review.no_sheets")])
+        result_pool, result = reviewed(loaded, the_pool, given, panel, rules)
+        weights = panel_weights(given, loaded)
+    except InputError as error:
+        fail(error)
+    agreement = review_agreement(result, rules)
+    if out is not None:
+        write_reviewed_pool(out, result_pool)
+    if report is not None:
+        write_review_report(report, the_pool, result, agreement, weights)
+    if as_json:
+        typer.echo(json.dumps(review_json(result, agreement, weights), ensure_ascii=False))
+        return
+    echo(*review_lines(result, agreement, weights), *[t("solve.written", file=str(p)) for p in (out, report) if p is not None])
+
+
 # --- score ------------------------------------------------------------------------------------------------------
 
 

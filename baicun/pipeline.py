@@ -17,11 +17,13 @@ from analysis.region import Region, build_region
 from analysis.stability import Stability, stability
 from analysis.whatif import Explanation, explain_village
 from contract.errors import InputError, Problem
-from contract.scenario import RobustnessRegion, load_scenario, parse_scenario
+from contract.scenario import LoadedScenario, ReviewRules, RobustnessRegion, load_scenario, parse_scenario
 from pool.bind import Inputs, bind, bind_region
 from pool.merge import merge_application
 from pool.places import find_place
-from pool.read import read_pool
+from pool.read import Pool, read_pool
+from review.aggregate import Aggregate, apply_review
+from review.collect import collect
 from scoring.score import Scores, score_pool, suggest_entropy_weights
 from solver.check import check_solution
 from solver.solve import Selection, plan_years, prepare, select, solve_options
@@ -42,6 +44,10 @@ __all__ = [
     "rerun",
     "county_named",
     "with_application",
+    "reviewed",
+    "review_villages",
+    "review_agreement",
+    "panel_weights",
 ]
 
 
@@ -54,7 +60,81 @@ def load_inputs(scenario_path: str | Path, pool_path: str | Path | None = None, 
         raise InputError("scenario.invalid", [Problem("scenario.no_pool")], file=loaded.source)
     read_options.setdefault("region", loaded.scenario.region)
     pool = read_pool(path, **read_options)
-    return bind(loaded, pool)
+    return bind(loaded, reviewed(loaded, pool)[0])
+
+
+# --- the expert panel -------------------------------------------------------------------------------------------
+
+
+def reviewed(
+    loaded: LoadedScenario, pool: Pool, sheets: list[Path] | None = None, panel: Path | None = None, rules: ReviewRules | None = None
+) -> tuple[Pool, Aggregate | None]:
+    """The pool with the expert panel's aggregate in its review columns, and the aggregate; the pool unchanged
+    (and None) when no score sheet is given. Sheets, panel list and rules default to the scenario's ``[review]``
+    (paths relative to the scenario). Raises ``InputError`` for bad sheets or a bad panel list."""
+    given_sheets, given_panel = loaded.review_paths()
+    sheets = list(sheets) if sheets else given_sheets
+    if not sheets:
+        return pool, None
+    rules = rules or loaded.scenario.review or ReviewRules()
+    _, _, result = collect(pool, sheets, panel or given_panel, rules)
+    return apply_review(pool, result), result
+
+
+def review_villages(pool: Pool, loaded: LoadedScenario | None = None):
+    """The villages a panel reviews (village_id, village, township, county, city): those eligible under the
+    scenario's ``[eligibility]`` when a scenario is given, else every village of the pool."""
+    from scoring.eligibility import assess_eligibility
+
+    columns = ["village_id", "village", "township", "county", "city"]
+    if loaded is None:
+        return pool.frame[columns].reset_index(drop=True)
+    scenario = bind(loaded, pool).scenario
+    kinds = {key: pool.column_kind(key) for key in pool.frame.columns}
+    mask = assess_eligibility(pool.frame, scenario.eligibility, kinds, scenario.locked_years).mask
+    return pool.frame.loc[mask, columns].reset_index(drop=True)
+
+
+def write_sample_panel(loaded: LoadedScenario, pool: Pool, folder: Path, seed: int = 2024) -> list[Path]:
+    """The synthetic panel (示例数据, ``review.sample``) as files a real panel would send: one filled score sheet per
+    expert (the template, filled in) and the panel list. Returns the paths written."""
+    from report.review import write_panel_list, write_template
+    from review.panel import panel_from_places
+    from review.sample import EXPERTS, fill_sheet, sample_panel
+
+    villages = review_villages(pool, loaded)
+    criteria = loaded.scenario.scoring.criteria
+    weights = bind(loaded, pool).scenario.scoring.weights or {c: 1.0 for c in criteria}
+    panel = sample_panel(pool, list(villages["village_id"]), {c: weights.get(c, 1.0) for c in criteria}, seed)
+    folder = Path(folder)
+    written = []
+    homes = {e: [r._asdict() for r in panel.homes[panel.homes["expert"] == e].itertuples(index=False) if r.county] for e in EXPERTS}
+    barred = panel_from_places({e: [{"code": h["code"], "city": h["city"], "county": h["county"]} for h in v] for e, v in homes.items()}, pool)
+    for expert in EXPERTS:
+        path = folder / f"专家评分表_{expert}（示例数据）.xlsx"
+        own = {v for place in barred.homes[expert] for v in pool.frame.loc[place.villages(pool.frame), "village_id"]}
+        write_template(path, villages, expert=expert, criteria=criteria, barred=own, sample=True)
+        fill_sheet(path, expert, panel)
+        written.append(path)
+    panel_path = folder / "专家名单（示例数据）.xlsx"
+    write_panel_list(panel_path, panel.homes, sample=True)
+    return [*written, panel_path]
+
+
+def review_agreement(result: Aggregate, rules: ReviewRules | None = None):
+    """Kendall's W, the ICC and each expert's agreement (``review.agreement``)."""
+    from review.agreement import agreement  # pingouin loads matplotlib: only the commands that measure agreement pay for it
+
+    return agreement(result, (rules or ReviewRules()).outlier_correlation)
+
+
+def panel_weights(sheets: list[Path], loaded: LoadedScenario, method: str | None = None):
+    """The experts' weights over the scenario's criteria and the group's (``scoring.panel``), or None when no
+    expert gave judgements or weights."""
+    from scoring.panel import group_weights
+
+    rules = loaded.scenario.review or ReviewRules()
+    return group_weights(sheets, loaded.scenario.scoring.criteria, method or rules.group_weights)
 
 
 def county_named(inputs: Inputs, text: str) -> str:
@@ -176,15 +256,16 @@ def run_inputs(record: RunRecord) -> Inputs:
     path = Path(record.pool_path)
     if not path.exists():
         raise InputError("run.invalid", [Problem("run.pool_missing", value=record.pool_path)], id=record.id)
-    pool = read_pool(path)
+    folder = Path(record.scenario_file).parent
+    loaded = parse_scenario(record.scenario_text, source=Path(record.scenario_file).name, folder=folder)
+    pool = reviewed(loaded, read_pool(path))[0]
     if pool.fingerprint != record.pool_fingerprint:
         raise InputError(
             "run.invalid",
             [Problem("run.pool_changed", value=record.pool_path, params={"stored": record.pool_fingerprint[:12], "now": pool.fingerprint[:12]})],
             id=record.id,
         )
-    folder = Path(record.scenario_file).parent
-    return bind(parse_scenario(record.scenario_text, source=Path(record.scenario_file).name, folder=folder), pool)
+    return bind(loaded, pool)
 
 
 def stored_selection(record: RunRecord, inputs: Inputs, scores: Scores) -> Selection:

@@ -236,6 +236,19 @@ class RobustnessRegion(Strict):
         return list(self.intervals) + [c for chain in self.order for c in chain] + [c for w in self.hull for c in w]
 
 
+class ReviewRules(Strict):
+    """The expert panel (seed 003 三(二); review/ has the formulas): how the experts' score sheets become the four
+    review columns, which experts must abstain where (回避), and when an expert or a village is flagged."""
+
+    rule: Literal["mean", "trimmed_mean", "median"] = "trimmed_mean"
+    standardize: bool = False  # z-score each expert's scores per aspect first (removes harsh/lenient bias)
+    sheets: list[str] = []  # the experts' score sheets (files), relative to the scenario; applied when solving
+    panel: str | None = None  # the panel list: each expert's home city/county, for 回避
+    outlier_correlation: Annotated[float, Field(ge=-1, le=1)] = 0.3  # flag an expert below this correlation with the rest
+    disagreement_range: Annotated[float, Field(gt=0, le=100)] = 20.0  # flag a village whose scores span this much
+    group_weights: Literal["aij", "aip", "direct"] = "aij"  # how the experts' weight judgements are combined
+
+
 class SolverOptions(Strict):
     backend: Literal["highs", "cbc", "cpsat"] = "highs"
     time_limit_s: Annotated[float, Field(gt=0)] = 60.0
@@ -254,6 +267,7 @@ class Scenario(Strict):
     spatial: SpatialRules | None = None
     plan: PlanRules | None = None
     robustness: RobustnessRegion | None = None
+    review: ReviewRules | None = None
     solver: SolverOptions = SolverOptions()
 
     @property
@@ -289,6 +303,30 @@ class LoadedScenario(BaseModel):
 
     def pool_path(self) -> Path | None:
         return (self.folder / self.scenario.pool).resolve() if self.scenario.pool else None
+
+    def review_paths(self) -> tuple[list[Path], Path | None]:
+        """The ``[review]`` score sheets and panel list, resolved against the scenario's folder."""
+        review = self.scenario.review
+        if review is None:
+            return [], None
+        panel = (self.folder / review.panel).resolve() if review.panel else None
+        return sheet_files(review.sheets, self.folder, panel), panel
+
+
+def sheet_files(entries: list[str], folder: Path, panel: Path | None = None) -> list[Path]:
+    """Score sheets named by ``entries`` (relative to ``folder``): a file, a folder (its .xlsx and .csv files) or a
+    glob pattern; the panel list is never taken for a score sheet."""
+    sheets: list[Path] = []
+    for entry in entries:
+        path = folder / entry
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.suffix.lower() in (".xlsx", ".csv") and not p.name.startswith((".", "~$")))
+        elif any(ch in str(entry) for ch in "*?["):
+            found = sorted(folder.glob(str(entry)))
+        else:
+            found = [path]
+        sheets += [p.resolve() for p in found if panel is None or p.resolve() != Path(panel).resolve()]
+    return sheets
 
 
 def load_scenario(path: str | Path) -> LoadedScenario:

@@ -109,17 +109,19 @@ def normalize_header(text: str) -> str:
     return re.sub(r"\s*([()、])\s*", r"\1", text)
 
 
-def _looks_like_header(row: list[str]) -> bool:
-    return _header_hits(row) >= 2
+def _looks_like_header(row: list[str], known: frozenset[str] = frozenset()) -> bool:
+    return _header_hits(row, known) >= 2
 
 
-def _header_hits(row: list[str]) -> int:
+def _header_hits(row: list[str], known: frozenset[str] = frozenset()) -> int:
     names = {normalize_header(c) for c in row if c}
     lowered = {n.lower() for n in names}
-    return len((names | lowered) & _KNOWN_HEADERS)
+    return len((names | lowered) & (_KNOWN_HEADERS | known))
 
 
-def read_raw(path: Path, encoding: str | None = None, sheet: str | None = None, header_row: int = 1) -> RawTable:
+def read_raw(path: Path, encoding: str | None = None, sheet: str | None = None, header_row: int = 1, known: frozenset[str] = frozenset()) -> RawTable:
+    """The file's header and cells as text. ``known``: further header names (besides the pool's) that mark a header
+    row, for tables that are not pools (an expert's score sheet, a panel list)."""
     file = path.name
     if not path.exists():
         raise InputError("pool.invalid", [Problem("pool.not_found", params={"file": str(path)})], file=file)
@@ -132,9 +134,9 @@ def read_raw(path: Path, encoding: str | None = None, sheet: str | None = None, 
     if not data.strip():
         raise InputError("pool.invalid", [Problem("pool.empty_file")], file=file)
     if suffix in WORKBOOKS:
-        return _read_xlsx(data, file, sheet, header_row)
+        return _read_xlsx(data, file, sheet, header_row, known)
     text, used, notices = _decode(data, encoding, file)
-    return _read_csv_text(text, file, header_row, used, notices)
+    return _read_csv_text(text, file, header_row, used, notices, known)
 
 
 # --- delimited text -----------------------------------------------------------------------------------------------
@@ -172,14 +174,14 @@ def _detect(data: bytes) -> tuple[str, str] | None:
     return text, best.encoding
 
 
-def sniff_delimiter(text: str) -> str:
+def sniff_delimiter(text: str, known: frozenset[str] = frozenset()) -> str:
     """The delimiter that splits some row of the first lines into the most known headers; else the one most
     frequent in the first line; comma when nothing tells."""
     head = text[:65536].splitlines()[:_HEADER_SCAN_ROWS]
     best, hits = ",", 0
     for delimiter in (",", "\t", ";", "|"):
         rows = list(csv.reader(head, delimiter=delimiter))
-        found = max((_header_hits(r) for r in rows), default=0)
+        found = max((_header_hits(r, known) for r in rows), default=0)
         if found > hits:
             best, hits = delimiter, found
     if hits == 0 and head:
@@ -188,8 +190,8 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
-def _read_csv_text(text: str, file: str, header_row: int, encoding: str, notices: list[Problem]) -> RawTable:
-    delimiter = sniff_delimiter(text)
+def _read_csv_text(text: str, file: str, header_row: int, encoding: str, notices: list[Problem], known: frozenset[str] = frozenset()) -> RawTable:
+    delimiter = sniff_delimiter(text, known)
     if delimiter != ",":
         notices = notices + [Problem("pool.notice_delimiter", params={"delimiter": {"\t": "Tab", ";": ";", "|": "|"}[delimiter]})]
     try:  # pandas' C parser with Arrow strings: a 500,000-row pool in seconds
@@ -205,26 +207,26 @@ def _read_csv_text(text: str, file: str, header_row: int, encoding: str, notices
             raise InputError("pool.invalid", [Problem("pool.csv_unparsable", params={"detail": str(error)})], file=file) from None
     suspect = _SUSPECT_IN_TEXT.search(text, text.find("\n") + 1) is not None
     if grid is not None:
-        return _table_from_grid(grid.fillna(""), file, header_row, encoding=encoding, notices=notices, suspect=suspect)
-    return _table_from_rows(rows, file, header_row, encoding=encoding, notices=notices, suspect=suspect)
+        return _table_from_grid(grid.fillna(""), file, header_row, encoding=encoding, notices=notices, suspect=suspect, known=known)
+    return _table_from_rows(rows, file, header_row, encoding=encoding, notices=notices, suspect=suspect, known=known)
 
 
 # --- workbooks --------------------------------------------------------------------------------------------------
 
 
-def _read_xlsx(data: bytes, file: str, sheet: str | None, header_row: int) -> RawTable:
+def _read_xlsx(data: bytes, file: str, sheet: str | None, header_row: int, known: frozenset[str] = frozenset()) -> RawTable:
     values, facts, names = read_sheet(data, file, sheet)
     rows = [[_cell_text(v) for v in row] for row in values]
-    if sheet is None and not _header_found(rows):
+    if sheet is None and not _header_found(rows, known):
         for other in (n for n in names if n != facts.name):
-            if _header_found([[_cell_text(v) for v in r] for r in read_other_sheet_head(data, file, other, _HEADER_SCAN_ROWS)]):
+            if _header_found([[_cell_text(v) for v in r] for r in read_other_sheet_head(data, file, other, _HEADER_SCAN_ROWS)], known):
                 problem = Problem("pool.header_other_sheet", row=header_row, params={"sheet": facts.name, "found": other})
                 raise InputError("pool.invalid", [problem], file=file)
     numeric = [[isinstance(v, (int, float)) and not isinstance(v, bool) for v in row] for row in values]
     for row, column in facts.errors:
         if row - 1 < len(rows) and column < len(rows[row - 1]):
             rows[row - 1][column] = ""
-    table = _table_from_rows(rows, file, header_row, numeric=numeric, sheet=facts.name)
+    table = _table_from_rows(rows, file, header_row, numeric=numeric, sheet=facts.name, known=known)
     return _with_facts(table, facts, header_row)
 
 
@@ -253,8 +255,8 @@ def _row_list(rows: list[int], limit: int = 20) -> str:
     return shown + ("…" if len(rows) > limit else "")
 
 
-def _header_found(rows: list[list[str]]) -> bool:
-    return any(_looks_like_header(r) for r in rows[:_HEADER_SCAN_ROWS])
+def _header_found(rows: list[list[str]], known: frozenset[str] = frozenset()) -> bool:
+    return any(_looks_like_header(r, known) for r in rows[:_HEADER_SCAN_ROWS])
 
 
 def _cell_text(value) -> str:
@@ -272,11 +274,11 @@ def _cell_text(value) -> str:
 # --- shared: header detection and the cell grid ----------------------------------------------------------------
 
 
-def _header(head: list[list[str]], header_row: int, file: str) -> list[str]:
+def _header(head: list[list[str]], header_row: int, file: str, known: frozenset[str] = frozenset()) -> list[str]:
     """The header row's cells, or an error saying where the header seems to be (a title row above it?)."""
     header = head[header_row - 1] if header_row - 1 < len(head) else []
-    if not _looks_like_header(header):
-        found = next((i + 1 for i, r in enumerate(head) if _looks_like_header(r)), None)
+    if not _looks_like_header(header, known):
+        found = next((i + 1 for i, r in enumerate(head) if _looks_like_header(r, known)), None)
         code = "pool.header_elsewhere" if found else "pool.no_header"
         raise InputError("pool.invalid", [Problem(code, row=header_row, params={"found": found})], file=file)
     return header
@@ -293,12 +295,12 @@ def _cleaned(cells: pd.DataFrame, suspect: bool = True) -> tuple[pd.DataFrame, p
     return pd.DataFrame(out, index=cells.index), pd.DataFrame(changed, index=cells.index)
 
 
-def _table_from_grid(grid: pd.DataFrame, file: str, header_row: int, *, encoding=None, notices=None, suspect=True) -> RawTable:
+def _table_from_grid(grid: pd.DataFrame, file: str, header_row: int, *, encoding=None, notices=None, suspect=True, known=frozenset()) -> RawTable:
     """A rectangular grid of text cells (as pandas parsed it) to a RawTable, without touching cells one by one."""
     if grid.empty or not (grid.apply(lambda c: c.str.strip()) != "").to_numpy().any():
         raise InputError("pool.invalid", [Problem("pool.empty_file")], file=file)
     head = [[str(v) for v in grid.iloc[i].tolist()] for i in range(min(_HEADER_SCAN_ROWS, len(grid)))]
-    header = _header(head, header_row, file)
+    header = _header(head, header_row, file, known)
     cells = grid.iloc[header_row:].reset_index(drop=True)
     cells.columns = range(cells.shape[1])
     cells, changed = _cleaned(cells, suspect)
@@ -315,11 +317,12 @@ def _table_from_rows(
     sheet: str | None = None,
     notices: list[Problem] | None = None,
     suspect: bool = True,
+    known: frozenset[str] = frozenset(),
 ) -> RawTable:
     if not any(any(c.strip() for c in r) for r in rows):
         raise InputError("pool.invalid", [Problem("pool.empty_file")], file=file)
     header_index = header_row - 1
-    header = _header(rows[:_HEADER_SCAN_ROWS], header_row, file)
+    header = _header(rows[:_HEADER_SCAN_ROWS], header_row, file, known)
     body = rows[header_index + 1 :]
     width = max([len(header)] + [len(r) for r in body])
     header = [clean_header(h).strip() if isinstance(h, str) else "" for h in header] + [""] * (width - len(header))

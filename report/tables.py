@@ -242,7 +242,7 @@ def run_info(o: Outcome, seconds: float | None = None, lang: str | None = None) 
         ("info.version", __version__),
     ]
     notices = list(pool.notices) + list(o.scores.notices) + list(s.rules.notices)
-    items += [("info.notice", n.render(lang)) for n in notices]
+    items += [("info.review" if n.code == "review.applied" else "info.notice", n.render(lang)) for n in notices]
     return pd.DataFrame({t("info.item", lang): [t(k, lang) for k, _ in items], t("info.value", lang): [str(v) for _, v in items]})
 
 
