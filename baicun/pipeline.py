@@ -19,11 +19,25 @@ from contract.scenario import load_scenario, parse_scenario
 from pool.bind import Inputs, bind
 from pool.read import read_pool
 from scoring.score import Scores, score_pool, suggest_entropy_weights
-from solver.check import check_solution
+from solver.check import check_solution, objective_agrees
 from solver.solve import Selection, plan_years, prepare, select, solve_options
-from store.runs import RunRecord, get_run, open_store
+from store.runs import RunRecord, get_run, intact, open_store
 
-__all__ = ["Inputs", "bind", "load_inputs", "score", "solve", "outcome", "comparison_item", "run_inputs", "stored_selection", "rerun"]
+__all__ = [
+    "Inputs",
+    "bind",
+    "check_outputs",
+    "load_inputs",
+    "score",
+    "solve",
+    "outcome",
+    "comparison_item",
+    "run_inputs",
+    "stored_selection",
+    "rerun",
+    "untouched",
+    "verified_run",
+]
 
 
 def load_inputs(scenario_path: str | Path, pool_path: str | Path | None = None, **read_options) -> Inputs:
@@ -36,6 +50,24 @@ def load_inputs(scenario_path: str | Path, pool_path: str | Path | None = None, 
     read_options.setdefault("region", loaded.scenario.region)
     pool = read_pool(path, **read_options)
     return bind(loaded, pool)
+
+
+def check_outputs(paths, suffixes: tuple[str, ...], scenario_path: str | Path | None = None, pool_path: str | Path | None = None, option="--out"):
+    """Before any work: every output path can be written (extension, folder, free space for outputs about the size
+    of the pool file — ``--pool`` or the scenario's ``pool``). Raises ``InputError`` listing what is wrong."""
+    from report.sheets import output_problems
+
+    if not paths:
+        return
+    source = Path(pool_path) if pool_path else None
+    if source is None and scenario_path is not None:
+        try:
+            source = load_scenario(scenario_path).pool_path()
+        except InputError:
+            source = None  # the scenario's own problems are reported when it is loaded
+    problems = output_problems(paths, suffixes, source, option)
+    if problems:
+        raise InputError("output.invalid", problems)
 
 
 def score(inputs: Inputs) -> Scores:
@@ -88,6 +120,28 @@ def county(o: Outcome, name: str) -> CountyPreview:
 
 
 # --- stored runs ----------------------------------------------------------------------------------------------
+
+
+def untouched(record: RunRecord) -> RunRecord:
+    """The record, if it is as it was saved (``store.runs.intact``). Raises ``InputError`` otherwise."""
+    if intact(record) is False:
+        raise InputError("run.invalid", [Problem("run.tampered")], id=record.id)
+    return record
+
+
+def verified_run(record: RunRecord) -> tuple[Inputs, Scores, Selection]:
+    """A stored run re-checked before it is shown or compared: the record as saved, its pool file present with
+    the stored fingerprint, its shortlist passing the independent checker under the stored scenario with the
+    stored total score. Raises ``InputError`` naming what failed."""
+    inputs = run_inputs(untouched(record))
+    scores = score(inputs)
+    selection = stored_selection(record, inputs, scores)
+    problems = list(selection.check.violations)
+    if record.objective is not None and not objective_agrees(record.objective, selection.check.objective, abs(record.objective)):
+        problems.append(Problem("run.objective_changed", params={"stored": record.objective, "recomputed": selection.check.objective}))
+    if problems:
+        raise InputError("run.invalid", [Problem("run.list_fails_check"), *problems], id=record.id)
+    return inputs, scores, selection
 
 
 def run_inputs(record: RunRecord) -> Inputs:
@@ -149,6 +203,8 @@ def plan_locks(scenario, db: str | None = None) -> dict[str, int] | None:
     if scenario.plan is None or scenario.plan.lock_run is None:
         return None
     record = get_run(open_store(db), scenario.plan.lock_run)
+    if record is not None:
+        untouched(record)
     if record is None or not record.years:
         raise InputError("scenario.unfit", [Problem("scenario.plan_run_unknown", key="plan.lock_run", value=str(scenario.plan.lock_run))])
     return stored_locks(record, scenario)
@@ -166,7 +222,7 @@ class Rerun:
 
 def rerun(record: RunRecord) -> Rerun:
     """Re-solve a stored run with its stored scenario, pool and backend, and compare the shortlists."""
-    inputs = run_inputs(record)
+    inputs = run_inputs(untouched(record))
     scores = score(inputs)
     name, options = solve_options(inputs.scenario, record.backend)
     selection = select(inputs.pool, inputs.scenario, scores, name, options, locks=stored_locks(record, inputs.scenario))
@@ -183,10 +239,9 @@ def comparison_item(spec: str, db: str | None = None) -> tuple[str, Outcome]:
         record = get_run(open_store(db), int(text))
         if record is None:
             raise InputError("cli.invalid", [Problem("run.unknown", value=text)])
-        inputs = run_inputs(record)
-        scores = score(inputs)
+        inputs, scores, selection = verified_run(record)
         name = f"#{record.id} {record.label or record.scenario_name}"
-        return name, outcome(inputs, scores, stored_selection(record, inputs, scores))
+        return name, outcome(inputs, scores, selection)
     inputs = load_inputs(spec)
     scores, selection = solve(inputs)
     if not selection.found:

@@ -16,6 +16,7 @@ from analysis.outcome import Outcome
 from contract.columns import header_of
 from contract.texts import t
 from report.reasons import reason_text
+from report.status import status_text
 from report.tables import attainment_table
 
 
@@ -58,7 +59,7 @@ def _unique(names: list[str]) -> list[str]:
 
 def _overview(names, outcomes, lang) -> pd.DataFrame:
     rows = {
-        t("info.status", lang): [t(f"status.{o.selection.status}", lang) for o in outcomes],
+        t("info.status", lang): [status_text(o.selection, lang) for o in outcomes],
         t("info.objective", lang): [o.selection.objective for o in outcomes],
         t("info.count", lang): [o.selection.count for o in outcomes],
         t("info.budget_used", lang): [o.selection.check.budget_used for o in outcomes],
@@ -159,7 +160,7 @@ def city_difference_figure(comparison: Comparison, lang: str | None = None):
 
 
 def write_comparison(comparison: Comparison, path: Path, lang: str | None = None) -> None:
-    from report.files import XLSX_OPTIONS, atomic_path
+    from report.sheets import excel_writer, write_frame
 
     sheets = [
         ("cmp.sheet_overview", comparison.overview),
@@ -169,10 +170,9 @@ def write_comparison(comparison: Comparison, path: Path, lang: str | None = None
         ("cmp.sheet_county", comparison.by_county),
         ("cmp.sheet_overlap", comparison.overlap),
     ]
-    with atomic_path(path) as temporary:
-        with pd.ExcelWriter(temporary, engine="xlsxwriter", engine_kwargs={"options": XLSX_OPTIONS}) as writer:
-            for code, table in sheets:
-                name = t(code, lang)[:31]
-                table.to_excel(writer, sheet_name=name, index=False)
-                writer.sheets[name].freeze_panes(1, 0)
-                writer.sheets[name].set_column(0, max(len(table.columns) - 1, 0), 16)
+    with excel_writer(path) as writer:
+        for code, table in sheets:
+            name = t(code, lang)[:31]
+            write_frame(writer, name, table)
+            writer.sheets[name].freeze_panes(1, 0)
+            writer.sheets[name].set_column(0, max(len(table.columns) - 1, 0), 16)

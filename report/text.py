@@ -1,4 +1,5 @@
-"""Terminal renderings (rich tables handle the width of Chinese characters)."""
+"""Terminal renderings (rich tables handle the width of Chinese characters). Every cell, header and title is a
+``rich.text.Text`` made by ``report.escape.terminal``: a name such as ``[/b]`` is shown, never read as markup."""
 
 from __future__ import annotations
 
@@ -9,21 +10,23 @@ from contract.columns import header_of
 from contract.texts import Msgs, render, t
 from pool.read import Pool
 from pool.summary import summarize
+from report.escape import terminal
+from report.status import status_text
 from scoring.score import Scores
 from solver import families
 from solver.rules import RuleRef
 
 
 def table_of(frame: pd.DataFrame, title: str | None = None, index: bool = False) -> Table:
-    table = Table(title=title, show_lines=False, header_style="bold")
+    table = Table(title=terminal(title) if title is not None else None, show_lines=False, header_style="bold")
     if index:
-        table.add_column(str(frame.index.name or ""))
+        table.add_column(terminal(frame.index.name or ""))
     for column in frame.columns:
         numeric = pd.api.types.is_numeric_dtype(frame[column])
-        table.add_column(str(column), justify="right" if numeric else "left")
+        table.add_column(terminal(column), justify="right" if numeric else "left")
     for key, row in frame.iterrows():
-        cells = [str(key)] if index else []
-        table.add_row(*cells, *(_cell(v) for v in row))
+        cells = [terminal(key)] if index else []
+        table.add_row(*cells, *(terminal(_cell(v)) for v in row))
     return table
 
 
@@ -95,7 +98,7 @@ def selection_lines(o) -> list:
         t(
             "solve.headline",
             name=o.inputs.loaded.scenario.name,
-            status=t(f"status.{s.status}"),
+            status=status_text(s),
             count=s.count,
             objective=f"{s.objective:.6f}",
             gap=f"{s.gap:.1e}" if s.gap is not None else "—",
