@@ -15,7 +15,7 @@ from analysis.outcome import Outcome, analyse, with_prices
 from analysis.preview import CountyPreview, county_preview
 from analysis.whatif import Explanation, explain_village
 from contract.errors import InputError, Problem
-from contract.scenario import load_scenario, parse_scenario
+from contract.scenario import LOCAL, References, load_scenario, parse_scenario, reference_problems
 from pool.bind import Inputs, bind
 from pool.read import read_pool
 from scoring.score import Scores, score_pool, suggest_entropy_weights
@@ -40,10 +40,12 @@ __all__ = [
 ]
 
 
-def load_inputs(scenario_path: str | Path, pool_path: str | Path | None = None, **read_options) -> Inputs:
-    """Read a scenario and its pool (``--pool`` overrides the scenario's ``pool``) and bind them.
-    Raises ``InputError`` for a bad scenario, a bad pool or a scenario that does not fit the pool."""
+def load_inputs(scenario_path: str | Path, pool_path: str | Path | None = None, references: References = LOCAL, **read_options) -> Inputs:
+    """Read a scenario and its pool (``--pool`` overrides the scenario's ``pool``) and bind them; ``references``
+    says whether the scenario's own ``pool`` path may be opened. Raises ``InputError`` for a bad scenario, a bad
+    pool, a forbidden reference or a scenario that does not fit the pool."""
     loaded = load_scenario(scenario_path)
+    admit(loaded.scenario, references, pool_supplied=bool(pool_path))
     path = Path(pool_path) if pool_path else loaded.pool_path()
     if path is None:
         raise InputError("scenario.invalid", [Problem("scenario.no_pool")], file=loaded.source)
@@ -70,6 +72,13 @@ def check_outputs(paths, suffixes: tuple[str, ...], scenario_path: str | Path | 
         raise InputError("output.invalid", problems)
 
 
+def admit(scenario, references: References, pool_supplied: bool = True) -> None:
+    """Refuse a scenario that names what ``references`` does not allow (``contract.scenario.References``)."""
+    problems = reference_problems(scenario, references, pool_supplied)
+    if problems:
+        raise InputError("scenario.refused", problems)
+
+
 def score(inputs: Inputs) -> Scores:
     return score_pool(inputs.pool, inputs.scenario)
 
@@ -82,10 +91,13 @@ def solve(
     time_limit: float | None = None,
     mip_gap: float | None = None,
     db: str | None = None,
+    references: References = LOCAL,
 ) -> tuple[Scores, Selection]:
     """Score (unless given) and select under the scenario; command-line/app overrides win over ``[solver]``.
-    A plan with ``lock_run`` takes its locked years from that stored run (in ``db``). An infeasible selection
-    comes back with its diagnosis. Raises ``InputError`` and ``solver.solve.CheckFailed``."""
+    A plan with ``lock_run`` takes its locked years from that stored run (in ``db``), if ``references`` allows
+    stored runs. An infeasible selection comes back with its diagnosis. Raises ``InputError`` and
+    ``solver.solve.CheckFailed``."""
+    admit(inputs.scenario, references)
     scores = scores or score(inputs)
     name, options = solve_options(inputs.scenario, backend, time_limit, mip_gap)
     selection = select(inputs.pool, inputs.scenario, scores, name, options, locks=plan_locks(inputs.scenario, db))

@@ -240,6 +240,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "锁定的 {year} 年在村庄库（百村提升年度列）中没有任何村",
         "the locked year {year} has no villages in the pool's baicun_year column",
     ),
+    "scenario.refused": (
+        "情景中有 {count} 处引用在这里不被允许，情景未被使用：",
+        "{count} references in the scenario are not allowed here; the scenario was not used:",
+    ),
+    "scenario.ref_file": (
+        "上传的情景不能引用服务器上的文件（pool = {value}）：请在「数据」页上传村庄库",
+        "an uploaded scenario cannot name a file on the server (pool = {value}); upload the pool on the Data page",
+    ),
+    "scenario.ref_run": (
+        "上传的情景不能读取服务器上的运行记录（lock_run = {value}）：在网页中锁定年份的村取自村庄库的“百村提升年度”列；要按运行记录滚动调整，请在命令行运行 baicun solve",
+        "an uploaded scenario cannot read the server's stored runs (lock_run = {value}); in the app, locked years take their villages from the pool's 百村提升年度 column — to re-plan from a stored run, use baicun solve on the command line",
+    ),
+    "scenario.group_blank": (
+        "该村符合资格但此列为空，按此列分组的规则不知道它属于哪一组：请填写，或改用没有空白的列",
+        "this eligible village is blank in this column, so the group rule on it cannot place it; fill it in or group by a column without blanks",
+    ),
     "scenario.plan_run_unknown": (
         "lock_run = {value}：运行记录中没有这次运行，或它不是多年规划",
         "lock_run = {value}: no such run in the history, or it is not a plan",

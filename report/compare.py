@@ -15,6 +15,7 @@ import pandas as pd
 from analysis.outcome import Outcome
 from contract.columns import header_of
 from contract.texts import t
+from report.escape import html
 from report.reasons import reason_text
 from report.status import status_text
 from report.tables import attainment_table
@@ -147,10 +148,10 @@ def city_difference_figure(comparison: Comparison, lang: str | None = None):
 
     table = comparison.by_city.set_index(comparison.by_city.columns[0])
     figure = go.Figure()
-    for name in comparison.names[1:]:
-        figure.add_bar(x=table.index, y=table[name] - table[comparison.names[0]], name=name)
+    for name in comparison.names[1:]:  # city and run names are user text: plotly reads tags in labels
+        figure.add_bar(x=[html(c) for c in table.index], y=table[name] - table[comparison.names[0]], name=html(name))
     figure.update_layout(
-        title=t("cmp.figure_title", lang, a=comparison.names[0]),
+        title=t("cmp.figure_title", lang, a=html(comparison.names[0])),
         barmode="group",
         yaxis_title=t("cmp.figure_axis", lang),
         xaxis_title=header_of("city"),

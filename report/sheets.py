@@ -103,11 +103,11 @@ def output_problems(paths, suffixes: tuple[str, ...], source: Path | None = None
     problems = []
     needed = MIN_FREE_BYTES + SIZE_FACTOR * _size(source)
     for path in map(Path, paths):
-        if path.suffix.lower() not in suffixes:
-            problems.append(Problem("output.bad_suffix", column=option, value=str(path), params={"choices": " / ".join(suffixes)}))
-            continue
         if path.is_dir():
             problems.append(Problem("output.is_folder", column=option, value=str(path)))
+            continue
+        if path.suffix.lower() not in suffixes:
+            problems.append(Problem("output.bad_suffix", column=option, value=str(path), params={"choices": " / ".join(suffixes)}))
             continue
         folder = _existing_folder(path.parent)
         if folder is None:

@@ -33,7 +33,9 @@ import numpy as np
 from solver.backends.base import RawResult, SolveOptions, binary, status_of
 
 BACKENDS = ("highs", "cbc", "cpsat")
-START_SHARE = 0.1  # at most this share of the time limit goes to the feasible start's greedy fill
+# The feasible start's greedy fill stops after this share of the time limit, or this floor when that is longer (it
+# costs about 3 µs per nonzero, 0.03 s for 10,000 villages: a floor keeps a tiny limit from cutting it short).
+START_SHARE, START_FLOOR_S = 0.1, 1.0
 
 
 def get_backend(name: str):
@@ -61,7 +63,7 @@ def solve_with(solve, model, options: SolveOptions) -> RawResult:
     began = time.perf_counter()
     sigma = score_range(model.objective)
     scaled = model.with_objective(model.objective / sigma)
-    start = _start(scaled, began + START_SHARE * options.time_limit) if options.start else None
+    start = _start(scaled, began + max(START_SHARE * options.time_limit, START_FLOOR_S)) if options.start else None
     form, d = (scaled, None) if scaled.year is None else cumulative(scaled)
     hint = start if d is None or start is None else cumulative_start(scaled, start)
     left = max(options.time_limit - (time.perf_counter() - began), 0.01)

@@ -7,6 +7,7 @@ import streamlit as st
 from contract.columns import CATALOGUE, header_of
 from contract.errors import InputError
 from pool.summary import summarize
+from report.escape import html
 from ui.state import banner, frame_xlsx, read_upload, sample_pool, show_problems, tr
 
 state = st.session_state
@@ -59,6 +60,7 @@ flag = st.selectbox(tr("ui.data.colour_by"), flags, format_func=header_of, key="
 frame = pool.frame.dropna(subset=["lon", "lat"]) if {"lon", "lat"} <= set(pool.frame) else pool.frame.iloc[0:0]
 if len(frame):
     shown = frame.assign(**{header_of(flag): frame[flag].map({True: "是", False: "否"}).fillna("空白")})
+    shown = shown.assign(**{c: shown[c].map(html) for c in ("village", "county", "village_id")})  # plotly reads tags in labels
     figure = px.scatter(
         shown,
         x="lon",

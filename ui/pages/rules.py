@@ -12,10 +12,10 @@ import tomllib
 import pandas as pd
 import streamlit as st
 
-from baicun.pipeline import entropy_suggestion
+from baicun.pipeline import admit, entropy_suggestion
 from contract.columns import CATALOGUE, header_of
 from contract.errors import InputError
-from contract.scenario import parse_scenario
+from contract.scenario import UPLOADED, parse_scenario
 from scoring.score import judgement_matrix
 from scoring.weights import ahp, direct
 from ui.forms import (
@@ -106,6 +106,7 @@ with file_box:
         text = upload.getvalue().decode("utf-8-sig", errors="replace")
         try:
             loaded = parse_scenario(text, source=upload.name)
+            admit(loaded.scenario, UPLOADED)  # says at once that a lock_run cannot be followed here
             state["scenario"] = tomllib.loads(text)
             reset_widgets()
             state["scenario_message"] = tr("ui.rules.loaded", name=loaded.scenario.name)
