@@ -80,8 +80,9 @@ def score_lines(pool: Pool, scores: Scores, top: int) -> list:
     counts = scores.eligibility.reason_counts()
     counts["rule"] = [render(rule) for rule in counts["rule"]]
     ineligible = pool.size - eligible
-    counts.loc[len(counts)] = [t("score.total_ineligible"), int(counts["first"].sum()), pd.NA]
-    counts["all"] = counts["all"].astype("Int64")
+    total = pd.DataFrame({"rule": [t("score.total_ineligible")], "first": [int(counts["first"].sum())], "all": pd.array([pd.NA], dtype="Int64")})
+    # a pool where every village is eligible has no reason rows; concatenating an empty frame is deprecated
+    counts = pd.concat([counts.astype({"first": int, "all": "Int64"}), total], ignore_index=True) if len(counts) else total
     counts = counts.rename(columns={"rule": t("score.col_rule"), "first": t("score.col_first"), "all": t("score.col_all")})
     lines.append(table_of(counts, title=t("score.reasons_title", count=ineligible)))
     return lines

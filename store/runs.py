@@ -5,7 +5,7 @@ objective, gap, timings, the shortlist and a user label. Runs are append-only: n
 The database is any SQLAlchemy URL; by default a SQLite file in the user's data folder (``$BAICUN_DB``,
 else ``$XDG_DATA_HOME/baicun/runs.sqlite``).
 
-The API is small on purpose (``open_store``, ``save_run``, ``get_run``, ``list_runs``, ``count_runs``,
+The API is small on purpose (``open_store``, ``save_run``, ``get_run``, ``list_runs``,
 ``run_fields``, ``intact``), so that users, roles, an audit trail or PostgreSQL can be added behind it.
 
 Schema creation: in one place, ``ensure_schema``, as *create in a transaction with retry* — not Alembic. Why: the

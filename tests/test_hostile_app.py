@@ -121,3 +121,44 @@ def test_the_issue_name_is_neither_image_nor_link_on_any_page(tmp_path, case):
 @example(village=KINDS[1], county=KINDS[2], city=KINDS[3])
 def test_hostile_names_are_literal_on_every_page(tmp_path_factory, village, county, city):
     every_page(tmp_path_factory.mktemp("app"), village, county, city, "<b>县报</b>[x](y).csv")
+
+
+SHOWN_AS_MARKDOWN = {"markdown", "error", "warning", "info", "success", "caption", "write", "title", "header", "subheader", "toast", "expander"}
+SAFE_CALLS = {"tr", "md"}  # ui.state: a message with escaped parameters; a whole sentence escaped
+
+
+def _safe(node) -> bool:
+    """An expression whose text is ours or escaped: a literal, tr(...)/md(...), or a composition of those."""
+    import ast
+
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str)
+    if isinstance(node, ast.Call):
+        return isinstance(node.func, ast.Name) and node.func.id in SAFE_CALLS
+    if isinstance(node, ast.JoinedStr):
+        return all(isinstance(v, ast.Constant) or _safe(v.value) for v in node.values)
+    if isinstance(node, ast.BoolOp):
+        return all(_safe(v) for v in node.values)
+    if isinstance(node, ast.IfExp):
+        return _safe(node.body) and _safe(node.orelse)
+    return False
+
+
+def test_every_markdown_element_of_the_app_is_given_escaped_text():
+    """The one place per renderer, held: every st.markdown / error / success … call in the app takes a literal,
+    ``tr(...)`` (user parameters escaped) or ``md(...)`` (a whole sentence escaped) — or says on its line where its
+    text was escaped (``# escaped:``)."""
+    import ast
+
+    offenders = []
+    for path in [ROOT / "app.py", *sorted((ROOT / "ui").rglob("*.py"))]:
+        source = path.read_text(encoding="utf-8")
+        lines = source.splitlines()
+        for node in ast.walk(ast.parse(source)):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in SHOWN_AS_MARKDOWN):
+                continue
+            texts = node.args[:1] + [k.value for k in node.keywords if k.arg in ("body", "label", "text")]
+            if all(_safe(t) for t in texts) or "# escaped:" in lines[node.lineno - 1]:
+                continue
+            offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}: {lines[node.lineno - 1].strip()}")
+    assert offenders == []

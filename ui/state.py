@@ -124,7 +124,7 @@ def current_result():
 def show_problems(error: InputError, heading: str | None = None) -> None:
     from report.problems import problem_table
 
-    st.error(heading or md(error.title(lang())))
+    st.error(heading or md(error.title(lang())))  # escaped: every caller passes a tr() heading
     st.dataframe(problem_table(error, lang()), hide_index=True, width="stretch", placeholder="—")
 
 

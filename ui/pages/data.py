@@ -24,7 +24,7 @@ if uploaded is not None and state.get("pool_upload_id") != uploaded.file_id:
         state["upload_message"] = ("error", error)
 message = state.get("upload_message")
 if message and message[0] == "ok":
-    st.success(message[1])
+    st.success(message[1])  # escaped: made by tr() when the upload was read
 elif message:
     show_problems(message[1], tr("ui.data.rejected", file=message[1].params.get("file", ""), previous=state["pool"].source))
 

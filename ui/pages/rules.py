@@ -114,7 +114,7 @@ with file_box:
         except InputError as error:
             show_problems(error)
     if state.get("scenario_message"):
-        st.success(state["scenario_message"])
+        st.success(state["scenario_message"])  # escaped: made by tr() when the file was loaded
 
 data["name"] = st.text_input(tr("ui.rules.name"), data.get("name", ""), key=widget_key("name"))
 weights_tab, eligibility_tab, selection_tab, belts_tab, plan_tab, solver_tab = st.tabs(
