@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from analysis.diagnose import diagnose
 from analysis.outcome import Outcome, analyse, with_prices
@@ -21,7 +22,12 @@ from pool.read import read_pool
 from scoring.score import Scores, score_pool, suggest_entropy_weights
 from solver.check import check_solution, objective_agrees
 from solver.solve import Selection, plan_years, prepare, select, solve_options
-from store.runs import RunRecord, get_run, intact, open_store
+
+if TYPE_CHECKING:
+    from store.runs import RunRecord
+
+# store.runs is imported where a stored run is used: SQLAlchemy costs every other command a second or two of
+# start-up, which a time limit of the whole command would pay.
 
 __all__ = [
     "Inputs",
@@ -136,6 +142,8 @@ def county(o: Outcome, name: str) -> CountyPreview:
 
 def untouched(record: RunRecord) -> RunRecord:
     """The record, if it is as it was saved (``store.runs.intact``). Raises ``InputError`` otherwise."""
+    from store.runs import intact
+
     if intact(record) is False:
         raise InputError("run.invalid", [Problem("run.tampered")], id=record.id)
     return record
@@ -214,6 +222,8 @@ def plan_locks(scenario, db: str | None = None) -> dict[str, int] | None:
     unknown run."""
     if scenario.plan is None or scenario.plan.lock_run is None:
         return None
+    from store.runs import get_run, open_store
+
     record = get_run(open_store(db), scenario.plan.lock_run)
     if record is not None:
         untouched(record)
@@ -248,6 +258,8 @@ def comparison_item(spec: str, db: str | None = None) -> tuple[str, Outcome]:
     solved now. Raises ``InputError`` for an unknown run or a scenario without a solution."""
     text = spec.removeprefix("run:")
     if text.isdigit():
+        from store.runs import get_run, open_store
+
         record = get_run(open_store(db), int(text))
         if record is None:
             raise InputError("cli.invalid", [Problem("run.unknown", value=text)])

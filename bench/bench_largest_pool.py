@@ -29,6 +29,8 @@ def national_files(folder: Path, villages: int) -> tuple[Path, Path]:
     code, *_ = measured([sys.executable, "-m", "baicun", "pool", "generate", "--national", "--villages", str(villages), "--out", str(pool)])
     assert code == 0
     scenario = scaled_scenario(villages).model_dump(exclude_none=True)
+    for group in scenario["selection"]["group"]:  # in a file the province column is read under its header
+        group["by"] = "省份" if group["by"] == "province" else group["by"]
     path = folder / "national.toml"
     path.write_text(tomli_w.dumps(scenario), encoding="utf-8")
     return pool, path

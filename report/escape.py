@@ -42,6 +42,8 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", 
 
 _MARKDOWN_SPECIAL = re.compile("([" + re.escape(string.punctuation) + "])")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+WORD_JOINER = "\u2060"
+_AUTOLINK = re.compile(r"(?i)(?:https?|ftp|www|mailto|xmpp)(?=\\[:.])|(?=\\@)")  # in escaped text: "http\:", "www\.", "\@"
 
 
 def terminal(text: object):
@@ -60,8 +62,11 @@ def terminal_plain(text: object) -> str:
 def markdown(text: object) -> str:
     """Text for a Streamlit element that renders GitHub-flavoured Markdown: every ASCII punctuation character is
     backslash-escaped, so no link, image, HTML tag, emphasis, heading, list, table, LaTeX or ``:directive[]`` can
-    start inside it, and bare URLs are not auto-linked."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", terminal_plain(text))
+    start inside it. GFM's bare-URL autolinks are found in the text *after* escapes are resolved (remark-gfm's
+    find-and-replace: a village named ``![px](http://…)`` still became a link), so an invisible WORD JOINER
+    (U+2060) is put inside every ``http://``, ``www.`` and ``@`` — the text reads the same and links nowhere."""
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", terminal_plain(text))
+    return _AUTOLINK.sub(lambda m: m.group(0) + WORD_JOINER, escaped)
 
 
 def html(text: object) -> str:

@@ -3,6 +3,8 @@ where every output shows them, and a reader of rendered Markdown (what a browser
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import tomli_w
 from hypothesis import strategies as st
@@ -71,11 +73,14 @@ def scenario_file(path, pool, name: str, count: list[int]):
 
 
 _MARKDOWN = MarkdownIt("commonmark").enable(["strikethrough", "table"])
-LIVE = {"link_open", "image", "html_inline", "html_block", "code_inline", "fence", "code_block", "heading_open", "table_open", "s_open"}
+LIVE = {"link_open", "image", "html_inline", "html_block", "code_inline", "fence", "code_block", "heading_open", "table_open", "s_open", "autolink"}
+# GitHub-flavoured Markdown (Streamlit's) also links bare URLs and e-mail addresses found in the rendered text
+GFM_AUTOLINK = re.compile(r"(?i)(?:https?://|www\.|ftp://|mailto:|[\w.+-]+@[\w-]+\.[\w-])")
 
 
 def rendered(markdown: str) -> tuple[str, set[str]]:
-    """(the text a reader sees, the kinds of element it becomes) for a Markdown string, as CommonMark renders it."""
+    """(the text a reader sees, the kinds of element it becomes) for a Markdown string, as CommonMark renders it,
+    plus GFM's bare-URL autolinks ("autolink"). Word joiners (U+2060, invisible) are left out of the text."""
     text, kinds = [], set()
 
     def walk(tokens):
@@ -89,4 +94,7 @@ def rendered(markdown: str) -> tuple[str, set[str]]:
                 text.append(" ")
 
     walk(_MARKDOWN.parse(markdown))
-    return "".join(text), kinds
+    shown = "".join(text)
+    if GFM_AUTOLINK.search(shown):
+        kinds.add("autolink")
+    return shown.replace("\u2060", ""), kinds

@@ -120,7 +120,7 @@ def test_solve_says_what_it_wrote_when_it_fails_after_writing(tmp_path, monkeypa
 def test_each_renderer_makes_text_inert():
     for name in ISSUE_NAMES + KINDS:
         text, kinds = rendered(markdown(name))
-        assert text == name and not kinds & {"link_open", "image", "html_inline", "html_block", "strong_open", "em_open", "heading_open"}
+        assert text == name and not kinds & {"link_open", "image", "html_inline", "html_block", "strong_open", "em_open", "heading_open", "autolink"}
         assert terminal(name).plain == name and "<" not in html(name) and ">" not in html(name)
         assert json.loads(json_text({"v": name}))["v"] == name
     assert terminal_plain("红\x1b[31m色\x07") == "红⟨U+001B⟩[31m色⟨U+0007⟩"

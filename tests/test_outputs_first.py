@@ -75,7 +75,7 @@ def test_an_uploaded_scenario_cannot_read_the_servers_runs(tmp_path, monkeypatch
     Now the policy of an upload (contract.scenario.UPLOADED) refuses it, says why, and the store is never opened."""
     import tomli_w
 
-    import baicun.pipeline
+    import store.runs
     from baicun.pipeline import bind, solve
     from contract.errors import InputError
     from contract.scenario import UPLOADED, parse_scenario
@@ -86,7 +86,7 @@ def test_an_uploaded_scenario_cannot_read_the_servers_runs(tmp_path, monkeypatch
     def never(*_):
         raise AssertionError("the run store was opened")
 
-    monkeypatch.setattr(baicun.pipeline, "open_store", never)
+    monkeypatch.setattr(store.runs, "open_store", never)
     data = default_dict() | {"plan": {"years": [2024, 2025], "locked": [2024], "lock_run": 1}}
     inputs = bind(parse_scenario(tomli_w.dumps(data)), read_pool(SAMPLE_CSV))
     with pytest.raises(InputError) as refusal:
@@ -99,14 +99,14 @@ def test_the_app_refuses_such_an_upload_and_keeps_its_scenario(monkeypatch):
     import tomli_w
     from streamlit.testing.v1 import AppTest
 
-    import baicun.pipeline
+    import store.runs
     from tests.conftest import ROOT
     from tests.scenario_helpers import default_dict
 
     def never(*_):
         raise AssertionError("the run store was opened")
 
-    monkeypatch.setattr(baicun.pipeline, "open_store", never)
+    monkeypatch.setattr(store.runs, "open_store", never)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180).run()
     at.switch_page("ui/pages/rules.py").run()
     before = at.session_state["scenario"]

@@ -102,11 +102,19 @@ def _best_of(raw: RawResult, start: np.ndarray | None, model) -> RawResult:
     if start is not None:
         value = float(model.objective @ start)
         worse = raw.x is not None and raw.objective is not None and raw.objective < value - 1e-9 * max(1.0, abs(value))
-        if worse or (raw.x is None and stopped):  # a proof of infeasibility or a solver error is not overruled
-            raw = replace(raw, x=start, objective=value, from_start=True, stopped=raw.stopped or "time_limit")
+        if worse or raw.x is None:
+            # a list that satisfies every row outranks a solver that found none; one that calls it infeasible is wrong
+            detail = (
+                raw.detail + ("; " if raw.detail else "") + f"{raw.backend} reported {raw.status}"
+                if raw.status in ("infeasible", "error")
+                else raw.detail
+            )
+            raw = replace(raw, x=start, objective=value, from_start=True, stopped=raw.stopped or ("time_limit" if stopped else ""), detail=detail)
     if raw.x is None or raw.status == "optimal":
         return raw
-    bounds = [b for b in (raw.bound, upper_bound(model.objective, model.matrix, model.row_high)) if b is not None]
+    bounds = [
+        b for b in (raw.bound if raw.status != "infeasible" else None, upper_bound(model.objective, model.matrix, model.row_high)) if b is not None
+    ]
     bound = min(bounds)
     return replace(raw, bound=bound, status=status_of(True, True, stopped, False, raw.objective, bound))
 

@@ -162,7 +162,9 @@ def solve_here(p: dict, send=None) -> RawResult:
     total = float(objective @ values) if found else None
     bound = (solver.BestObjectiveBound() + allowance) / scale if code != cp_model.INFEASIBLE else None
     proved = code == cp_model.OPTIMAL and exact_rows
-    stopped = "time_limit" if code == cp_model.UNKNOWN or (code == cp_model.FEASIBLE and solver.WallTime() >= 0.99 * limit) else ""
+    # FEASIBLE means stopped before a proof: by the clock, unless a gap limit was set and may have been met first
+    timed = code == cp_model.UNKNOWN or (code == cp_model.FEASIBLE and (options.mip_gap == 0 or solver.WallTime() >= 0.9 * limit))
+    stopped = "time_limit" if timed else ""
     state = status_of(found, proved, bool(stopped), code == cp_model.INFEASIBLE, total, bound)
     detail = f"objective ×{scale}" + ("" if residual == 0 else f", rounding bound {allowance / scale:.2e}")
     tiebreak_done = False

@@ -136,7 +136,7 @@ def solve(model: Model, options: SolveOptions, start: np.ndarray | None = None) 
     found = h.getInfo().primal_solution_status == 2  # kSolutionStatusFeasible
     x = binary(h.getSolution().col_value) if found else None
     objective = float(model.objective @ x) if found else None
-    bound = _dual_bound(h) if found else None
+    bound = _dual_bound(h) if status != Status.kInfeasible else None  # also without a list: it bounds the start's gap
     proved = status == Status.kOptimal
     state = status_of(found, proved, bool(stopped), status == Status.kInfeasible, objective, bound)
     tiebreak_done = False
