@@ -22,7 +22,8 @@ app = typer.Typer(
 pool_app = typer.Typer(no_args_is_help=True, help="村庄库：校验、生成 / pool: check, generate")
 app.add_typer(pool_app, name="pool")
 
-EXIT_INFEASIBLE, EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_INTERNAL = 1, 2, 3, 4
+# SPEC §4: 0 a list, 1 infeasible, 2 bad input, 3 failed the independent check, 4 internal, 5 time limit without a list
+EXIT_INFEASIBLE, EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_INTERNAL, EXIT_TIME_LIMIT = 1, 2, 3, 4, 5
 
 
 @app.callback()
@@ -30,28 +31,59 @@ def _options(lang: str = typer.Option("zh", "--lang", help="输出语言 zh|en /
     set_language(lang if lang in ("zh", "en") else "zh")
 
 
+# Files this command has written completely (each by an atomic rename): an internal error that happens later must
+# not claim that nothing was written.
+WRITTEN: list[Path] = []
+
+
 def fail(error: InputError, report: Path | None = None) -> None:
     """Bad input: the whole report on stderr (and optionally to a CSV), exit code 2, nothing written elsewhere."""
-    typer.echo(error.render(limit=200), err=True)
+    say(error.render(limit=200))
     if report is not None:
         from report.problems import write_problem_report
 
         write_problem_report(error, report)
+        WRITTEN.append(report)
     raise typer.Exit(EXIT_BAD_INPUT)
 
 
-def no_solution(selection) -> None:
-    """The status and the diagnosis of a scenario without a shortlist, on stderr."""
-    typer.echo("\n".join([t("solve.no_solution", status=t(f"status.{selection.status}"))] + [p.render() for p in selection.diagnosis]), err=True)
+def say(text: str) -> None:
+    """One report on stderr, as plain text (control characters in user text made visible)."""
+    from report.escape import terminal_plain
+
+    typer.echo(terminal_plain(text), err=True)
+
+
+def no_solution(selection) -> int:
+    """The status and the diagnosis of a scenario without a shortlist, on stderr; the exit code it calls for."""
+    from report.status import status_text
+
+    say("\n".join([t("solve.no_solution", status=status_text(selection))] + [p.render() for p in selection.diagnosis]))
+    return {"time_limit": EXIT_TIME_LIMIT, "error": EXIT_INTERNAL}.get(selection.status, EXIT_INFEASIBLE)
 
 
 def echo(*items) -> None:
-    """Print text lines and rich tables to stdout."""
+    """Print text lines and rich tables to stdout. A line is printed as ``rich.text.Text`` (``report.escape``):
+    user text in it is never read as console markup."""
     from rich.console import Console
+
+    from report.escape import terminal
 
     console = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 250)
     for item in items:
-        console.print(item) if not isinstance(item, str) else typer.echo(item)
+        console.print(terminal(item) if isinstance(item, str) else item)
+
+
+def emit_json(value, **options) -> None:
+    """One JSON object on stdout (``report.escape.json_text``: valid JSON whatever the numbers)."""
+    from report.escape import json_text
+
+    typer.echo(json_text(value, **options))
+
+
+def written(path: Path) -> Path:
+    WRITTEN.append(path)
+    return path
 
 
 # --- pool -------------------------------------------------------------------------------------------------------
@@ -67,9 +99,14 @@ def pool_check(
     report: Path | None = typer.Option(None, help="把全部问题写入 CSV 文件 / write every problem to a CSV"),
 ) -> None:
     """校验村庄库文件并汇总 / validate a pool file and summarise it (exit 0 clean, 2 with the report)."""
+    from baicun.pipeline import check_outputs
     from pool.read import read_pool
     from report.text import pool_summary_lines
 
+    try:
+        check_outputs([report] if report else [], (".csv", ".xlsx"), pool_path=file, option="--report")
+    except InputError as error:
+        fail(error)
     try:
         pool = read_pool(file, encoding=encoding, sheet=sheet, header_row=header_row, region=region)
     except InputError as error:
@@ -86,12 +123,18 @@ def pool_generate(
     national: bool = typer.Option(False, "--national", help="全国规模示例（31 个省份、约 2800 个县）/ national sample"),
 ) -> None:
     """生成合成的示例村庄库（示例数据）/ write a synthetic sample pool."""
+    from baicun.pipeline import check_outputs
     from pool.generate import generate_pool, write_pool
     from pool.national import generate_national
 
+    try:
+        check_outputs(out, (".csv", ".xlsx"))
+    except InputError as error:
+        fail(error)
     frame = generate_national(villages, seed) if national else generate_pool(villages=villages, seed=seed)
     for path in out:
         write_pool(frame, path, headers)
+        written(path)
     echo(t("generate.done", villages=len(frame), files="、".join(str(p) for p in out)))
 
 
@@ -241,11 +284,11 @@ def solve_command(
     label: str = typer.Option("", "--label", help="运行记录的标签 / label of the saved run"),
     db: str | None = typer.Option(None, "--db", help="运行记录数据库：文件路径或 SQLAlchemy URL / run database"),
 ) -> None:
-    """求解一个遴选情景 / run one selection. Exit 0 found, 1 infeasible, 2 bad input, 3 failed the independent check."""
-    import json
+    """求解一个遴选情景 / run one selection. Exit 0 a list, 1 infeasible, 2 bad input, 3 failed the independent
+    check, 4 internal error, 5 no list within the time limit."""
     import time
 
-    from baicun.pipeline import load_inputs, outcome, solve
+    from baicun.pipeline import check_outputs, load_inputs, outcome, solve
     from report.files import write_csv, write_xlsx
     from report.tables import summary_json
     from report.text import selection_lines
@@ -257,28 +300,30 @@ def solve_command(
         for o, v, c in (("--headers", headers, "zh, en"), ("--backend", backend, "highs, cbc, cpsat"))
         if v is not None and v not in c.split(", ")
     ]
-    bad += [Problem("cli.bad_output", column="--out", value=str(p)) for p in out if p.suffix.lower() not in (".xlsx", ".csv")]
+    bad += [Problem("cli.bad_time_limit", column="--time-limit", value=str(time_limit))] if time_limit is not None and not time_limit > 0 else []
     if bad:
         fail(InputError("cli.invalid", bad))
     try:
+        check_outputs(out, (".xlsx", ".csv"), scenario, pool)
         inputs = load_inputs(scenario, pool)
         scores, selection = solve(inputs, backend=backend, time_limit=time_limit, db=db)
     except InputError as error:
         fail(error)
     except CheckFailed as error:
-        typer.echo(t("solve.check_failed", detail="; ".join(p.render() for p in error.problems)), err=True)
+        say(t("solve.check_failed", detail="; ".join(p.render() for p in error.problems)))
         raise typer.Exit(EXIT_CHECK_FAILED) from None
     result = outcome(inputs, scores, selection, prices=prices, stable=None)
     if not selection.found:
-        no_solution(selection)
+        code = no_solution(selection)
         if as_json:
-            typer.echo(json.dumps(summary_json(result, time.perf_counter() - started), ensure_ascii=False))
-        raise typer.Exit(EXIT_INFEASIBLE)
+            emit_json(summary_json(result, time.perf_counter() - started))
+        raise typer.Exit(code)
     for path in out:
         (write_xlsx if path.suffix.lower() == ".xlsx" else write_csv)(result, path, headers)
+        written(path)
     saved = _save(result, pool or inputs.loaded.pool_path(), label, db) if save else None
     if as_json:
-        typer.echo(json.dumps(summary_json(result, time.perf_counter() - started), ensure_ascii=False))
+        emit_json(summary_json(result, time.perf_counter() - started))
     else:
         echo(*selection_lines(result), *[t("solve.written", file=str(p)) for p in out], *([saved] if saved else []))
 
@@ -304,7 +349,7 @@ def runs_list(db: str | None = DB_OPTION, limit: int = typer.Option(50, "--limit
     import pandas as pd
 
     from report.text import table_of
-    from store.runs import list_runs, open_store
+    from store.runs import intact, list_runs, open_store
 
     records = list_runs(open_store(db), limit)
     if not records:
@@ -322,6 +367,7 @@ def runs_list(db: str | None = DB_OPTION, limit: int = typer.Option(50, "--limit
                 "objective": r.objective,
                 "count": r.count,
                 "backend": r.backend,
+                t("run.col_check"): t({True: "run.intact", False: "run.changed", None: "run.unverified"}[intact(r)]),
             }
             for r in records
         ]
@@ -340,10 +386,16 @@ def _stored_run(run_id: int, db: str | None):
 
 @runs_app.command("show")
 def runs_show(run_id: int = typer.Argument(...), db: str | None = DB_OPTION) -> None:
-    """显示一次运行的全部记录 / show one run."""
-    from store.runs import dumps
+    """显示一次运行的全部记录（先用村庄库和情景复核）/ show one run, after re-checking it."""
+    from baicun.pipeline import verified_run
+    from store.runs import as_dict
 
-    echo(dumps(_stored_run(run_id, db)))
+    record = _stored_run(run_id, db)
+    try:
+        verified_run(record)
+    except InputError as error:
+        fail(error)
+    emit_json(as_dict(record), indent=1)
 
 
 @runs_app.command("rerun")
@@ -370,18 +422,20 @@ def compare_command(
     db: str | None = DB_OPTION,
 ) -> None:
     """情景或运行记录并排对比 / compare runs or scenarios side by side."""
-    from baicun.pipeline import comparison_item
+    from baicun.pipeline import check_outputs, comparison_item
     from report.compare import compare, write_comparison
     from report.text import comparison_lines
 
     if len(items) < 2:
         fail(InputError("cli.invalid", [Problem("cli.compare_two")]))
     try:
+        check_outputs([out] if out else [], (".xlsx",))
         comparison = compare([comparison_item(item, db) for item in items])
     except InputError as error:
         fail(error)
     if out is not None:
         write_comparison(comparison, out)
+        written(out)
     echo(*comparison_lines(comparison), *([t("solve.written", file=str(out))] if out else []))
 
 
@@ -405,9 +459,15 @@ def robustness_command(
     """权重稳健性。给出权重范围（--relative/--interval/--order 或情景中的 [robustness]）时：证明每个村在范围内的任意权重下
     都入选、都不入选或取决于权重，只对后者抽样，并给出各指标的稳定区间；否则为旧版的扰动抽样分析。
     / weight robustness: proofs over a weight region, or the earlier sampling study."""
+    from baicun.pipeline import check_outputs
+
     if method is not None and method not in ("dirichlet", "uniform"):
         fail(InputError("cli.invalid", [Problem("cli.bad_choice", column="--method", value=method, params={"choices": "dirichlet, uniform"})]))
     spec = _region_option(relative, interval, order)
+    try:
+        check_outputs([out] if out else [], (".xlsx",), scenario, pool)
+    except InputError as error:
+        fail(error)
     inputs, scores, selection = _solved(scenario, pool)
     if method is None and (spec is not None or inputs.scenario.robustness is not None):
         _stability(inputs, scores, selection, spec, samples, seed, time_budget, intervals, workers, out, as_json)
@@ -446,8 +506,6 @@ def _region_option(relative: float | None, interval: list[str], order: list[str]
 
 
 def _stability(inputs, scores, selection, spec, samples, seed, time_budget, intervals, workers, out, as_json) -> None:
-    import json
-
     from rich.console import Console
     from rich.progress import Progress
 
@@ -477,16 +535,15 @@ def _stability(inputs, scores, selection, spec, samples, seed, time_budget, inte
             fail(error)
     if out is not None:
         write_stability(study, out)
+        written(out)
     if as_json:
-        typer.echo(json.dumps(stability_json(study), ensure_ascii=False))
+        emit_json(stability_json(study))
         return
     echo(*stability_lines(inputs.pool, study), *([t("solve.written", file=str(out))] if out else []))
 
 
 def _sampling(inputs, scores, selection, samples, seed, method, spread, workers, out, as_json) -> None:
     """The earlier study: perturb the weights (Dirichlet or uniform), re-solve each, count frequencies."""
-    import json
-
     from rich.console import Console
     from rich.progress import Progress
 
@@ -499,8 +556,9 @@ def _sampling(inputs, scores, selection, samples, seed, method, spread, workers,
         study = robustness(inputs.pool, scores, selection, samples, seed, method, spread, workers, lambda: bar.advance(task))
     if out is not None:
         write_robustness(study, out)
+        written(out)
     if as_json:
-        typer.echo(json.dumps(robustness_json(study), ensure_ascii=False))
+        emit_json(robustness_json(study))
         return
     echo(*robustness_lines(inputs.pool, study), *([t("solve.written", file=str(out))] if out else []))
 
@@ -512,6 +570,7 @@ def _solved(scenario: Path, pool: Path | None, adjust=None):
     """Load (then ``adjust`` the inputs, if given), score and solve, reporting bad input (exit 2) and
     infeasibility (exit 1) the same way as ``solve``."""
     from baicun.pipeline import load_inputs, solve
+    from solver.solve import CheckFailed
 
     try:
         inputs = load_inputs(scenario, pool)
@@ -520,9 +579,11 @@ def _solved(scenario: Path, pool: Path | None, adjust=None):
         scores, selection = solve(inputs)
     except InputError as error:
         fail(error)
+    except CheckFailed as error:
+        say(t("solve.check_failed", detail="; ".join(p.render() for p in error.problems)))
+        raise typer.Exit(EXIT_CHECK_FAILED) from None
     if not selection.found:
-        no_solution(selection)
-        raise typer.Exit(EXIT_INFEASIBLE)
+        raise typer.Exit(no_solution(selection))
     return inputs, scores, selection
 
 
@@ -604,14 +665,29 @@ def run_app(port: int = typer.Option(8501, help="端口"), address: str = typer.
 
 def main() -> None:
     try:
+        _main()
+    except SystemExit as done:
+        highs = sys.modules.get("solver.backends.highs")
+        if highs is not None and highs.abandoned_runs():  # see solver.backends.highs.abandoned_runs
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(done.code if isinstance(done.code, int) else 0)
+        raise
+
+
+def _main() -> None:
+    try:
         app()
     except InputError as error:  # a bad input that escaped a command's own handling
-        typer.echo(error.render(limit=200), err=True)
+        say(error.render(limit=200))
         sys.exit(EXIT_BAD_INPUT)
     except Exception:  # a bug: a short message for the user, the traceback in a file for the developers
         if os.environ.get("BAICUN_DEBUG"):
             raise
         log = Path(tempfile.gettempdir()) / "baicun-error.log"
         log.write_text(traceback.format_exc(), encoding="utf-8")
-        typer.echo(t("cli.internal_error", log=str(log)), err=True)
+        if WRITTEN:
+            say(t("cli.internal_error_after_write", log=str(log), files="、".join(str(p) for p in WRITTEN)))
+        else:
+            say(t("cli.internal_error", log=str(log)))
         sys.exit(EXIT_INTERNAL)

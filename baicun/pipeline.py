@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from analysis.diagnose import diagnose
 from analysis.outcome import Outcome, analyse, with_prices
@@ -17,7 +18,7 @@ from analysis.region import Region, build_region
 from analysis.stability import Stability, stability
 from analysis.whatif import Explanation, explain_village
 from contract.errors import InputError, Problem
-from contract.scenario import LoadedScenario, ReviewRules, RobustnessRegion, load_scenario, parse_scenario
+from contract.scenario import LOCAL, LoadedScenario, References, ReviewRules, RobustnessRegion, load_scenario, parse_scenario, reference_problems
 from pool.bind import Inputs, bind, bind_region
 from pool.merge import merge_application
 from pool.places import find_place
@@ -25,13 +26,19 @@ from pool.read import Pool, read_pool
 from review.aggregate import Aggregate, apply_review
 from review.collect import collect
 from scoring.score import Scores, score_pool, suggest_entropy_weights
-from solver.check import check_solution
+from solver.check import check_solution, objective_agrees
 from solver.solve import Selection, plan_years, prepare, select, solve_options
-from store.runs import RunRecord, get_run, open_store
+
+if TYPE_CHECKING:
+    from store.runs import RunRecord
+
+# store.runs is imported where a stored run is used: SQLAlchemy costs every other command a second or two of
+# start-up, which a time limit of the whole command would pay.
 
 __all__ = [
     "Inputs",
     "bind",
+    "check_outputs",
     "load_inputs",
     "score",
     "solve",
@@ -48,13 +55,17 @@ __all__ = [
     "review_villages",
     "review_agreement",
     "panel_weights",
+    "untouched",
+    "verified_run",
 ]
 
 
-def load_inputs(scenario_path: str | Path, pool_path: str | Path | None = None, **read_options) -> Inputs:
-    """Read a scenario and its pool (``--pool`` overrides the scenario's ``pool``) and bind them.
-    Raises ``InputError`` for a bad scenario, a bad pool or a scenario that does not fit the pool."""
+def load_inputs(scenario_path: str | Path, pool_path: str | Path | None = None, references: References = LOCAL, **read_options) -> Inputs:
+    """Read a scenario and its pool (``--pool`` overrides the scenario's ``pool``) and bind them; ``references``
+    says whether the scenario's own ``pool`` path may be opened. Raises ``InputError`` for a bad scenario, a bad
+    pool, a forbidden reference or a scenario that does not fit the pool."""
     loaded = load_scenario(scenario_path)
+    admit(loaded.scenario, references, pool_supplied=bool(pool_path))
     path = Path(pool_path) if pool_path else loaded.pool_path()
     if path is None:
         raise InputError("scenario.invalid", [Problem("scenario.no_pool")], file=loaded.source)
@@ -150,6 +161,31 @@ def with_application(inputs: Inputs, application: str | Path, county: str) -> In
     return bind(inputs.loaded, merged)
 
 
+def check_outputs(paths, suffixes: tuple[str, ...], scenario_path: str | Path | None = None, pool_path: str | Path | None = None, option="--out"):
+    """Before any work: every output path can be written (extension, folder, free space for outputs about the size
+    of the pool file — ``--pool`` or the scenario's ``pool``). Raises ``InputError`` listing what is wrong."""
+    from report.sheets import output_problems
+
+    if not paths:
+        return
+    source = Path(pool_path) if pool_path else None
+    if source is None and scenario_path is not None:
+        try:
+            source = load_scenario(scenario_path).pool_path()
+        except InputError:
+            source = None  # the scenario's own problems are reported when it is loaded
+    problems = output_problems(paths, suffixes, source, option)
+    if problems:
+        raise InputError("output.invalid", problems)
+
+
+def admit(scenario, references: References, pool_supplied: bool = True) -> None:
+    """Refuse a scenario that names what ``references`` does not allow (``contract.scenario.References``)."""
+    problems = reference_problems(scenario, references, pool_supplied)
+    if problems:
+        raise InputError("scenario.refused", problems)
+
+
 def score(inputs: Inputs) -> Scores:
     return score_pool(inputs.pool, inputs.scenario)
 
@@ -162,10 +198,13 @@ def solve(
     time_limit: float | None = None,
     mip_gap: float | None = None,
     db: str | None = None,
+    references: References = LOCAL,
 ) -> tuple[Scores, Selection]:
     """Score (unless given) and select under the scenario; command-line/app overrides win over ``[solver]``.
-    A plan with ``lock_run`` takes its locked years from that stored run (in ``db``). An infeasible selection
-    comes back with its diagnosis. Raises ``InputError`` and ``solver.solve.CheckFailed``."""
+    A plan with ``lock_run`` takes its locked years from that stored run (in ``db``), if ``references`` allows
+    stored runs. An infeasible selection comes back with its diagnosis. Raises ``InputError`` and
+    ``solver.solve.CheckFailed``."""
+    admit(inputs.scenario, references)
     scores = scores or score(inputs)
     name, options = solve_options(inputs.scenario, backend, time_limit, mip_gap)
     selection = select(inputs.pool, inputs.scenario, scores, name, options, locks=plan_locks(inputs.scenario, db))
@@ -250,6 +289,30 @@ def stability_study(
 # --- stored runs ----------------------------------------------------------------------------------------------
 
 
+def untouched(record: RunRecord) -> RunRecord:
+    """The record, if it is as it was saved (``store.runs.intact``). Raises ``InputError`` otherwise."""
+    from store.runs import intact
+
+    if intact(record) is False:
+        raise InputError("run.invalid", [Problem("run.tampered")], id=record.id)
+    return record
+
+
+def verified_run(record: RunRecord) -> tuple[Inputs, Scores, Selection]:
+    """A stored run re-checked before it is shown or compared: the record as saved, its pool file present with
+    the stored fingerprint, its shortlist passing the independent checker under the stored scenario with the
+    stored total score. Raises ``InputError`` naming what failed."""
+    inputs = run_inputs(untouched(record))
+    scores = score(inputs)
+    selection = stored_selection(record, inputs, scores)
+    problems = list(selection.check.violations)
+    if record.objective is not None and not objective_agrees(record.objective, selection.check.objective, abs(record.objective)):
+        problems.append(Problem("run.objective_changed", params={"stored": record.objective, "recomputed": selection.check.objective}))
+    if problems:
+        raise InputError("run.invalid", [Problem("run.list_fails_check"), *problems], id=record.id)
+    return inputs, scores, selection
+
+
 def run_inputs(record: RunRecord) -> Inputs:
     """The run's scenario (as stored) bound to its pool file, which must still have the stored fingerprint.
     Raises ``InputError`` when the pool file is gone or changed."""
@@ -309,7 +372,11 @@ def plan_locks(scenario, db: str | None = None) -> dict[str, int] | None:
     unknown run."""
     if scenario.plan is None or scenario.plan.lock_run is None:
         return None
+    from store.runs import get_run, open_store
+
     record = get_run(open_store(db), scenario.plan.lock_run)
+    if record is not None:
+        untouched(record)
     if record is None or not record.years:
         raise InputError("scenario.unfit", [Problem("scenario.plan_run_unknown", key="plan.lock_run", value=str(scenario.plan.lock_run))])
     return stored_locks(record, scenario)
@@ -327,7 +394,7 @@ class Rerun:
 
 def rerun(record: RunRecord) -> Rerun:
     """Re-solve a stored run with its stored scenario, pool and backend, and compare the shortlists."""
-    inputs = run_inputs(record)
+    inputs = run_inputs(untouched(record))
     scores = score(inputs)
     name, options = solve_options(inputs.scenario, record.backend)
     selection = select(inputs.pool, inputs.scenario, scores, name, options, locks=stored_locks(record, inputs.scenario))
@@ -341,13 +408,14 @@ def comparison_item(spec: str, db: str | None = None) -> tuple[str, Outcome]:
     solved now. Raises ``InputError`` for an unknown run or a scenario without a solution."""
     text = spec.removeprefix("run:")
     if text.isdigit():
+        from store.runs import get_run, open_store
+
         record = get_run(open_store(db), int(text))
         if record is None:
             raise InputError("cli.invalid", [Problem("run.unknown", value=text)])
-        inputs = run_inputs(record)
-        scores = score(inputs)
+        inputs, scores, selection = verified_run(record)
         name = f"#{record.id} {record.label or record.scenario_name}"
-        return name, outcome(inputs, scores, stored_selection(record, inputs, scores))
+        return name, outcome(inputs, scores, selection)
     inputs = load_inputs(spec)
     scores, selection = solve(inputs)
     if not selection.found:

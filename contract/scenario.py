@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -273,6 +274,40 @@ class Scenario(Strict):
     @property
     def locked_years(self) -> list[int]:
         return list(self.plan.locked) if self.plan else []
+
+
+@dataclass(frozen=True)
+class References:
+    """What a scenario may reach outside its own text — decided by who hands it over, never by the file itself.
+
+    ``files``: paths on this machine (``pool``); ``runs``: stored runs (``[plan] lock_run``), which are only ever
+    read through the run store's API. The command line runs on the user's own machine and may do both (``LOCAL``);
+    a scenario uploaded to the app may reach nothing on the server (``UPLOADED``): its ``pool`` is never opened
+    (the app's pool comes from the 数据 page) and a ``lock_run`` is refused with a message that says why. A role
+    that may see the server's runs widens it with ``References(files=False, runs=True)``.
+    """
+
+    files: bool = True
+    runs: bool = True
+
+
+LOCAL = References()
+UPLOADED = References(files=False, runs=False)
+
+
+def reference_problems(scenario: Scenario, policy: References, pool_supplied: bool = False) -> list[Problem]:
+    """The references of ``scenario`` that ``policy`` forbids (a ``pool`` path only matters when no pool is
+    supplied from elsewhere, since only then would it be opened)."""
+    problems = []
+    if scenario.pool is not None and not policy.files and not pool_supplied:
+        problems.append(Problem("scenario.ref_file", key="pool", value=scenario.pool))
+    if scenario.plan is not None and scenario.plan.lock_run is not None and not policy.runs:
+        problems.append(Problem("scenario.ref_run", key="plan.lock_run", value=str(scenario.plan.lock_run)))
+    if scenario.review is not None and not policy.files:  # the experts' sheets and the panel list are files too
+        for key, value in [("review.sheets", sheet) for sheet in scenario.review.sheets] + [("review.panel", scenario.review.panel)]:
+            if value is not None:
+                problems.append(Problem("scenario.ref_file", key=key, value=value))
+    return problems
 
 
 def parse_fraction(value):

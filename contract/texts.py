@@ -521,6 +521,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "锁定的 {year} 年在村庄库（百村提升年度列）中没有任何村",
         "the locked year {year} has no villages in the pool's baicun_year column",
     ),
+    "scenario.refused": (
+        "情景中有 {count} 处引用在这里不被允许，情景未被使用：",
+        "{count} references in the scenario are not allowed here; the scenario was not used:",
+    ),
+    "scenario.ref_file": (
+        "上传的情景不能引用服务器上的文件（pool = {value}）：请在「数据」页上传村庄库",
+        "an uploaded scenario cannot name a file on the server (pool = {value}); upload the pool on the Data page",
+    ),
+    "scenario.ref_run": (
+        "上传的情景不能读取服务器上的运行记录（lock_run = {value}）：在网页中锁定年份的村取自村庄库的“百村提升年度”列；要按运行记录滚动调整，请在命令行运行 baicun solve",
+        "an uploaded scenario cannot read the server's stored runs (lock_run = {value}); in the app, locked years take their villages from the pool's 百村提升年度 column — to re-plan from a stored run, use baicun solve on the command line",
+    ),
+    "scenario.group_blank": (
+        "该村符合资格但此列为空，按此列分组的规则不知道它属于哪一组：请填写，或改用没有空白的列",
+        "this eligible village is blank in this column, so the group rule on it cannot place it; fill it in or group by a column without blanks",
+    ),
     "scenario.plan_run_unknown": (
         "lock_run = {value}：运行记录中没有这次运行，或它不是多年规划",
         "lock_run = {value}: no such run in the history, or it is not a plan",
@@ -724,9 +740,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "rule.groups_bounded": ("{n} 个组各自在上下限内", "each of {n} groups within its bounds"),
     "status.optimal": ("已证明最优", "proven optimal"),
     "status.feasible": ("可行（未证明最优，见差距）", "feasible (not proven optimal; see the gap)"),
-    "status.time_limit": ("达到时间上限（见差距）", "time limit reached (see the gap)"),
+    "status.time_limit": ("在时限内没有找到可行名单", "no feasible shortlist within the time limit"),
     "status.infeasible": ("无解", "infeasible"),
     "status.error": ("求解器出错", "solver error"),
+    "status.feasible_gap": ("可行，差距 {gap}（未证明最优）", "feasible, gap {gap} (not proven optimal)"),
+    "status.feasible_timed": ("可行，差距 {gap}（{limit} 秒内未证明最优）", "feasible, gap {gap} (not proven optimal within {limit} s)"),
+    "status.time_limit_in": ("在 {limit} 秒内没有找到可行名单", "no feasible shortlist found within {limit} s"),
+    "status.gap_unknown": ("未知", "unknown"),
+    "status.from_start": (
+        "；名单为按规则修正的贪心初始解，求解器在时限内没有找到更好的",
+        "; the list is the greedy start repaired to the rules, the solver found none better in time",
+    ),
     "info.item": ("项目", "item"),
     "info.value": ("内容", "value"),
     "info.scenario": ("情景名称", "scenario"),
@@ -760,10 +784,33 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "内部错误：程序遇到了意外情况，没有写出任何结果。详细信息已保存到 {log}，请发给开发者。",
         "Internal error: nothing was written. Details are in {log}; please send them to the developers.",
     ),
+    "cli.internal_error_after_write": (
+        "内部错误：程序在写出 {files} 之后遇到了意外情况（这些文件已完整写出，可以使用）。详细信息已保存到 {log}，请发给开发者。",
+        "Internal error after {files} had been written (those files are complete and usable). Details are in {log}; please send them to the developers.",
+    ),
     "cli.compare_two": ("至少需要两个运行编号或情景文件", "give at least two runs or scenario files"),
     "cli.invalid": ("命令行参数有误：", "Invalid command-line options:"),
     "cli.bad_choice": ("「{value}」不是可选值（可选：{choices}）", "'{value}' is not one of {choices}"),
     "cli.bad_output": ("输出文件必须是 .xlsx 或 .csv：{value}", "the output must be .xlsx or .csv: {value}"),
+    "cli.bad_time_limit": ("时限必须是正数（秒）：{value}", "the time limit must be a positive number of seconds: {value}"),
+    "output.invalid": (
+        "输出文件有 {count} 个问题，没有读取村庄库、也没有求解：",
+        "{count} problems with the output files; nothing was read or solved:",
+    ),
+    "output.bad_suffix": ("输出文件必须是 {choices}：{value}", "the output must be {choices}: {value}"),
+    "output.is_folder": ("「{value}」是一个文件夹，请给出文件名", "'{value}' is a folder; give a file name"),
+    "output.no_folder": (
+        "「{value}」所在的文件夹无法创建（路径中有同名的文件）",
+        "the folder of '{value}' cannot be made (a file of that name is in the path)",
+    ),
+    "output.not_writable": (
+        "无法在「{folder}」中写入文件（{detail}）：请换一个有写权限的文件夹",
+        "cannot write in '{folder}' ({detail}); choose a folder you can write to",
+    ),
+    "output.no_space": (
+        "「{folder}」所在的磁盘只剩 {free} MB，写出结果约需 {needed} MB",
+        "only {free} MB free on the disk of '{folder}'; the outputs need about {needed} MB",
+    ),
     "solve.headline": (
         "【{name}】{status}：入选 {count} 个村，综合得分合计 {objective}（相对差距 {gap}），计划投资合计 {budget}万元；{backend}，用时 {seconds} 秒",
         "[{name}] {status}: {count} villages, total score {objective} (gap {gap}), cost {budget}; {backend}, {seconds} s",
@@ -1065,6 +1112,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "run.different": ("运行 {id} 重现结果不同：新增 {entering}，减少 {leaving}", "run {id} differs when re-run: +{entering}, −{leaving}"),
     "run.none": ("还没有运行记录", "no runs yet"),
+    "run.tampered": (
+        "该记录保存后被改动过（内容校验和不符），拒绝显示或使用",
+        "the record was changed after it was saved (its checksum does not match); it is not shown or used",
+    ),
+    "run.list_fails_check": (
+        "保存的名单用其村庄库和情景复核不通过（名单或目标值被改动过），拒绝显示或使用：",
+        "the stored shortlist fails the re-check against its pool and scenario (the list or its score was changed); it is not shown or used:",
+    ),
+    "run.objective_changed": (
+        "保存的综合得分合计 {stored} 与复算的 {recomputed} 不符",
+        "the stored total score {stored} differs from the recomputed {recomputed}",
+    ),
+    "run.intact": ("完好", "intact"),
+    "run.changed": ("保存后被改动过", "changed after saving"),
+    "run.unverified": ("未核对（旧版本保存）", "not verifiable (saved by an older version)"),
+    "run.col_check": ("记录核对", "record check"),
     "cmp.infeasible": ("情景 {value} 无解，无法对比：", "scenario {value} is infeasible and cannot be compared:"),
     "cmp.item": ("情景/运行", "item"),
     "cmp.direction": ("变化", "change"),

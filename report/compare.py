@@ -15,7 +15,9 @@ import pandas as pd
 from analysis.outcome import Outcome
 from contract.columns import header_of
 from contract.texts import t
+from report.escape import html
 from report.reasons import reason_text
+from report.status import status_text
 from report.tables import attainment_table
 
 
@@ -58,7 +60,7 @@ def _unique(names: list[str]) -> list[str]:
 
 def _overview(names, outcomes, lang) -> pd.DataFrame:
     rows = {
-        t("info.status", lang): [t(f"status.{o.selection.status}", lang) for o in outcomes],
+        t("info.status", lang): [status_text(o.selection, lang) for o in outcomes],
         t("info.objective", lang): [o.selection.objective for o in outcomes],
         t("info.count", lang): [o.selection.count for o in outcomes],
         t("info.budget_used", lang): [o.selection.check.budget_used for o in outcomes],
@@ -146,10 +148,10 @@ def city_difference_figure(comparison: Comparison, lang: str | None = None):
 
     table = comparison.by_city.set_index(comparison.by_city.columns[0])
     figure = go.Figure()
-    for name in comparison.names[1:]:
-        figure.add_bar(x=table.index, y=table[name] - table[comparison.names[0]], name=name)
+    for name in comparison.names[1:]:  # city and run names are user text: plotly reads tags in labels
+        figure.add_bar(x=[html(c) for c in table.index], y=table[name] - table[comparison.names[0]], name=html(name))
     figure.update_layout(
-        title=t("cmp.figure_title", lang, a=comparison.names[0]),
+        title=t("cmp.figure_title", lang, a=html(comparison.names[0])),
         barmode="group",
         yaxis_title=t("cmp.figure_axis", lang),
         xaxis_title=header_of("city"),
@@ -159,7 +161,7 @@ def city_difference_figure(comparison: Comparison, lang: str | None = None):
 
 
 def write_comparison(comparison: Comparison, path: Path, lang: str | None = None) -> None:
-    from report.files import XLSX_OPTIONS, atomic_path
+    from report.sheets import excel_writer, write_frame
 
     sheets = [
         ("cmp.sheet_overview", comparison.overview),
@@ -169,10 +171,9 @@ def write_comparison(comparison: Comparison, path: Path, lang: str | None = None
         ("cmp.sheet_county", comparison.by_county),
         ("cmp.sheet_overlap", comparison.overlap),
     ]
-    with atomic_path(path) as temporary:
-        with pd.ExcelWriter(temporary, engine="xlsxwriter", engine_kwargs={"options": XLSX_OPTIONS}) as writer:
-            for code, table in sheets:
-                name = t(code, lang)[:31]
-                table.to_excel(writer, sheet_name=name, index=False)
-                writer.sheets[name].freeze_panes(1, 0)
-                writer.sheets[name].set_column(0, max(len(table.columns) - 1, 0), 16)
+    with excel_writer(path) as writer:
+        for code, table in sheets:
+            name = t(code, lang)[:31]
+            write_frame(writer, name, table)
+            writer.sheets[name].freeze_panes(1, 0)
+            writer.sheets[name].set_column(0, max(len(table.columns) - 1, 0), 16)

@@ -1,62 +1,21 @@
-"""Writing outputs: the Excel workbook of SPEC §5, the per-village CSV of SPEC §4, atomically.
-
-Nothing is half-written: every file goes to a temporary name beside the target and is renamed into place only
-when complete. Text can never become a formula: xlsxwriter writes every string as a string, and CSV text cells
-that begin with = + - @, a tab or a carriage return are prefixed with an apostrophe (OWASP's CSV-injection rule).
+"""Writing outputs: the Excel workbook of SPEC §5, the per-village CSV of SPEC §4 — through ``report.sheets``:
+atomic (never half-written) and text as text (a name that looks like a formula stays text, ``report.escape``).
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
-from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
 
 from analysis.outcome import Outcome
 from contract.texts import SAMPLE_LABEL, t
+from report.sheets import excel_writer, quoted_format, write_csv_table, write_frame, write_text
 from report.tables import attainment_table, distribution_table, later_tables, left_out_table, run_info, shortlist_table, village_table
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-XLSX_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
-
-
-@contextmanager
-def atomic_path(path: Path):
-    """A temporary path in the target's folder, moved onto ``path`` only if the block finishes."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent)
-    os.close(handle)
-    try:
-        yield Path(temporary)
-        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes 0600; a report is an ordinary file
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.remove(temporary)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def defuse(value):
-    """A text cell that a spreadsheet would run as a formula, made inert."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def write_csv(o: Outcome, path: Path, lang: str | None = None) -> None:
-    table = village_table(o, lang)
-    text_columns = table.select_dtypes(include=["object", "string"]).columns
-    table[text_columns] = table[text_columns].map(defuse)
-    with atomic_path(path) as temporary:
-        table.to_csv(temporary, index=False, encoding="utf-8-sig")
+    write_csv_table(village_table(o, lang), path)
 
 
 def workbook_sheets(o: Outcome, lang: str | None = None) -> list[tuple[str, pd.DataFrame]]:
@@ -76,22 +35,23 @@ def workbook_sheets(o: Outcome, lang: str | None = None) -> list[tuple[str, pd.D
 def write_xlsx(o: Outcome, path: Path, lang: str | None = None) -> None:
     name = o.inputs.loaded.scenario.name
     title = name if not o.inputs.pool.is_sample or SAMPLE_LABEL in name else f"{name}（{SAMPLE_LABEL}）"
-    with atomic_path(path) as temporary:
-        with pd.ExcelWriter(temporary, engine="xlsxwriter", engine_kwargs={"options": XLSX_OPTIONS}) as writer:
-            book = writer.book
-            header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"})
-            banner = book.add_format({"bold": True, "font_size": 12, "font_color": "#C00000" if o.inputs.pool.is_sample else "#000000"})
-            for name, table in workbook_sheets(o, lang):
-                _write_sheet(writer, name[:31], table, f"{title} — {name}", header, banner)
-            _write_scenario(writer, o, lang, header)
+    with excel_writer(path) as writer:
+        book = writer.book
+        style = {"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"}
+        header = (book.add_format(style), quoted_format(book, style))
+        banner_style = {"bold": True, "font_size": 12, "font_color": "#C00000" if o.inputs.pool.is_sample else "#000000"}
+        banner = (book.add_format(banner_style), quoted_format(book, banner_style))
+        for name, table in workbook_sheets(o, lang):
+            _write_sheet(writer, name[:31], table, f"{title} — {name}", header, banner)
+        _write_scenario(writer, o, lang, header)
 
 
 def _write_sheet(writer, name: str, table: pd.DataFrame, title: str, header, banner) -> None:
-    table.to_excel(writer, sheet_name=name, index=False, startrow=2, header=False)
+    write_frame(writer, name, table, startrow=2, header=False)
     sheet = writer.sheets[name]
-    sheet.write_string(0, 0, title, banner)
+    write_text(sheet, 0, 0, title, *banner)
     for column, label in enumerate(table.columns):
-        sheet.write_string(1, column, str(label), header)
+        write_text(sheet, 1, column, label, *header)
         sheet.set_column(column, column, _width(label, table.iloc[:, column]))
     sheet.freeze_panes(2, 0)
     if len(table.columns):
@@ -102,9 +62,10 @@ def _write_scenario(writer, o: Outcome, lang, header) -> None:
     name = t("sheet.scenario", lang)
     lines = o.inputs.loaded.text.splitlines()
     sheet = writer.book.add_worksheet(name)
-    sheet.write_string(0, 0, t("sheet.scenario_title", lang, file=o.inputs.loaded.source), header)
+    write_text(sheet, 0, 0, t("sheet.scenario_title", lang, file=o.inputs.loaded.source), *header)
+    quoted = quoted_format(writer.book)
     for row, line in enumerate(lines, start=1):
-        sheet.write_string(row, 0, line)
+        write_text(sheet, row, 0, line, None, quoted)
     sheet.set_column(0, 0, 110)
 
 

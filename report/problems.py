@@ -24,8 +24,13 @@ def problem_table(error: InputError, lang: str | None = None) -> pd.DataFrame:
 
 
 def write_problem_report(error: InputError, path: Path) -> None:
+    """The report as .xlsx or .csv (``report.sheets``: text stays text — a cell's content that looks like a formula
+    is quoted, never run)."""
+    from report.sheets import excel_writer, write_csv_table, write_frame
+
     table = problem_table(error)
     if path.suffix.lower() == ".xlsx":
-        table.to_excel(path, index=False, engine="xlsxwriter")
+        with excel_writer(path) as writer:
+            write_frame(writer, "Sheet1", table)
     else:
-        table.to_csv(path, index=False, encoding="utf-8-sig")
+        write_csv_table(table, path)

@@ -13,7 +13,8 @@ from contract import __version__
 from contract.columns import CATALOGUE, header_of
 from contract.texts import Msg, render, t
 from pool.places import PLACE_COLUMNS
-from report.reasons import reason_texts
+from report.reasons import reason_text, reason_texts
+from report.status import status_text
 from solver import families
 from solver.rules import RuleRef
 
@@ -229,7 +230,7 @@ def run_info(o: Outcome, seconds: float | None = None, lang: str | None = None) 
         ("info.fingerprint", pool.fingerprint),
         ("info.data", t("summary.sample", lang) if pool.is_sample else t("info.real_data", lang)),
         ("info.backend", s.version),
-        ("info.status", t(f"status.{s.status}", lang)),
+        ("info.status", status_text(s, lang)),
         ("info.objective", f"{s.objective:.10g}" if s.objective is not None else ""),
         ("info.bound", f"{s.bound:.10g}" if s.bound is not None else ""),
         ("info.gap", f"{s.gap:.2e}" if s.gap is not None else ""),
@@ -251,6 +252,8 @@ def summary_json(o: Outcome, seconds: float) -> dict:
     s = o.selection
     return {
         "status": s.status,
+        "stopped": s.stopped or None,  # "time_limit" | "watchdog": the clock ended the search
+        "time_limit_s": s.time_limit,
         "objective": s.objective,
         "bound": s.bound,
         "gap": s.gap,

@@ -1,4 +1,5 @@
-"""Terminal renderings (rich tables handle the width of Chinese characters)."""
+"""Terminal renderings (rich tables handle the width of Chinese characters). Every cell, header and title is a
+``rich.text.Text`` made by ``report.escape.terminal``: a name such as ``[/b]`` is shown, never read as markup."""
 
 from __future__ import annotations
 
@@ -9,21 +10,23 @@ from contract.columns import header_of
 from contract.texts import Msgs, render, t
 from pool.read import Pool
 from pool.summary import summarize
+from report.escape import terminal
+from report.status import status_text
 from scoring.score import Scores
 from solver import families
 from solver.rules import RuleRef
 
 
 def table_of(frame: pd.DataFrame, title: str | None = None, index: bool = False) -> Table:
-    table = Table(title=title, show_lines=False, header_style="bold")
+    table = Table(title=terminal(title) if title is not None else None, show_lines=False, header_style="bold")
     if index:
-        table.add_column(str(frame.index.name or ""))
+        table.add_column(terminal(frame.index.name or ""))
     for column in frame.columns:
         numeric = pd.api.types.is_numeric_dtype(frame[column])
-        table.add_column(str(column), justify="right" if numeric else "left")
+        table.add_column(terminal(column), justify="right" if numeric else "left")
     for key, row in frame.iterrows():
-        cells = [str(key)] if index else []
-        table.add_row(*cells, *(_cell(v) for v in row))
+        cells = [terminal(key)] if index else []
+        table.add_row(*cells, *(terminal(_cell(v)) for v in row))
     return table
 
 
@@ -77,8 +80,9 @@ def score_lines(pool: Pool, scores: Scores, top: int) -> list:
     counts = scores.eligibility.reason_counts()
     counts["rule"] = [render(rule) for rule in counts["rule"]]
     ineligible = pool.size - eligible
-    counts["all"] = counts["all"].astype("Int64")  # before the total row, whose blank an int64 column cannot hold
-    counts.loc[len(counts)] = [t("score.total_ineligible"), int(counts["first"].sum()), pd.NA]
+    total = pd.DataFrame({"rule": [t("score.total_ineligible")], "first": [int(counts["first"].sum())], "all": pd.array([pd.NA], dtype="Int64")})
+    # a pool where every village is eligible has no reason rows; concatenating an empty frame is deprecated
+    counts = pd.concat([counts.astype({"first": int, "all": "Int64"}), total], ignore_index=True) if len(counts) else total
     counts = counts.rename(columns={"rule": t("score.col_rule"), "first": t("score.col_first"), "all": t("score.col_all")})
     lines.append(table_of(counts, title=t("score.reasons_title", count=ineligible)))
     return lines
@@ -95,7 +99,7 @@ def selection_lines(o) -> list:
         t(
             "solve.headline",
             name=o.inputs.loaded.scenario.name,
-            status=t(f"status.{s.status}"),
+            status=status_text(s),
             count=s.count,
             objective=f"{s.objective:.6f}",
             gap=f"{s.gap:.1e}" if s.gap is not None else "—",

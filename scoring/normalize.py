@@ -16,7 +16,6 @@ none        x                                                 −x
 from __future__ import annotations
 
 import numpy as np
-from scipy.stats import rankdata
 
 
 def _constant(x: np.ndarray) -> bool:
@@ -39,6 +38,8 @@ def zscore(x: np.ndarray, cost: bool = False) -> np.ndarray:
 
 
 def rank(x: np.ndarray, cost: bool = False) -> np.ndarray:
+    from scipy.stats import rankdata  # here, not at the top: scipy.stats takes about a second to import, on every command
+
     if _constant(x) or x.size < 2:
         return np.zeros_like(x, dtype=float)
     percentile = (rankdata(x, method="average") - 1) / (x.size - 1)

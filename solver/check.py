@@ -82,8 +82,10 @@ def check_selection(pool: Pool, scores: Scores, rules: ResolvedRules, selected_i
     return CheckReport(tuple(violations), objective, len(chosen), budget_used, attainment)
 
 
-def objective_agrees(claimed: float | None, recomputed: float) -> bool:
-    return claimed is not None and np.isclose(claimed, recomputed, rtol=1e-9, atol=1e-9)
+def objective_agrees(claimed: float | None, recomputed: float, scale: float = 1.0) -> bool:
+    """Equal up to float rounding, relative to the total or to the score range ``scale`` (scores of 10⁻⁹ agree
+    only to 10⁻¹⁸, scores of 10⁹ to about 1)."""
+    return claimed is not None and np.isclose(claimed, recomputed, rtol=1e-9, atol=1e-9 * scale)
 
 
 def _unmet(attainment: pd.DataFrame) -> list[Problem]:

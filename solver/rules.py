@@ -105,6 +105,7 @@ def resolve_counts(rules: SelectionRules, pool: Pool, scores: Scores, where: str
     k = reference_count(rules.count)
     notices: list[Problem] = []
     groups = []
+    _check_group_cells(rules, pool, scores, where)
     for i, group in enumerate(rules.group):
         if group.share is not None and k is None:
             raise InputError("scenario.invalid", [Problem("scenario.share_needs_count", key=f"{where}.group[{i}].share")], file="")
@@ -146,6 +147,23 @@ def _group_bounds(values: pd.Series, group, k: int | None) -> pd.DataFrame:
     table["high"] = high
     table["capped"] = table["eligible"] < requested
     return table
+
+
+def _check_group_cells(rules: SelectionRules, pool: Pool, scores: Scores, where: str) -> None:
+    """A group rule needs a value in its column for every eligible village: a blank cell belongs to no group, so
+    the rule cannot say how many of those may be chosen. An input error at each blank cell (never a silent
+    group of blanks, which the model and the independent checker would count differently)."""
+    problems = []
+    eligible = np.flatnonzero(scores.eligible)
+    for i, group in enumerate(rules.group):
+        values = pool.frame[group.by].iloc[eligible]
+        blank = values.isna().to_numpy() | (values.astype(str).str.strip() == "").to_numpy()
+        problems += [
+            Problem("scenario.group_blank", row=int(pool.rows[p]), column=pool.headers.get(group.by, group.by), key=f"{where}.group[{i}].by")
+            for p in eligible[blank]
+        ]
+    if problems:
+        raise InputError("scenario.unfit", problems, file=pool.source)
 
 
 def _check_must_include(must: list[str], pool: Pool, scores: Scores) -> None:

@@ -2,6 +2,11 @@
 
 A shortlist reaches the caller only after the checker has passed it and agreed with the solver's total score;
 otherwise ``CheckFailed`` is raised and nothing is shown or saved.
+
+The time limit bounds the whole selection: building the model, the safe reductions, the feasible start, presolve,
+the search and the tie-break all come out of ``options.time_limit`` (the backends stop their solver from outside
+when it overruns, ``solver.backends.base.watchdog_after``); only the checker runs after it, in time proportional
+to the shortlist.
 """
 
 from __future__ import annotations
@@ -35,7 +40,7 @@ class CheckFailed(RuntimeError):
 
 @dataclass(frozen=True)
 class Selection:
-    status: str  # optimal | feasible | time_limit | infeasible | error
+    status: str  # optimal | feasible | time_limit | infeasible | error (solver.backends.base)
     selected: np.ndarray  # bool per pool row
     objective: float | None
     bound: float | None
@@ -53,6 +58,9 @@ class Selection:
     plan: object = None  # ResolvedPlan, with [plan]
     spatial: object = None  # ResolvedSpatial, with [spatial]
     year: np.ndarray | None = None  # plan year per pool row (0 = not in the plan), with [plan]
+    time_limit: float | None = None  # seconds the selection was allowed
+    stopped: str = ""  # "time_limit" | "watchdog": the clock ended the search (the list, if any, is not proven optimal)
+    from_start: bool = False  # the list is the feasible start (solver/start.py): the solver found none better in time
 
     @property
     def found(self) -> bool:
@@ -118,23 +126,27 @@ def select(
     """``locks`` (village_id → year) override the plan's locked years from ``baicun_year`` (a stored run's plan)."""
     options = options or SolveOptions()
     timings = {}
-    start = time.perf_counter()
+    began = start = time.perf_counter()
     rules, plan, spatial, model = prepare(pool, scenario, scores, locks)
-    context = {"plan": plan, "spatial": spatial}
+    context = {"plan": plan, "spatial": spatial, "time_limit": options.time_limit}
     timings["build"] = time.perf_counter() - start
     start = time.perf_counter()
     keep = dominance_keep(model) if options.reduce and model.simple else np.ones(len(model.objective), dtype=bool)
     reduced = model.subset(keep)
     timings["reduce"] = time.perf_counter() - start
-    raw = get_backend(backend)(reduced, options) if len(reduced.objective) else _empty(reduced, backend)
+    left = replace(options, time_limit=max(options.time_limit - (time.perf_counter() - began), 0.01))
+    raw = get_backend(backend)(reduced, left) if len(reduced.objective) else _empty(reduced, backend)
     timings["solve"] = raw.seconds
+    context |= {"stopped": raw.stopped, "from_start": raw.from_start}
     if raw.x is not None:
         full = np.zeros(len(model.objective), dtype=np.int8)
         full[keep] = raw.x
         raw = replace(raw, x=full)
     selected = np.zeros(pool.size, dtype=bool)
     if raw.x is None:
-        return Selection(raw.status, selected, None, None, None, raw.backend, raw.version, rules, model, None, timings, int(keep.sum()), **context)
+        return Selection(
+            raw.status, selected, None, raw.bound, None, raw.backend, raw.version, rules, model, None, timings, int(keep.sum()), **context
+        )
     chosen = (raw.x > 0) & model.choice
     selected[model.positions[chosen]] = True
     year = None
@@ -145,7 +157,7 @@ def select(
     check = check_solution(pool, scores, rules, pool.frame.loc[selected, "village_id"], plan, spatial, plan_years(pool, selected, year))
     timings["check"] = time.perf_counter() - start
     problems = list(check.violations)
-    if not objective_agrees(raw.objective, check.objective):
+    if not objective_agrees(raw.objective, check.objective, raw.scale):
         problems.append(Problem("check.objective", params={"claimed": raw.objective, "recomputed": check.objective}))
     if problems:
         raise CheckFailed(problems)

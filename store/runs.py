@@ -3,21 +3,45 @@
 A run records the scenario text, the pool's fingerprint, file name and path, backend and versions, status,
 objective, gap, timings, the shortlist and a user label. Runs are append-only: nothing here updates or deletes.
 The database is any SQLAlchemy URL; by default a SQLite file in the user's data folder (``$BAICUN_DB``,
-else ``$XDG_DATA_HOME/baicun/runs.sqlite``). SQLite runs in WAL mode with a busy timeout, so several processes
-can save at once without losing a run.
+else ``$XDG_DATA_HOME/baicun/runs.sqlite``).
+
+The API is small on purpose (``open_store``, ``save_run``, ``get_run``, ``list_runs``,
+``run_fields``, ``intact``), so that users, roles, an audit trail or PostgreSQL can be added behind it.
+
+Schema creation: in one place, ``ensure_schema``, as *create in a transaction with retry* — not Alembic. Why: the
+store has one append-only table whose only changes so far are new nullable columns (``_add_missing_columns``);
+Alembic would add a dependency and a migrations folder without removing the real problem, which is concurrency:
+many processes opening a new database at once ("table runs already exists" in 16 of 60 concurrent first opens,
+one of 32 saves lost). ``ensure_schema`` serialises them: on SQLite it takes the database's write lock first
+(``BEGIN IMMEDIATE``; the others wait on the busy timeout), on PostgreSQL a transaction-scoped advisory lock
+(its DDL is transactional); then it creates what is missing and commits. Any other database, or a lock that
+still loses a race, is retried with back-off. When a richer schema needs real migrations, ``ensure_schema`` is
+the one function to replace with ``alembic upgrade head`` under the same lock.
+
+Saves: SQLite runs in WAL mode with a busy timeout, and every write is one transaction that takes the write lock
+at its start (``BEGIN IMMEDIATE``), so concurrent savers queue instead of failing.
+
+Integrity: each run stores a SHA-256 digest of its content (``record_digest``); ``intact`` recomputes it. A run
+edited behind the store's back is refused before it is shown, compared or used (``baicun.pipeline`` also
+re-checks the shortlist against its pool fingerprint and rules).
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 import json
 import os
+import random
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, Integer, String, Text, create_engine, event, inspect, select
+from sqlalchemy import JSON, Boolean, DateTime, Float, Integer, String, Text, create_engine, event, insert, inspect, select
 from sqlalchemy import text as sql
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from contract import __version__
@@ -52,6 +76,7 @@ class Run(Base):
     timings: Mapped[dict] = mapped_column(JSON)
     selected: Mapped[list] = mapped_column(JSON)
     years: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # village_id → plan year, for a plan
+    digest: Mapped[str | None] = mapped_column(String(64), nullable=True)  # record_digest of the fields above
 
 
 def default_url() -> str:
@@ -71,31 +96,64 @@ def database_url(location: str | Path) -> str:
     return f"sqlite:///{path}"
 
 
+SCHEMA_ATTEMPTS = 8
+
+
 def open_store(location: str | Path | None = None) -> Engine:
     url = database_url(location) if location else default_url()
     engine = create_engine(url, connect_args={"timeout": 60} if url.startswith("sqlite") else {})
     if url.startswith("sqlite"):
-        event.listen(engine, "connect", _sqlite_pragmas)
-    Base.metadata.create_all(engine)
-    _add_missing_columns(engine)
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
+    ensure_schema(engine)
     return engine
 
 
-def _add_missing_columns(engine: Engine) -> None:
+def ensure_schema(engine: Engine) -> None:
+    """Create the tables and add missing columns, once, whatever other processes do at the same moment (module
+    doc); retried with jittered back-off when a database without such a lock loses a race."""
+    for attempt in range(SCHEMA_ATTEMPTS):
+        try:
+            with _writing(engine) as connection:
+                if connection.dialect.name == "postgresql":
+                    connection.execute(sql("SELECT pg_advisory_xact_lock(20240517)"))  # any fixed key: "baicun schema"
+                Base.metadata.create_all(connection)
+                _add_missing_columns(connection)
+            return
+        except DBAPIError:
+            if attempt == SCHEMA_ATTEMPTS - 1:
+                raise
+            time.sleep(0.05 * 2**attempt * (1 + random.random()))
+
+
+@contextmanager
+def _writing(engine: Engine):
+    """A transaction that writes: on SQLite it starts with the write lock (``BEGIN IMMEDIATE``)."""
+    with engine.connect() as connection:
+        connection.execution_options(sqlite_begin="BEGIN IMMEDIATE")
+        with connection.begin():
+            yield connection
+
+
+def _add_missing_columns(connection: Connection) -> None:
     """Stores made by an earlier version lack newer nullable columns; add them, keeping every run."""
-    present = {c["name"] for c in inspect(engine).get_columns("runs")}
-    with engine.begin() as connection:
-        for column in Run.__table__.columns:
-            if column.name not in present and column.nullable:
-                connection.execute(sql(f"ALTER TABLE runs ADD COLUMN {column.name} {column.type.compile(engine.dialect)}"))
+    present = {c["name"] for c in inspect(connection).get_columns("runs")}
+    for column in Run.__table__.columns:
+        if column.name not in present and column.nullable:
+            connection.execute(sql(f"ALTER TABLE runs ADD COLUMN {column.name} {column.type.compile(connection.dialect)}"))
 
 
-def _sqlite_pragmas(connection, _record) -> None:
+def _sqlite_connect(connection, _record) -> None:
+    connection.isolation_level = None  # transactions are begun by _sqlite_begin, not guessed by the driver
     cursor = connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=60000")
+    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _sqlite_begin(connection) -> None:
+    connection.exec_driver_sql(connection.get_execution_options().get("sqlite_begin", "BEGIN"))
 
 
 @dataclass(frozen=True)
@@ -124,6 +182,24 @@ class RunRecord:
     timings: dict
     selected: list
     years: dict | None = None
+    digest: str | None = None  # None for a run saved before digests were kept
+
+
+CONTENT = (
+    "label scenario_name scenario_file scenario_text pool_file pool_path pool_fingerprint sample_data backend solver_version "
+    "baicun_version status objective bound gap count budget_used timings selected years"
+).split()
+
+
+def record_digest(fields: dict) -> str:
+    """SHA-256 of a run's content (every field but id, created_at and the digest), as canonical JSON."""
+    content = {name: fields.get(name) for name in CONTENT}
+    return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8")).hexdigest()
+
+
+def intact(record: RunRecord) -> bool | None:
+    """Whether the run is as it was saved (None: saved before digests were kept, so it cannot be told)."""
+    return None if record.digest is None else record_digest(record.__dict__) == record.digest
 
 
 def _record(run: Run) -> RunRecord:
@@ -131,12 +207,12 @@ def _record(run: Run) -> RunRecord:
 
 
 def save_run(engine: Engine, fields: dict) -> int:
-    """Append one run; returns its id. ``fields`` are RunRecord's fields without id and created_at."""
-    with Session(engine) as session:
-        run = Run(created_at=_dt.datetime.now(), baicun_version=__version__, **fields)
-        session.add(run)
-        session.commit()
-        return run.id
+    """Append one run (one write transaction); returns its id. ``fields`` are RunRecord's fields without id,
+    created_at, baicun_version and digest."""
+    content = {"baicun_version": __version__, **fields}
+    with _writing(engine) as connection:
+        row = connection.execute(insert(Run).values(created_at=_dt.datetime.now(), digest=record_digest(content), **content))
+        return int(row.inserted_primary_key[0])
 
 
 def run_fields(outcome, pool_path: Path, label: str = "") -> dict:
@@ -179,5 +255,6 @@ def get_run(engine: Engine, run_id: int) -> RunRecord | None:
         return _record(run) if run else None
 
 
-def dumps(record: RunRecord) -> str:
-    return json.dumps({k: (v.isoformat() if isinstance(v, _dt.datetime) else v) for k, v in record.__dict__.items()}, ensure_ascii=False, indent=1)
+def as_dict(record: RunRecord) -> dict:
+    """The run as plain JSON-ready data."""
+    return {k: (v.isoformat() if isinstance(v, _dt.datetime) else v) for k, v in record.__dict__.items()}

@@ -172,3 +172,23 @@ def assert_matches_brute_force(selection, best: float | None) -> None:
         return
     assert selection.status == "optimal" and selection.check.ok
     assert np.isclose(selection.objective, best, atol=1e-7)
+
+
+def knapsack_frame(n: int, seed: int = 1, spread: int = 1_000_000) -> pd.DataFrame:
+    """A strongly correlated 0/1 knapsack as a pool (Pisinger's hard class: profit = weight + spread/10, capacity
+    half the total weight): cost = weight, industry_base = profit scaled into 0–100. With the scenario of
+    ``knapsack_scenario`` every village is eligible and the score is industry_base exactly."""
+    from pool.generate import generate_pool
+
+    rng = np.random.default_rng(seed)
+    frame = generate_pool(villages=n, seed=seed)
+    weight = rng.integers(1, spread + 1, n).astype(float)
+    profit = weight + spread / 10
+    frame["cost"] = weight
+    frame["industry_base"] = np.round(profit * 90 / profit.max(), 6)
+    return frame
+
+
+def knapsack_scenario(frame: pd.DataFrame) -> dict:
+    budget = float(frame["cost"].sum() // 2)
+    return {"name": "背包", "scoring": {"normalize": "none", "weights": {"industry_base": 1.0}}, "selection": {"budget": budget}}

@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from pool.read import read_pool
 from tests.conftest import ROOT, SAMPLE_CSV, write_csv
+from tests.hostile import rendered
 
 TIMEOUT = 180
 
@@ -211,7 +212,7 @@ def test_a_plan_switched_on_for_a_yearly_scenario_explains_why_it_cannot_be_met_
     clean(at)
     solved(at)
     assert at.session_state["result"][0].selection.status == "infeasible"
-    assert any("每年的县(市、区)的下限" in m.value for m in at.markdown)  # a county minimum of 1, in both years
+    assert any("每年的县(市、区)的下限" in rendered(m.value)[0] for m in at.markdown)  # a county minimum of 1, in both years
 
 
 def test_a_plan_edited_on_the_rules_page_is_solved_year_by_year():

@@ -14,7 +14,8 @@ import pytest
 from baicun.pipeline import bind, outcome, solve
 from pool.generate import generate_pool
 from pool.read import read_pool
-from report.files import defuse, write_csv, write_xlsx
+from report.escape import spreadsheet as defuse
+from report.files import write_csv, write_xlsx
 from tests.conftest import SAMPLE_CSV
 from tests.conftest import write_csv as write_pool_csv
 from tests.scenario_helpers import DEFAULT_SCENARIO, scenario_with

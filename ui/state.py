@@ -18,9 +18,10 @@ import tomli_w
 
 from baicun.pipeline import Inputs, bind, outcome, score, solve
 from contract.errors import InputError
-from contract.scenario import parse_scenario
+from contract.scenario import UPLOADED, parse_scenario
 from contract.texts import set_language, t
 from pool.read import Pool, read_pool
+from report.escape import markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SCENARIO = ROOT / "scenarios" / "baicun_2024.toml"
@@ -32,7 +33,16 @@ def lang() -> str:
 
 
 def tr(code: str, **params) -> str:
-    return t(code, lang(), **params)
+    """A message for a Streamlit element. Every element that shows a sentence renders Markdown, so user text in
+    ``params`` (file, village, scenario names …) is escaped here (``report.escape.markdown``); the message's own
+    Markdown (a bold heading) is kept."""
+    return t(code, lang(), **{k: md(v) if type(v) is str else v for k, v in params.items()})
+
+
+def md(text: str) -> str:
+    """A whole rendered sentence that carries user text (a problem at its row, an explanation line), for a
+    Streamlit element that renders Markdown."""
+    return markdown(text)
 
 
 def widget_key(name: str) -> str:
@@ -85,7 +95,7 @@ def solved(fingerprint: str, text: str, _pool: Pool):
     """The Outcome for a pool (by fingerprint) and a scenario text: the same calls as ``baicun solve``. It holds
     no words, so a change of language re-renders it and never re-solves."""
     the_inputs = _bound(text, _pool)
-    scores, selection = solve(the_inputs)
+    scores, selection = solve(the_inputs, references=UPLOADED)  # nothing on the server: no stored run, no path
     return outcome(the_inputs, scores, selection)
 
 
@@ -114,7 +124,7 @@ def current_result():
 def show_problems(error: InputError, heading: str | None = None) -> None:
     from report.problems import problem_table
 
-    st.error(heading or error.title(lang()))
+    st.error(heading or md(error.title(lang())))  # escaped: every caller passes a tr() heading
     st.dataframe(problem_table(error, lang()), hide_index=True, width="stretch", placeholder="—")
 
 

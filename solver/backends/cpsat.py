@@ -6,40 +6,87 @@ Scaling, and why it loses no optimum (or says by how much it might)
 bounds become ⌈lo·s_r⌉ and ⌊hi·s_r⌋, exact because the row's left side is then an integer. Costs in 万元 with
 one decimal need k = 1. If no k ≤ 6 is exact the row is rounded and the result is never called optimal.
 
-*Objective*: scores become c'_i = round(S·s_i) with S = 10^k, the largest power of ten with S·max|s_i| ≤ 10^9.
-If every S·s_i is already an integer (to 1e-6) the scaling is exact and CP-SAT's optimum is the true optimum.
-Otherwise every shortlist's true total differs from c'·x / S by at most ε = ρ·K / S, where ρ is the largest
-rounding residual (≤ 0.5) and K the most villages a shortlist can hold; so the true optimum is at most
-(z'_bound + ρ·K) / S, which is the bound reported, and the gap is measured against it honestly. With scores
-of order 1 and K ≈ 200 that is about 10⁻⁷ absolute.
+*Objective*: the objective arrives divided by the score range (``solver.backends``), so max |c_i| = 1; scores become
+c'_i = round(S·c_i) with S = 10^k, the largest power of ten with S·max|c_i| ≤ 10^9. If every S·c_i is already an
+integer (to 1e-6) the scaling is exact and CP-SAT's optimum is the true optimum. Otherwise every shortlist's true
+total differs from c'·x / S by at most ε = ρ·K / S, where ρ is the largest rounding residual (≤ 0.5) and K the
+most columns a feasible list can set to 1 (``most_selected``: the count cap, or how many of the cheapest villages
+the budget affords, whichever is smaller — 0 with a budget of 0); so the true optimum is at most
+(z'_bound + ρ·K) / S, which is the bound reported, and the gap is measured against it honestly. With K ≈ 200 that
+is about 10⁻⁷ of the score range.
 
-Process isolation
------------------
+Process isolation and the clock
+-------------------------------
 OR-Tools ships its own build of HiGHS inside ``libortools``; loading it and highspy in one process fails with
 undefined symbols whichever comes first (seen with ortools 9.15 and highspy 1.15). So CP-SAT always runs in a
-worker process (``python -m solver.backends.cpsat``) that never imports highspy; ``solve`` hands it the model
-and receives the result on a channel of its own (``solver.backends.worker``), never on stdout.
+worker process (``python -m solver.backends.cpsat``) that never imports highspy; ``solve`` hands it plain arrays
+(never a ``Model``: unpickling one would import pandas and the whole selection package, seconds of start-up that
+the time limit would pay) and receives the result on a channel of its own (``solver.backends.worker``), never on
+stdout. The worker is given the deadline as a wall-clock time, so its own start-up counts against the limit; it
+streams each improving list (at most twice a second) to the parent, and the parent ends a worker still running at
+``watchdog_after(time_limit)`` and keeps the best list it received.
 """
 
 from __future__ import annotations
 
 import math
 import time
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from solver.backends.base import RawResult, SolveOptions, binary, status_of
-from solver.model import Model
-from solver.rules import RuleRef
+from solver.backends.base import RawResult, SolveOptions, binary, status_of, watchdog_after
+
+if TYPE_CHECKING:
+    from solver.model import Model
 
 MAX_COEFFICIENT = 1e9
+STREAM_EVERY_S = 0.5
 
 
-def solve(model: Model, options: SolveOptions) -> RawResult:
-    """Solve in a fresh worker process (see "Process isolation")."""
-    from solver.backends.worker import collect, start_worker
+def solve(model: Model, options: SolveOptions, start: np.ndarray | None = None) -> RawResult:
+    """Solve in a fresh worker process (see "Process isolation and the clock")."""
+    from solver.backends.worker import Overran, collect, start_worker
 
-    return collect([start_worker("solver.backends.cpsat", (model, options))])[0]
+    payload = {
+        "objective": np.asarray(model.objective, dtype=float),
+        "tiebreak": np.asarray(model.tiebreak, dtype=float),
+        "indptr": model.matrix.indptr,
+        "indices": model.matrix.indices,
+        "data": model.matrix.data,
+        "low": model.row_low,
+        "high": model.row_high,
+        "most_selected": most_selected(model.matrix, model.row_high),
+        "start": start,
+        "options": options,
+        "deadline": time.time() + options.time_limit,
+    }
+    began = time.perf_counter()
+    result = collect([start_worker("solver.backends.cpsat", payload)], deadline=began + watchdog_after(options.time_limit))[0]
+    if isinstance(result, Overran):
+        return _overran(result.last, model, time.perf_counter() - began)
+    return result
+
+
+def _overran(last, model: Model, seconds: float) -> RawResult:
+    """The worker had to be ended: the last list it streamed (if any), never called optimal."""
+    if last is None:
+        return RawResult("time_limit", None, None, None, seconds, "cpsat", "CP-SAT", stopped="watchdog")
+    x, bound, version = last
+    objective = float(model.objective @ x)
+    return RawResult(status_of(True, False, True, False, objective, bound), x, objective, bound, seconds, "cpsat", version, stopped="watchdog")
+
+
+def most_selected(matrix, high: np.ndarray) -> int:
+    """K: at most this many columns are 1 in any feasible list — the smallest, over rows with a finite cap and a
+    positive coefficient on every column (``count``, ``budget``), of how many of the smallest coefficients fit."""
+    n = matrix.shape[1]
+    best = n
+    for r in np.flatnonzero(np.isfinite(high)):
+        values = matrix.data[matrix.indptr[r] : matrix.indptr[r + 1]]
+        if len(values) == n and n and np.all(values > 0):
+            best = min(best, int(np.searchsorted(np.cumsum(np.sort(values)), high[r] * (1 + 1e-12) + 1e-12, side="right")))
+    return best
 
 
 def row_scale(values: np.ndarray) -> tuple[int, bool]:
@@ -61,27 +108,22 @@ def objective_scale(objective: np.ndarray) -> tuple[int, np.ndarray, float]:
     return scale, rounded.astype(np.int64), 0.0 if residual <= 1e-6 else residual
 
 
-def build(model: Model):
+def build(p: dict):
     from ortools.sat.python import cp_model
 
     cp = cp_model.CpModel()
-    x = [cp.NewBoolVar(f"x{i}") for i in range(len(model.objective))]
-    matrix, exact = model.matrix, True
-    for r in range(matrix.shape[0]):
-        row = slice(matrix.indptr[r], matrix.indptr[r + 1])
-        values = matrix.data[row]
+    x = [cp.NewBoolVar(f"x{i}") for i in range(len(p["objective"]))]
+    exact = True
+    indptr, indices, data = p["indptr"], p["indices"], p["data"]
+    for r in range(len(p["low"])):
+        values = data[indptr[r] : indptr[r + 1]]
         scale, ok = row_scale(values)
         exact &= ok
-        low = -cp_model.INT_MAX if not np.isfinite(model.row_low[r]) else math.ceil(model.row_low[r] * scale - 1e-9)
-        high = cp_model.INT_MAX if not np.isfinite(model.row_high[r]) else math.floor(model.row_high[r] * scale + 1e-9)
+        low = -cp_model.INT_MAX if not np.isfinite(p["low"][r]) else math.ceil(p["low"][r] * scale - 1e-9)
+        high = cp_model.INT_MAX if not np.isfinite(p["high"][r]) else math.floor(p["high"][r] * scale + 1e-9)
         coefficients = np.round(values * scale).astype(np.int64).tolist()
-        cp.AddLinearConstraint(cp_model.LinearExpr.WeightedSum([x[j] for j in matrix.indices[row]], coefficients), low, high)
+        cp.AddLinearConstraint(cp_model.LinearExpr.WeightedSum([x[j] for j in indices[indptr[r] : indptr[r + 1]]], coefficients), low, high)
     return cp, x, exact
-
-
-def _most_selected(model: Model) -> int:
-    family = next((f for f in model.families if f.ref == RuleRef("count")), None)
-    return int(model.row_high[family.start]) if family else len(model.objective)
 
 
 def _solver(time_limit: float, threads: int):
@@ -94,31 +136,44 @@ def _solver(time_limit: float, threads: int):
     return solver
 
 
-def solve_here(model: Model, options: SolveOptions) -> RawResult:
-    """Solve in this process; only for a process that will never import highspy."""
+def solve_here(p: dict, send=None) -> RawResult:
+    """Solve in this process; only for a process that will never import highspy. ``send(value)`` streams improving
+    lists to the parent."""
     from ortools import __version__ as ortools_version
     from ortools.sat.python import cp_model
 
-    start = time.perf_counter()
-    cp, x, exact_rows = build(model)
-    scale, c_int, residual = objective_scale(model.objective)
+    began = time.perf_counter()
+    version = f"CP-SAT (OR-Tools {ortools_version})"
+    options: SolveOptions = p["options"]
+    objective = p["objective"]
+    cp, x, exact_rows = build(p)
+    scale, c_int, residual = objective_scale(objective)
+    allowance = residual * p["most_selected"]
     cp.Maximize(cp_model.LinearExpr.WeightedSum(x, c_int.tolist()))
-    solver = _solver(options.time_limit, options.threads)
+    if p["start"] is not None:
+        for variable, value in zip(x, p["start"]):
+            cp.AddHint(variable, int(value))
+    limit = p["deadline"] - time.time()  # what is left after this process started and built the model
+    solver = _solver(limit, options.threads)
     solver.parameters.relative_gap_limit = float(options.mip_gap)
-    code = solver.Solve(cp)
+    code = solver.Solve(cp, _Stream(x, send, allowance, scale, version) if send else None)
     found = code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     values = binary([solver.Value(v) for v in x]) if found else None
-    objective = float(model.objective @ values) if found else None
-    bound = (solver.BestObjectiveBound() + residual * _most_selected(model)) / scale if found else None
+    total = float(objective @ values) if found else None
+    bound = (solver.BestObjectiveBound() + allowance) / scale if code != cp_model.INFEASIBLE else None
     proved = code == cp_model.OPTIMAL and exact_rows
-    state = status_of(found, proved, found and code == cp_model.FEASIBLE, code == cp_model.INFEASIBLE, objective, bound)
-    detail = f"objective ×{scale}" + ("" if residual == 0 else f", rounding bound {residual * _most_selected(model) / scale:.2e}")
+    # FEASIBLE means stopped before a proof: by the clock, unless a gap limit was set and may have been met first
+    timed = code == cp_model.UNKNOWN or (code == cp_model.FEASIBLE and (options.mip_gap == 0 or solver.WallTime() >= 0.9 * limit))
+    stopped = "time_limit" if timed else ""
+    state = status_of(found, proved, bool(stopped), code == cp_model.INFEASIBLE, total, bound)
+    detail = f"objective ×{scale}" + ("" if residual == 0 else f", rounding bound {allowance / scale:.2e}")
     tiebreak_done = False
-    remaining = options.time_limit - (time.perf_counter() - start)
+    remaining = p["deadline"] - time.time()
     if state == "optimal" and options.tiebreak and remaining > 0 and x:
         best = int(round(solver.ObjectiveValue()))
         cp.Add(cp_model.LinearExpr.WeightedSum(x, c_int.tolist()) >= best)
-        cp.Maximize(cp_model.LinearExpr.WeightedSum(x, model.tiebreak.astype(np.int64).tolist()))
+        cp.Maximize(cp_model.LinearExpr.WeightedSum(x, p["tiebreak"].astype(np.int64).tolist()))
+        cp.ClearHints()
         for variable, value in zip(x, values):
             cp.AddHint(variable, int(value))
         second = _solver(remaining, options.threads)
@@ -127,17 +182,44 @@ def solve_here(model: Model, options: SolveOptions) -> RawResult:
     return RawResult(
         state,
         values,
-        float(model.objective @ values) if values is not None else None,
+        float(objective @ values) if values is not None else None,
         bound,
-        time.perf_counter() - start,
+        time.perf_counter() - began,
         "cpsat",
-        f"CP-SAT (OR-Tools {ortools_version})",
+        version,
         tiebreak_done,
         detail,
+        stopped,
     )
+
+
+def _stream_class():
+    from ortools.sat.python import cp_model
+
+    class Stream(cp_model.CpSolverSolutionCallback):
+        """Each improving list, at most every ``STREAM_EVERY_S``, as (x, bound, version)."""
+
+        def __init__(self, x, send, allowance: float, scale: int, version: str):
+            super().__init__()
+            self.x, self.send, self.allowance, self.scale, self.version = x, send, allowance, scale, version
+            self.last = 0.0
+
+        def on_solution_callback(self):
+            now = time.perf_counter()
+            if now - self.last < STREAM_EVERY_S:
+                return
+            self.last = now
+            values = binary([self.Value(v) for v in self.x])
+            self.send((values, (self.BestObjectiveBound() + self.allowance) / self.scale, self.version))
+
+    return Stream
+
+
+def _Stream(x, send, allowance, scale, version):
+    return _stream_class()(x, send, allowance, scale, version)
 
 
 if __name__ == "__main__":
     from solver.backends.worker import serve
 
-    serve(lambda payload, tick: solve_here(*payload))
+    serve(lambda payload, tick: solve_here(payload, tick))

@@ -18,7 +18,7 @@ import highspy
 import numpy as np
 import scipy.sparse as sp
 
-from solver.backends.base import RawResult, SolveOptions, binary, status_of, tie_tolerance
+from solver.backends.base import WATCHDOG_GRACE_S, WATCHDOG_GRACE_SHARE, RawResult, SolveOptions, binary, status_of, tie_tolerance, watchdog_after
 from solver.backends.quiet import library_output_to_log
 from solver.model import Model
 
@@ -35,6 +35,17 @@ def process_threads(requested: int = 0) -> int:
         if _process_threads is None:
             _process_threads = int(requested)
         return _process_threads
+
+
+_abandoned: list[threading.Thread] = []  # runs the watchdog gave up on; each holds its Highs object alive
+
+
+def abandoned_runs() -> bool:
+    """Whether a HiGHS run this process gave up on is still going. Its C++ threads would abort the interpreter's
+    normal exit ("terminate called without an active exception"), so a command line that ends while one is running
+    leaves with ``os._exit`` (``baicun.cli.main``)."""
+    with _threads_lock:
+        return any(thread.is_alive() for thread in _abandoned)
 
 
 @functools.cache
@@ -76,35 +87,85 @@ def make_highs(objective, matrix, row_low, row_high, col_low, col_high, integer,
 
 
 def run(h: highspy.Highs, time_limit: float | None = None) -> Status:
-    """Run a HiGHS instance with its output kept off stdout; its model status."""
-    if time_limit is not None:
-        h.setOptionValue("time_limit", max(float(time_limit), 0.01))
+    """Run a HiGHS instance with its output kept off stdout; its model status (``kInterrupt`` when the watchdog
+    had to stop it, see ``run_watched``)."""
+    status, _ = run_watched(h, time_limit)
+    return Status.kInterrupt if status is None else status
+
+
+def run_watched(h: highspy.Highs, time_limit: float | None = None) -> tuple[Status | None, str]:
+    """(model status, how it stopped): HiGHS is asked to stop at ``time_limit``; if it is still running at
+    ``watchdog_after(time_limit)`` (HiGHS does not look at the clock everywhere — a 10,000-item knapsack stayed in
+    presolve for minutes past its limit), ``cancelSolve`` interrupts it at its next callback. A run that does not
+    come back within another grace is abandoned to its thread: status None, and the caller must not touch ``h``."""
+    if time_limit is None:
+        with library_output_to_log():
+            h.run()
+        return h.getModelStatus(), ""
+    h.setOptionValue("time_limit", max(float(time_limit), 0.01))
+    h.HandleUserInterrupt = True
     with library_output_to_log():
-        h.run()
-    return h.getModelStatus()
+        thread = h.startSolve()
+        finished, _ = h.wait(watchdog_after(time_limit))
+        if not finished:
+            h.cancelSolve()
+            finished, _ = h.wait(WATCHDOG_GRACE_S + WATCHDOG_GRACE_SHARE * time_limit)
+    if not finished:
+        with _threads_lock:
+            _abandoned.append(thread)
+        return None, "watchdog"
+    status = h.getModelStatus()
+    if status == Status.kInterrupt:
+        return status, "watchdog"
+    return status, "time_limit" if status == Status.kTimeLimit else ""
 
 
-def solve(model: Model, options: SolveOptions) -> RawResult:
-    start = time.perf_counter()
+def solve(model: Model, options: SolveOptions, start: np.ndarray | None = None) -> RawResult:
+    """Phase 1 from ``start`` (when given), then the tie-break in the time left (module doc of solver.backends)."""
+    began = time.perf_counter()
     n = len(model.objective)
     h = make_highs(
         model.objective, model.matrix, model.row_low, model.row_high, np.zeros(n), np.ones(n), np.ones(n, dtype=bool), threads=options.threads
     )
     h.setOptionValue("mip_rel_gap", float(options.mip_gap))
-    status = run(h, options.time_limit)
+    if start is not None:
+        h.setSolution(_solution(start))
+    status, stopped = run_watched(h, options.time_limit)
+    if status is None:
+        return RawResult("time_limit", None, None, None, time.perf_counter() - began, "highs", version(), stopped=stopped)
     found = h.getInfo().primal_solution_status == 2  # kSolutionStatusFeasible
     x = binary(h.getSolution().col_value) if found else None
     objective = float(model.objective @ x) if found else None
-    bound = float(h.getInfo().mip_dual_bound) if found else None
+    bound = _dual_bound(h) if status != Status.kInfeasible else None  # also without a list: it bounds the start's gap
     proved = status == Status.kOptimal
-    state = status_of(found, proved, status == Status.kTimeLimit, status == Status.kInfeasible, objective, bound)
+    state = status_of(found, proved, bool(stopped), status == Status.kInfeasible, objective, bound)
     tiebreak_done = False
-    remaining = options.time_limit - (time.perf_counter() - start)
+    remaining = options.time_limit - (time.perf_counter() - began)
     if state == "optimal" and options.tiebreak and remaining > 0 and n:
         x, tiebreak_done = tiebreak(model, x, objective, remaining, options.threads)
     return RawResult(
-        state, x, float(model.objective @ x) if x is not None else None, bound, time.perf_counter() - start, "highs", version(), tiebreak_done
+        state,
+        x,
+        float(model.objective @ x) if x is not None else None,
+        bound,
+        time.perf_counter() - began,
+        "highs",
+        version(),
+        tiebreak_done,
+        stopped=stopped,
     )
+
+
+def _solution(x: np.ndarray) -> highspy.HighsSolution:
+    solution = highspy.HighsSolution()
+    solution.col_value = np.asarray(x, dtype=float)
+    solution.value_valid = True
+    return solution
+
+
+def _dual_bound(h: highspy.Highs) -> float | None:
+    bound = float(h.getInfo().mip_dual_bound)
+    return bound if np.isfinite(bound) else None
 
 
 def tiebreak(model: Model, x: np.ndarray, objective: float, remaining: float, threads: int = 0) -> tuple[np.ndarray, bool]:
@@ -119,7 +180,7 @@ def tiebreak(model: Model, x: np.ndarray, objective: float, remaining: float, th
     h = make_highs(model.tiebreak, matrix, low, high, np.zeros(n), np.ones(n), np.ones(n, dtype=bool), threads=threads)
     h.setOptionValue("mip_rel_gap", 0.0)
     h.setOptionValue("mip_abs_gap", 0.5)  # the tie-break values are integers
-    if run(h, remaining) != Status.kOptimal or h.getInfo().primal_solution_status != 2:
+    if run_watched(h, remaining)[0] != Status.kOptimal or h.getInfo().primal_solution_status != 2:
         return x, False
     second = binary(h.getSolution().col_value)
     proved = model.tiebreak @ second >= h.getInfo().mip_dual_bound - 0.5

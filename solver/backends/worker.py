@@ -5,7 +5,9 @@ progress ticks, then one result — as framed pickles (``multiprocessing.connect
 descriptor ``fd`` that the parent handed it. Its stdout goes to the solver log and its stderr to a temporary
 file read only if it fails, so nothing a library prints (a banner, a warning) can corrupt a result or a tick.
 The parent waits on all its workers' channels at once from its own thread (``multiprocessing.connection.wait``):
-no helper threads, and a UI may update its progress bar directly.
+no helper threads, and a UI may update its progress bar directly. A tick may carry a value (CP-SAT streams its
+improving lists that way); with a ``deadline`` the parent ends workers still running then, and their result is an
+``Overran`` holding the last value they ticked.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import pickle
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
@@ -28,6 +31,13 @@ RESULT = "result"
 
 class WorkerFailed(RuntimeError):
     """A worker exited without sending its result; the message ends with what it wrote to stderr."""
+
+
+@dataclass(frozen=True)
+class Overran:
+    """The result of a worker ended at the deadline: the last value it ticked (None if none)."""
+
+    last: object = None
 
 
 @dataclass
@@ -52,13 +62,24 @@ def start_worker(module: str, payload) -> Worker:
     return Worker(process, channel, errors)
 
 
-def collect(workers: list[Worker], on_tick: Callable[[], None] | None = None) -> list:
-    """The result of every worker, in order; ``on_tick`` is called in this thread for each progress tick."""
+def collect(workers: list[Worker], on_tick: Callable[[], None] | None = None, deadline: float | None = None) -> list:
+    """The result of every worker, in order; ``on_tick`` is called in this thread for each progress tick. Workers
+    still running at ``deadline`` (a ``time.perf_counter()`` value) are ended and give ``Overran``."""
     results: list = [None] * len(workers)
     received = [False] * len(workers)
+    last: list = [None] * len(workers)
     open_channels = {w.channel: i for i, w in enumerate(workers)}
     while open_channels:
-        for channel in wait(list(open_channels)):
+        timeout = None if deadline is None else max(deadline - time.perf_counter(), 0.0)
+        ready = wait(list(open_channels), timeout)
+        if not ready and deadline is not None and time.perf_counter() >= deadline:
+            for channel, i in list(open_channels.items()):
+                _end(workers[i].process)
+                results[i], received[i] = Overran(last[i]), True
+                del open_channels[channel]
+                channel.close()
+            break
+        for channel in ready:
             i = open_channels[channel]
             try:
                 kind, value = channel.recv()
@@ -66,8 +87,10 @@ def collect(workers: list[Worker], on_tick: Callable[[], None] | None = None) ->
                 del open_channels[channel]
                 channel.close()
                 continue
-            if kind == TICK and on_tick is not None:
-                on_tick()
+            if kind == TICK:
+                last[i] = value if value is not None else last[i]
+                if on_tick is not None:
+                    on_tick()
             elif kind == RESULT:
                 results[i], received[i] = value, True
     for i, worker in enumerate(workers):
@@ -80,10 +103,19 @@ def collect(workers: list[Worker], on_tick: Callable[[], None] | None = None) ->
     return results
 
 
+def _end(process: subprocess.Popen) -> None:
+    """Terminate, then kill if it has not gone within a second."""
+    process.terminate()
+    try:
+        process.wait(1.0)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
 def serve(handler: Callable[[object, Callable[[], None]], object]) -> None:
     """The worker side: ``handler(payload, tick)`` computes the result, calling ``tick()`` for progress."""
     channel = Connection(int(sys.argv[1]), readable=False)
     payload = pickle.loads(sys.stdin.buffer.read())
-    result = handler(payload, lambda: channel.send((TICK, None)))
+    result = handler(payload, lambda value=None: channel.send((TICK, value)))
     channel.send((RESULT, result))
     channel.close()

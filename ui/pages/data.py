@@ -7,7 +7,8 @@ import streamlit as st
 from contract.columns import CATALOGUE, header_of
 from contract.errors import InputError
 from pool.summary import summarize
-from ui.state import banner, frame_xlsx, lang, read_upload, sample_pool, show_problems, tr
+from report.escape import html
+from ui.state import banner, frame_xlsx, lang, md, read_upload, sample_pool, show_problems, tr
 
 state = st.session_state
 st.header(tr("ui.page.data"))
@@ -23,9 +24,9 @@ if uploaded is not None and state.get("pool_upload_id") != uploaded.file_id:
         state["upload_message"] = ("error", error)
 message = state.get("upload_message")
 if message and message[0] == "ok":
-    st.success(message[1])
+    st.success(message[1])  # escaped: made by tr() when the upload was read
     for notice in state["pool"].notices:  # the same notices as `baicun pool check` (merged cells filled, hidden rows …)
-        st.info(notice.render(lang()))
+        st.info(md(notice.render(lang())))  # the notice quotes cells: text, not Markdown
 elif message:
     show_problems(message[1], tr("ui.data.rejected", file=message[1].params.get("file", ""), previous=state["pool"].source))
 
@@ -61,6 +62,7 @@ flag = st.selectbox(tr("ui.data.colour_by"), flags, format_func=header_of, key="
 frame = pool.frame.dropna(subset=["lon", "lat"]) if {"lon", "lat"} <= set(pool.frame) else pool.frame.iloc[0:0]
 if len(frame):
     shown = frame.assign(**{header_of(flag): frame[flag].map({True: "是", False: "否"}).fillna("空白")})
+    shown = shown.assign(**{c: shown[c].map(html) for c in ("village", "county", "village_id")})  # plotly reads tags in labels
     figure = px.scatter(
         shown,
         x="lon",

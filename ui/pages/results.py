@@ -8,10 +8,12 @@ import streamlit as st
 from baicun.pipeline import explain, priced
 from contract.columns import header_of
 from contract.errors import InputError
+from report.escape import html
+from report.status import status_text
 from report.tables import attainment_table, distribution_table, later_tables, prices_table, shortlist_table
 from report.text import explanation_lines
 from solver.rules import RuleRef
-from ui.state import current_result, inputs, lang, page_top, scenario_text, show_problems, solved, tr, xlsx_bytes
+from ui.state import current_result, inputs, lang, md, page_top, scenario_text, show_problems, solved, tr, xlsx_bytes
 
 state = st.session_state
 page_top("results")
@@ -40,7 +42,7 @@ if o is None:
     st.stop()
 s = o.selection
 cols = st.columns(5)
-cols[0].metric(tr("ui.metric.status"), tr(f"status.{s.status}"))
+cols[0].metric(tr("ui.metric.status"), status_text(s, lang()))
 cols[1].metric(tr("ui.metric.selected"), s.count)
 cols[2].metric(tr("ui.metric.eligible"), int(o.scores.eligible.sum()))
 cols[3].metric(tr("ui.metric.objective"), f"{s.objective:.4f}" if s.objective is not None else "—")
@@ -48,7 +50,7 @@ cols[4].metric(tr("ui.metric.budget"), f"{s.check.budget_used:,.0f}" if s.check 
 if not s.found:
     st.error(tr("ui.results.infeasible"))
     for problem in s.diagnosis:
-        st.markdown(f"- {problem.render(lang())}")
+        st.markdown(f"- {md(problem.render(lang()))}")
     st.stop()
 
 st.download_button(
@@ -95,7 +97,7 @@ with tabs[1]:
                 y=part["lat"],
                 mode="markers",
                 name=label,
-                text=part["village"] + " · " + part["county"],
+                text=(part["village"] + " · " + part["county"]).map(html),
                 marker={"size": size} | ({"color": colour} if colour else {}),
             )
         )
@@ -108,10 +110,11 @@ with tabs[2]:
     table = distribution_table(o, by, lang())
     st.dataframe(table, hide_index=True, width="stretch", placeholder="—")
     raw = distribution_table(o, by, lang(), named=False)
-    figure = go.Figure(go.Bar(x=raw[by], y=raw["selected_count"], name=tr("ui.metric.selected")))
+    groups = raw[by].map(html)  # county and city names are user text: plotly reads tags in labels
+    figure = go.Figure(go.Bar(x=groups, y=raw["selected_count"], name=tr("ui.metric.selected")))
     for bound, symbol in (("low", "triangle-up"), ("high", "triangle-down")):
         if bound in raw:
-            figure.add_trace(go.Scatter(x=raw[by], y=raw[bound], mode="markers", name=tr(f"col.{bound}"), marker={"symbol": symbol, "size": 10}))
+            figure.add_trace(go.Scatter(x=groups, y=raw[bound], mode="markers", name=tr(f"col.{bound}"), marker={"symbol": symbol, "size": 10}))
     figure.update_layout(height=380, margin={"t": 10})
     st.plotly_chart(figure, width="stretch")
 
@@ -146,10 +149,10 @@ with tabs[5]:
         with st.spinner(tr("ui.results.solving")):
             explanation = explain(o, village)
         for line in explanation_lines(o.inputs.pool, s, explanation):
-            st.markdown(f"- {line}")
+            st.markdown(f"- {md(line)}")
 
 if later:
     with tabs[6]:
         for name, table in later:
-            st.markdown(f"**{name}**")
+            st.markdown(f"**{md(name)}**")
             st.dataframe(table, hide_index=True, width="stretch", placeholder="—")

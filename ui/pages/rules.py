@@ -12,10 +12,10 @@ import tomllib
 import pandas as pd
 import streamlit as st
 
-from baicun.pipeline import entropy_suggestion
+from baicun.pipeline import admit, entropy_suggestion
 from contract.columns import CATALOGUE, header_of
 from contract.errors import InputError
-from contract.scenario import parse_scenario
+from contract.scenario import UPLOADED, parse_scenario
 from scoring.score import judgement_matrix
 from scoring.weights import ahp, direct
 from ui.forms import (
@@ -108,6 +108,7 @@ with file_box:
         text = upload.getvalue().decode("utf-8-sig", errors="replace")
         try:
             loaded = parse_scenario(text, source=upload.name)
+            admit(loaded.scenario, UPLOADED)  # says at once that a lock_run cannot be followed here
             state["scenario"] = tomllib.loads(text)
             reset_widgets()
             state["scenario_message"] = tr("ui.rules.loaded", name=loaded.scenario.name)
@@ -115,7 +116,7 @@ with file_box:
         except InputError as error:
             show_problems(error)
     if state.get("scenario_message"):
-        st.success(state["scenario_message"])
+        st.success(state["scenario_message"])  # escaped: made by tr() when the file was loaded
 
 data["name"] = st.text_input(tr("ui.rules.name"), data.get("name", ""), key=widget_key("name"))
 weights_tab, eligibility_tab, selection_tab, belts_tab, plan_tab, solver_tab = st.tabs(

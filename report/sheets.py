@@ -1,0 +1,157 @@
+"""Tables to files, the one way baicun writes a spreadsheet or a CSV: atomically, checked first, text as text.
+
+* **Checked before work** (``output_problems``): the extension, the folder (it exists or can be made, and a file
+  can be created in it — tried, not guessed from permission bits), and the free space (at least
+  ``MIN_FREE_BYTES`` plus three times the size of the pool file the outputs are made from), so that a read-only
+  or full folder is reported before the pool is read, not after the solve.
+* **Atomic** (``atomic_path``): every file goes to a temporary name beside the target and is renamed into place
+  only when complete; nothing is ever half-written.
+* **Text is text** (``report.escape.spreadsheet``): xlsxwriter writes every string as a string (no formula, URL or
+  number conversion) and a string that a spreadsheet would run as a formula gets Excel's quote prefix, so that
+  editing the cell keeps it text; in CSV such a string gets an apostrophe in front (OWASP).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+import pandas as pd
+
+from contract.errors import Problem
+from report.escape import formula_like, spreadsheet
+
+XLSX_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+MIN_FREE_BYTES = 16 * 1024 * 1024
+SIZE_FACTOR = 3  # an output is at most about this many times the pool file it is made from
+
+
+@contextmanager
+def atomic_path(path: Path):
+    """A temporary path in the target's folder, moved onto ``path`` only if the block finishes."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent)
+    os.close(handle)
+    try:
+        yield Path(temporary)
+        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes 0600; a report is an ordinary file
+        os.replace(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+@contextmanager
+def excel_writer(path: Path):
+    """A pandas ExcelWriter (xlsxwriter) on a temporary file renamed onto ``path`` when the block finishes."""
+    with atomic_path(path) as temporary:
+        with pd.ExcelWriter(temporary, engine="xlsxwriter", engine_kwargs={"options": XLSX_OPTIONS}) as writer:
+            yield writer
+
+
+def quoted_format(book, properties: dict | None = None):
+    """The cell format for text that looks like a formula: ``properties`` plus Excel's quote prefix."""
+    return book.add_format({**(properties or {}), "quote_prefix": True})
+
+
+def write_text(sheet, row: int, column: int, value, fmt=None, quoted=None) -> None:
+    """One text cell; formula-like text gets ``quoted`` (a ``quoted_format``)."""
+    text = str(value)
+    sheet.write_string(row, column, text, quoted if formula_like(text) else fmt)
+
+
+def write_frame(writer, sheet_name: str, table: pd.DataFrame, startrow: int = 0, header: bool = True) -> None:
+    """``table.to_excel`` onto ``sheet_name``, then every formula-like text cell (header included) rewritten with
+    the quote prefix."""
+    table.to_excel(writer, sheet_name=sheet_name, index=False, startrow=startrow, header=header)
+    sheet, quoted = writer.sheets[sheet_name], None
+    cells = [(startrow, c, label) for c, label in enumerate(table.columns)] if header else []
+    first = startrow + (1 if header else 0)
+    for c in range(len(table.columns)):
+        values = table.iloc[:, c]
+        if values.dtype == object or pd.api.types.is_string_dtype(values):
+            cells += [(first + r, c, v) for r, v in enumerate(values) if formula_like(v)]
+    for row, column, value in cells:
+        if formula_like(value):
+            quoted = quoted or quoted_format(writer.book)
+            sheet.write_string(row, column, str(value), quoted)
+
+
+def write_csv_table(table: pd.DataFrame, path: Path) -> None:
+    """A table as UTF-8 CSV with a BOM (Excel opens it as UTF-8), formula-like text defused."""
+    table = table.copy()
+    table.columns = [spreadsheet(str(c)) for c in table.columns]
+    text_columns = table.select_dtypes(include=["object", "string"]).columns
+    table[text_columns] = table[text_columns].map(spreadsheet)
+    with atomic_path(path) as temporary:
+        table.to_csv(temporary, index=False, encoding="utf-8-sig")
+
+
+def output_problems(paths, suffixes: tuple[str, ...], source: Path | None = None, option: str = "--out") -> list[Problem]:
+    """Everything wrong with writing ``paths`` (see the module doc), found before any work; ``source`` is the pool
+    file whose size sets the space needed."""
+    problems = []
+    needed = MIN_FREE_BYTES + SIZE_FACTOR * _size(source)
+    for path in map(Path, paths):
+        if path.is_dir():
+            problems.append(Problem("output.is_folder", column=option, value=str(path)))
+            continue
+        if path.suffix.lower() not in suffixes:
+            problems.append(Problem("output.bad_suffix", column=option, value=str(path), params={"choices": " / ".join(suffixes)}))
+            continue
+        folder = _existing_folder(path.parent)
+        if folder is None:
+            problems.append(Problem("output.no_folder", column=option, value=str(path)))
+            continue
+        detail = _cannot_create(folder)
+        if detail:
+            problems.append(Problem("output.not_writable", column=option, value=str(path), params={"folder": str(folder), "detail": detail}))
+            continue
+        free = shutil.disk_usage(folder).free
+        if free < needed:
+            mib = 1024 * 1024
+            problems.append(
+                Problem(
+                    "output.no_space", column=option, value=str(path), params={"folder": str(folder), "free": free // mib, "needed": needed // mib}
+                )
+            )
+    return problems
+
+
+def _size(path: Path | None) -> int:
+    try:
+        return Path(path).stat().st_size if path else 0
+    except OSError:
+        return 0
+
+
+def _existing_folder(folder: Path) -> Path | None:
+    """The folder, or its nearest existing ancestor (``atomic_path`` creates the rest); None when an ancestor is a
+    file."""
+    folder = folder.absolute()
+    for candidate in (folder, *folder.parents):
+        if candidate.exists():
+            return candidate if candidate.is_dir() else None
+    return None
+
+
+def _cannot_create(folder: Path) -> str:
+    """Why a file cannot be created in ``folder`` ("" when one can): tried, since permission bits lie (root, ACLs,
+    read-only mounts)."""
+    try:
+        handle, probe = tempfile.mkstemp(prefix=".baicun-probe-", dir=folder)
+    except OSError as error:
+        return error.strerror or type(error).__name__
+    os.close(handle)
+    os.remove(probe)
+    return ""
