@@ -7,6 +7,8 @@ each rule's attainment, objective and budget.
 
 from __future__ import annotations
 
+import io
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +16,10 @@ import pandas as pd
 
 from analysis.outcome import Outcome
 from contract.columns import header_of
+from contract.scenario import scenario_changes
 from contract.texts import t
+from report.changes import change_lines, ordered
+from report.files import XLSX_OPTIONS, atomic_path
 from report.reasons import reason_text
 from report.tables import attainment_table
 
@@ -29,6 +34,7 @@ class Comparison:
     by_city: pd.DataFrame
     by_county: pd.DataFrame
     overlap: pd.DataFrame
+    scenario: pd.DataFrame  # what each item's scenario changed against the first: weights and rules first
 
 
 def compare(items: list[tuple[str, Outcome]], lang: str | None = None) -> Comparison:
@@ -44,7 +50,19 @@ def compare(items: list[tuple[str, Outcome]], lang: str | None = None) -> Compar
         _distribution(names, outcomes, "city", lang),
         _distribution(names, outcomes, "county", lang),
         _overlap(names, sets, lang),
+        _scenario_differences(names, outcomes, lang),
     )
+
+
+def _scenario_differences(names, outcomes, lang) -> pd.DataFrame:
+    """Each item's scenario against the first's, one change a row: weights first, then the rules, then the rest."""
+    first = tomllib.loads(outcomes[0].inputs.loaded.text)
+    rows = []
+    for name, o in zip(names[1:], outcomes[1:]):
+        after = tomllib.loads(o.inputs.loaded.text)
+        changes = ordered(scenario_changes(first, after))
+        rows += [{"item": name, "change": line} for line in change_lines(changes, after, lang)]
+    return pd.DataFrame(rows, columns=["item", "change"]).rename(columns={"item": t("cmp.item", lang), "change": t("cmp.change", lang)})
 
 
 def _unique(names: list[str]) -> list[str]:
@@ -159,9 +177,20 @@ def city_difference_figure(comparison: Comparison, lang: str | None = None):
 
 
 def write_comparison(comparison: Comparison, path: Path, lang: str | None = None) -> None:
-    from report.files import XLSX_OPTIONS, atomic_path
+    """The comparison workbook (``baicun compare --out``; the app's download uses ``comparison_bytes``)."""
+    with atomic_path(path) as temporary:
+        _build_comparison(comparison, temporary, lang)
 
+
+def comparison_bytes(comparison: Comparison, lang: str | None = None) -> bytes:
+    buffer = io.BytesIO()
+    _build_comparison(comparison, buffer, lang)
+    return buffer.getvalue()
+
+
+def _build_comparison(comparison: Comparison, target, lang: str | None) -> None:
     sheets = [
+        ("cmp.sheet_scenario", comparison.scenario),
         ("cmp.sheet_overview", comparison.overview),
         ("cmp.sheet_rules", comparison.rules),
         ("cmp.sheet_changes", comparison.changes),
@@ -169,10 +198,9 @@ def write_comparison(comparison: Comparison, path: Path, lang: str | None = None
         ("cmp.sheet_county", comparison.by_county),
         ("cmp.sheet_overlap", comparison.overlap),
     ]
-    with atomic_path(path) as temporary:
-        with pd.ExcelWriter(temporary, engine="xlsxwriter", engine_kwargs={"options": XLSX_OPTIONS}) as writer:
-            for code, table in sheets:
-                name = t(code, lang)[:31]
-                table.to_excel(writer, sheet_name=name, index=False)
-                writer.sheets[name].freeze_panes(1, 0)
-                writer.sheets[name].set_column(0, max(len(table.columns) - 1, 0), 16)
+    with pd.ExcelWriter(target, engine="xlsxwriter", engine_kwargs={"options": XLSX_OPTIONS}) as writer:
+        for code, table in sheets:
+            name = t(code, lang)[:31]
+            table.to_excel(writer, sheet_name=name, index=False)
+            writer.sheets[name].freeze_panes(1, 0)
+            writer.sheets[name].set_column(0, max(len(table.columns) - 1, 0), 16)

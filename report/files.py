@@ -7,6 +7,7 @@ that begin with = + - @, a tab or a carriage return are prefixed with an apostro
 
 from __future__ import annotations
 
+import io
 import os
 import tempfile
 from contextlib import contextmanager
@@ -74,16 +75,28 @@ def workbook_sheets(o: Outcome, lang: str | None = None) -> list[tuple[str, pd.D
 
 
 def write_xlsx(o: Outcome, path: Path, lang: str | None = None) -> None:
+    """The workbook of SPEC §5 (the only builder: ``baicun solve --out`` and the app's download both use it)."""
+    with atomic_path(path) as temporary:
+        _build_workbook(o, temporary, lang)
+
+
+def workbook_bytes(o: Outcome, lang: str | None = None) -> bytes:
+    """The same workbook as ``write_xlsx``, in memory (the app's download)."""
+    buffer = io.BytesIO()
+    _build_workbook(o, buffer, lang)
+    return buffer.getvalue()
+
+
+def _build_workbook(o: Outcome, target, lang: str | None) -> None:
     name = o.inputs.loaded.scenario.name
     title = name if not o.inputs.pool.is_sample or SAMPLE_LABEL in name else f"{name}（{SAMPLE_LABEL}）"
-    with atomic_path(path) as temporary:
-        with pd.ExcelWriter(temporary, engine="xlsxwriter", engine_kwargs={"options": XLSX_OPTIONS}) as writer:
-            book = writer.book
-            header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"})
-            banner = book.add_format({"bold": True, "font_size": 12, "font_color": "#C00000" if o.inputs.pool.is_sample else "#000000"})
-            for name, table in workbook_sheets(o, lang):
-                _write_sheet(writer, name[:31], table, f"{title} — {name}", header, banner)
-            _write_scenario(writer, o, lang, header)
+    with pd.ExcelWriter(target, engine="xlsxwriter", engine_kwargs={"options": XLSX_OPTIONS}) as writer:
+        book = writer.book
+        header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"})
+        banner = book.add_format({"bold": True, "font_size": 12, "font_color": "#C00000" if o.inputs.pool.is_sample else "#000000"})
+        for name, table in workbook_sheets(o, lang):
+            _write_sheet(writer, name[:31], table, f"{title} — {name}", header, banner)
+        _write_scenario(writer, o, lang, header)
 
 
 def _write_sheet(writer, name: str, table: pd.DataFrame, title: str, header, banner) -> None:

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from analysis.diagnose import diagnose
 from baicun.pipeline import bind, score
 from pool.read import read_pool
 from solver.backends import BACKENDS, SolveOptions
@@ -117,7 +118,7 @@ def test_no_eligible_village_needs_no_solver(backend):
     assert empty.status == "optimal" and empty.count == 0 and empty.check.ok
     scenario, scores, _ = prepared(pool, base | {"selection": {"count": [1, 3]}})
     none = select(pool, scenario, scores, backend)
-    assert none.status == "infeasible" and none.diagnosis[0].code == "diag.count_short"
+    assert none.status == "infeasible" and diagnose(pool, scores, none.rules, none.model)[0].code == "diag.count_short"
 
 
 def test_highs_instances_asking_for_different_thread_counts_all_solve():

@@ -5,14 +5,31 @@ import streamlit as st
 
 from analysis.robustness import robustness
 from report.robustness import frequency_table, summary_table
-from ui.state import lang, page_top, solved_result_or_stop, tr
+from ui.state import lang, page_top, pick, remember, solved_result_or_stop, tr, ws
+from ui.tables import show
 
 state = st.session_state
 page_top("robustness")
 o = solved_result_or_stop()
 left, right = st.columns(2)
-samples = left.slider(tr("ui.robust.samples"), 10, 500, 50, 10, key="robust_samples")
-spread = right.slider(tr("ui.robust.spread"), 10.0, 200.0, 50.0, 10.0, key="robust_spread")
+samples = left.slider(
+    tr("ui.robust.samples"),
+    10,
+    500,
+    pick("robust_samples", 50),
+    10,
+    key="robust_samples",
+    on_change=lambda: remember("robust_samples", state["robust_samples"]),
+)
+spread = right.slider(
+    tr("ui.robust.spread"),
+    10.0,
+    200.0,
+    float(pick("robust_spread", 50.0)),
+    10.0,
+    key="robust_spread",
+    on_change=lambda: remember("robust_spread", state["robust_spread"]),
+)
 if st.button(tr("ui.robust.run"), type="primary", key="robust_run"):
     bar = st.progress(0.0, text=tr("ui.robust.progress", done=0, total=samples))
     done = {"n": 0}
@@ -21,11 +38,13 @@ if st.button(tr("ui.robust.run"), type="primary", key="robust_run"):
         done["n"] += 1
         bar.progress(min(1.0, done["n"] / samples), text=tr("ui.robust.progress", done=done["n"], total=samples))
 
-    state["study"] = (id(o), robustness(o.inputs.pool, o.scores, o.selection, samples=samples, spread=spread, progress=tick))
+    state["study"] = (ws()["run"], robustness(o.inputs.pool, o.scores, o.selection, samples=samples, spread=spread, progress=tick))
 study = state.get("study")
-if study and study[0] == id(o):
-    st.dataframe(summary_table(study[1], lang()), hide_index=True, width="stretch", placeholder="—")
-    table = frequency_table(study[1], lang())
+if study and study[0] == ws()["run"]:
+    show(summary_table(study[1], lang()))
     st.subheader(tr("ui.robust.frequency"))
-    st.plotly_chart(px.histogram(study[1].table[study[1].table["eligible"]], x="frequency", nbins=20, height=300), width="stretch")
-    st.dataframe(table, hide_index=True, width="stretch", placeholder="—", height=420)
+    eligible = study[1].table[study[1].table["eligible"]]
+    figure = px.histogram(eligible, x="frequency", nbins=20, height=300, labels={"frequency": tr("robust.frequency")})
+    figure.update_layout(yaxis_title=tr("ui.robust.villages"))
+    st.plotly_chart(figure, width="stretch")
+    show(frequency_table(study[1], lang()), height=420)
