@@ -1,7 +1,9 @@
 """百村遴选 — the Streamlit app: ``streamlit run app.py`` (or ``baicun app``).
 
-A router and the shared frame only: language switch, the 示例数据 label, pool and scenario captions. Each page in
-``ui/pages`` is thin and calls the same pipeline functions as the command line (through ``ui.state``).
+A router and the shared frame only: language, the 示例数据 label, the pool, the scenario with what the session
+changed in it, and the stored runs to reopen. Each page in ``ui/pages`` is thin and calls the same pipeline
+functions as the command line (through ``ui.state``). Offline: the favicon is a local file, no page icon is
+fetched from the internet.
 """
 
 from __future__ import annotations
@@ -12,9 +14,12 @@ from pathlib import Path
 
 import streamlit as st
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT))
 
-from ui.state import lang, start_session, tr  # noqa: E402
+from report.changes import change_lines, ordered  # noqa: E402
+from ui import style  # noqa: E402
+from ui.state import changes, lang, open_run, pool, run_name, scenario, set_lang, start_session, stored_runs, tr, ws  # noqa: E402
 
 # Material icons ship with Streamlit's frontend (no emoji font is needed on an intranet machine).
 PAGES = (
@@ -27,20 +32,46 @@ PAGES = (
     ("review", "ui/pages/review.py", ":material/groups:"),
 )
 
-st.set_page_config(page_title="百村遴选", layout="wide")
+st.set_page_config(page_title="百村遴选", page_icon=str(ROOT / "ui" / "favicon.png"), layout="wide")
 start_session()
+style.apply()
 
 with st.sidebar:
-    choice = st.radio(tr("ui.language"), ["中文", "English"], index=0 if lang() == "zh" else 1, horizontal=True, key="language_choice")
-    if {"中文": "zh", "English": "en"}[choice] != lang():
-        st.session_state["lang"] = {"中文": "zh", "English": "en"}[choice]
-        st.rerun()
-    st.caption(tr("ui.pool_caption", file=st.session_state["pool"].source, villages=st.session_state["pool"].size))
-    st.caption(tr("ui.scenario_caption", name=st.session_state["scenario"].get("name", "")))
+    st.title(tr("ui.title"))
+    languages = {"zh": "中文", "en": "English"}
+    st.radio(
+        tr("ui.language"),
+        list(languages),
+        index=list(languages).index(lang()),
+        format_func=languages.get,
+        horizontal=True,
+        key="language_choice",
+        on_change=lambda: set_lang(st.session_state["language_choice"]),
+    )
+    st.caption(tr("ui.pool_caption", file=ws()["pool_name"], villages=pool().size))
+    edited = changes()
+    st.markdown(tr("ui.scenario_caption", name=scenario().get("name", "")) + (" · **" + tr("ui.modified") + "**" if edited else ""))
+    if edited:
+        with st.expander(tr("ui.changes", count=len(edited))):
+            for line in change_lines(ordered(edited), scenario(), lang()):
+                st.text(line)
+    runs = stored_runs()
+    if runs:
 
-root = Path(__file__).resolve().parent
-page = st.navigation([st.Page(root / path, title=tr(f"ui.page.{key}"), icon=icon, url_path=key, default=key == "data") for key, path, icon in PAGES])
-st.title(tr("ui.title"))
+        def reopen() -> None:
+            open_run(st.session_state["open_run"])
+
+        st.selectbox(
+            tr("ui.open_run"),
+            [r.id for r in runs],
+            index=None,
+            format_func={r.id: run_name(r) for r in runs}.get,
+            key="open_run",
+            on_change=reopen,
+            placeholder=tr("ui.choose"),
+        )
+
+page = st.navigation([st.Page(ROOT / path, title=tr(f"ui.page.{key}"), icon=icon, url_path=key, default=key == "data") for key, path, icon in PAGES])
 try:
     page.run()
 except Exception as error:  # one page failing must never blank the app (Streamlit's rerun/stop are BaseException)

@@ -642,8 +642,12 @@ def _application_county(inputs, county: str, application: Path) -> str:
 
 
 @app.command("app")
-def run_app(port: int = typer.Option(8501, help="端口"), address: str = typer.Option("127.0.0.1", help="监听地址（局域网共享用 0.0.0.0）")):
-    """启动评审会用的网页界面（Streamlit，离线运行）。"""
+def run_app(
+    port: int = typer.Option(8501, help="端口"),
+    address: str = typer.Option("127.0.0.1", help="监听地址（局域网共享用 0.0.0.0）"),
+    db: str | None = DB_OPTION,
+):
+    """启动评审会用的网页界面（Streamlit，离线运行）；每次求解都存入运行记录（与命令行同一个数据库）。"""
     import subprocess
 
     root = Path(__file__).resolve().parents[1]
@@ -660,7 +664,8 @@ def run_app(port: int = typer.Option(8501, help="端口"), address: str = typer.
         "--browser.gatherUsageStats",
         "false",
     ]
-    raise typer.Exit(subprocess.call(command, cwd=root))
+    environment = dict(os.environ, **({"BAICUN_DB": db} if db else {}))
+    raise typer.Exit(subprocess.call(command, cwd=root, env=environment))
 
 
 def main() -> None:

@@ -7,6 +7,7 @@ each rule's attainment, objective and budget.
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +15,9 @@ import pandas as pd
 
 from analysis.outcome import Outcome
 from contract.columns import header_of
+from contract.scenario import scenario_changes
 from contract.texts import t
+from report.changes import change_lines, ordered
 from report.escape import html
 from report.reasons import reason_text
 from report.status import status_text
@@ -31,6 +34,7 @@ class Comparison:
     by_city: pd.DataFrame
     by_county: pd.DataFrame
     overlap: pd.DataFrame
+    scenario: pd.DataFrame  # what each item's scenario changed against the first: weights and rules first
 
 
 def compare(items: list[tuple[str, Outcome]], lang: str | None = None) -> Comparison:
@@ -46,7 +50,19 @@ def compare(items: list[tuple[str, Outcome]], lang: str | None = None) -> Compar
         _distribution(names, outcomes, "city", lang),
         _distribution(names, outcomes, "county", lang),
         _overlap(names, sets, lang),
+        _scenario_differences(names, outcomes, lang),
     )
+
+
+def _scenario_differences(names, outcomes, lang) -> pd.DataFrame:
+    """Each item's scenario against the first's, one change a row: weights first, then the rules, then the rest."""
+    first = tomllib.loads(outcomes[0].inputs.loaded.text)
+    rows = []
+    for name, o in zip(names[1:], outcomes[1:]):
+        after = tomllib.loads(o.inputs.loaded.text)
+        changes = ordered(scenario_changes(first, after))
+        rows += [{"item": name, "change": line} for line in change_lines(changes, after, lang)]
+    return pd.DataFrame(rows, columns=["item", "change"]).rename(columns={"item": t("cmp.item", lang), "change": t("cmp.change", lang)})
 
 
 def _unique(names: list[str]) -> list[str]:
@@ -160,10 +176,19 @@ def city_difference_figure(comparison: Comparison, lang: str | None = None):
     return figure
 
 
+def comparison_bytes(comparison: Comparison, lang: str | None = None) -> bytes:
+    """The workbook ``write_comparison`` writes, as bytes (the app's download)."""
+    from report.sheets import written_bytes
+
+    return written_bytes(lambda path: write_comparison(comparison, path, lang))
+
+
 def write_comparison(comparison: Comparison, path: Path, lang: str | None = None) -> None:
+    """The comparison workbook (``baicun compare --out``; the app's download is ``comparison_bytes``)."""
     from report.sheets import excel_writer, write_frame
 
     sheets = [
+        ("cmp.sheet_scenario", comparison.scenario),
         ("cmp.sheet_overview", comparison.overview),
         ("cmp.sheet_rules", comparison.rules),
         ("cmp.sheet_changes", comparison.changes),

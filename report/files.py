@@ -10,7 +10,7 @@ import pandas as pd
 
 from analysis.outcome import Outcome
 from contract.texts import SAMPLE_LABEL, t
-from report.sheets import excel_writer, quoted_format, write_csv_table, write_frame, write_text
+from report.sheets import excel_writer, quoted_format, write_csv_table, write_frame, write_text, written_bytes
 from report.tables import attainment_table, distribution_table, later_tables, left_out_table, run_info, shortlist_table, village_table
 
 
@@ -32,7 +32,13 @@ def workbook_sheets(o: Outcome, lang: str | None = None) -> list[tuple[str, pd.D
     return sheets
 
 
+def workbook_bytes(o: Outcome, lang: str | None = None) -> bytes:
+    """The workbook ``write_xlsx`` writes, as bytes (the app's download)."""
+    return written_bytes(lambda path: write_xlsx(o, path, lang))
+
+
 def write_xlsx(o: Outcome, path: Path, lang: str | None = None) -> None:
+    """The workbook of SPEC §5 (the only builder: ``baicun solve --out`` and the app's download both use it)."""
     name = o.inputs.loaded.scenario.name
     title = name if not o.inputs.pool.is_sample or SAMPLE_LABEL in name else f"{name}（{SAMPLE_LABEL}）"
     with excel_writer(path) as writer:

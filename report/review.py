@@ -16,7 +16,8 @@ import pandas as pd
 from contract.columns import header_of
 from contract.texts import SAMPLE_LABEL, t
 from pool.read import Pool
-from report.files import XLSX_OPTIONS, _width, atomic_path
+from report.files import _width
+from report.sheets import XLSX_OPTIONS, atomic_path, excel_writer, quoted_format, write_frame, write_text
 from review.aggregate import CONFLICT, COUNTED, TRIMMED_HIGH, TRIMMED_LOW, Aggregate
 from review.agreement import Agreement
 from review.sheets import ASPECTS, DIRECT_SHEET, JUDGEMENT_SHEET, ROW_HEADER, SCORE_SHEET
@@ -326,18 +327,19 @@ def write_review_report(
 ) -> None:
     """The review report workbook (atomically: nothing half-written)."""
     title = t("rv.title", lang) + (f"（{SAMPLE_LABEL}）" if pool.is_sample else "")
-    with atomic_path(path) as temporary:
-        with pd.ExcelWriter(temporary, engine="xlsxwriter", engine_kwargs={"options": XLSX_OPTIONS}) as writer:
-            header = writer.book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"})
-            banner = writer.book.add_format({"bold": True, "font_size": 12, "font_color": "#C00000" if pool.is_sample else "#000000"})
-            for name, table in report_sheets(pool, result, agreement, weights, lang):
-                table.to_excel(writer, sheet_name=name[:31], index=False, startrow=2, header=False)
-                sheet = writer.sheets[name[:31]]
-                sheet.write_string(0, 0, f"{title} — {name}", banner)
-                for column, label in enumerate(table.columns):
-                    sheet.write_string(1, column, str(label), header)
-                    sheet.set_column(column, column, _width(label, table.iloc[:, column]))
-                sheet.freeze_panes(2, 0)
+    with excel_writer(path) as writer:
+        header_style = {"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"}
+        banner_style = {"bold": True, "font_size": 12, "font_color": "#C00000" if pool.is_sample else "#000000"}
+        header = (writer.book.add_format(header_style), quoted_format(writer.book, header_style))
+        banner = (writer.book.add_format(banner_style), quoted_format(writer.book, banner_style))
+        for name, table in report_sheets(pool, result, agreement, weights, lang):
+            write_frame(writer, name[:31], table, startrow=2, header=False)
+            sheet = writer.sheets[name[:31]]
+            write_text(sheet, 0, 0, f"{title} — {name}", *banner)
+            for column, label in enumerate(table.columns):
+                write_text(sheet, 1, column, label, *header)
+                sheet.set_column(column, column, _width(label, table.iloc[:, column]))
+            sheet.freeze_panes(2, 0)
 
 
 def write_reviewed_pool(path: Path, pool: Pool) -> None:
@@ -349,11 +351,11 @@ def write_reviewed_pool(path: Path, pool: Pool) -> None:
         names = np.array(["无", "低", "中", "高"], dtype=object)
         frame["debt_risk"] = [names[int(v)] if pd.notna(v) else "" for v in frame["debt_risk"]]
     out = to_file_frame(frame)
-    with atomic_path(path) as temporary:
-        if Path(path).suffix.lower() == ".xlsx":
-            with pd.ExcelWriter(temporary, engine="xlsxwriter", engine_kwargs={"options": XLSX_OPTIONS}) as writer:
-                out.to_excel(writer, sheet_name="村庄库", index=False)
-        else:
+    if Path(path).suffix.lower() == ".xlsx":
+        with excel_writer(path) as writer:
+            write_frame(writer, "村庄库", out)
+    else:
+        with atomic_path(path) as temporary:
             out.to_csv(temporary, index=False, encoding="utf-8-sig")
 
 
@@ -367,15 +369,12 @@ def write_panel_list(path: Path, homes: pd.DataFrame, sample: bool = False, lang
     """The panel list (专家, 市(州), 县(市、区), 区划代码 — one row per expert and home place) that ``read_panel``
     reads; ``homes`` has columns expert, city, county, code."""
     table = pd.DataFrame({"专家": homes["expert"], header_of("city"): homes["city"], header_of("county"): homes["county"], "区划代码": homes["code"]})
-    with atomic_path(path) as temporary:
-        with pd.ExcelWriter(temporary, engine="xlsxwriter", engine_kwargs={"options": XLSX_OPTIONS}) as writer:
-            table.to_excel(writer, sheet_name="专家名单", index=False)
-            text = writer.book.add_format({"num_format": "@"})
-            writer.sheets["专家名单"].set_column(0, 3, 16, text)
-            if sample:
-                pd.DataFrame({t("rv.notes_sheet", lang): [t("rv.sample_note", lang)]}).to_excel(
-                    writer, sheet_name=t("rv.notes_sheet", lang), index=False
-                )
+    with excel_writer(path) as writer:
+        write_frame(writer, "专家名单", table)
+        text = writer.book.add_format({"num_format": "@"})
+        writer.sheets["专家名单"].set_column(0, 3, 16, text)
+        if sample:
+            write_frame(writer, t("rv.notes_sheet", lang), pd.DataFrame({t("rv.notes_sheet", lang): [t("rv.sample_note", lang)]}))
 
 
 def review_lines(result: Aggregate, agreement: Agreement, weights: GroupWeights | None = None, lang: str | None = None) -> list:

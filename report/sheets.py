@@ -59,6 +59,15 @@ def excel_writer(path: Path):
             yield writer
 
 
+def written_bytes(write, suffix: str = ".xlsx") -> bytes:
+    """What ``write(path)`` writes, as bytes: the app's downloads are made by the command line's writers, so a
+    downloaded workbook is the file ``--out`` would have written."""
+    with tempfile.TemporaryDirectory(prefix="baicun-") as folder:
+        path = Path(folder) / f"download{suffix}"
+        write(path)
+        return path.read_bytes()
+
+
 def quoted_format(book, properties: dict | None = None):
     """The cell format for text that looks like a formula: ``properties`` plus Excel's quote prefix."""
     return book.add_format({**(properties or {}), "quote_prefix": True})

@@ -13,7 +13,7 @@ from contract import __version__
 from contract.columns import CATALOGUE, header_of
 from contract.texts import Msg, render, t
 from pool.places import PLACE_COLUMNS
-from report.reasons import reason_text, reason_texts
+from report.reasons import reason_texts
 from report.status import status_text
 from solver import families
 from solver.rules import RuleRef

@@ -76,12 +76,16 @@ def running_app(timeout: float = 90.0):
 
 
 @contextlib.contextmanager
-def browser_page(url: str, width: int = 1600, height: int = 1000):
+def browser_page(url: str, width: int = 1600, height: int = 1000, scale: float = 1.0, requests: list | None = None):
+    """A Chromium page on the app; ``scale`` 1.5 with a viewport of 1366/1.5 × 768/1.5 is a 1366×768 screen at
+    150 % zoom. Every URL the page requests is appended to ``requests`` when given."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True, locale="zh-CN")
+        context = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=scale, accept_downloads=True, locale="zh-CN")
+        if requests is not None:
+            context.on("request", lambda request: requests.append(request.url))
         page = context.new_page()
         page.goto(url)
         wait_idle(page)
@@ -106,3 +110,57 @@ def open_page(page, title: str) -> None:
 def metric_value(page, label: str) -> str:
     metric = page.locator('[data-testid="stMetric"]').filter(has_text=label).first
     return metric.locator('[data-testid="stMetricValue"]').inner_text()
+
+
+def off_host(requests: list[str]) -> list[str]:
+    """Requests that would leave the machine: anything not to 127.0.0.1 (data: and blob: URLs stay in the page)."""
+    from urllib.parse import urlparse
+
+    return [u for u in requests if urlparse(u).scheme not in ("data", "blob") and urlparse(u).hostname not in ("127.0.0.1", "localhost")]
+
+
+def edit_cell(page, grid, row: int, column: int, columns: int, text: str) -> None:
+    """Type ``text`` into a cell of a data editor (a canvas grid: row 0 is the first data row; a row-marker column of
+    32 px, then ``columns`` columns of equal width, rows of 35 px under a 35 px header)."""
+    wait_idle(page)
+    for attempt in range(4):  # a grid drawn again by a rerun may swallow the first double click
+        grid.scroll_into_view_if_needed()
+        box = grid.bounding_box()
+        x = box["x"] + 32 + (box["width"] - 32) * (column + 0.5) / columns
+        y = box["y"] + 35 * (row + 1) + 17
+        page.mouse.dblclick(x, y)
+        try:
+            page.wait_for_selector("#portal input", timeout=3_000)  # the cell's editor: a text box, or a choice list's search box
+            break
+        except Exception:
+            if attempt == 3:
+                raise
+            page.keyboard.press("Escape")
+    editor = page.locator("#portal input").first
+    editor.fill(text)
+    page.wait_for_timeout(200)
+    editor.press("Enter")
+    page.wait_for_timeout(500)  # the grid sends its edit a moment later
+    wait_idle(page)
+
+
+def workspace(url: str, data: Path) -> dict:
+    """The workspace the app saved for the session at this address (ui/state.py): what the solver will receive."""
+    import json
+    from urllib.parse import parse_qs, urlparse
+
+    workspace_id = parse_qs(urlparse(url).query)["ws"][0]
+    return json.loads((data / "workspaces" / f"{workspace_id}.json").read_text(encoding="utf-8"))
+
+
+def eventually(check, timeout: float = 15.0) -> None:
+    """``check()`` passes within ``timeout`` seconds (what the server saves lands a moment after the click)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            check()
+            return
+        except AssertionError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)

@@ -14,6 +14,17 @@ SAMPLE_CSV = ROOT / "scenarios" / "data" / "jilin_sample_pool.csv"
 SAMPLE_XLSX = ROOT / "scenarios" / "data" / "jilin_sample_pool.xlsx"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_data_folder(tmp_path_factory):
+    """Runs, uploads and app workspaces of the tests go to a folder of their own, never the user's."""
+    import os
+
+    folder = tmp_path_factory.mktemp("baicun-data")
+    os.environ["BAICUN_DATA"] = str(folder)
+    os.environ["BAICUN_DB"] = str(folder / "runs.sqlite")
+    yield folder
+
+
 @pytest.fixture(autouse=True)
 def chinese_by_default():
     """Every test starts in Chinese whatever the previous one chose (the language belongs to the thread)."""

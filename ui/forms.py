@@ -125,3 +125,16 @@ def one_or_many(values: list[Any]) -> Any:
     if not values:
         return None
     return values[0] if len(values) == 1 else values
+
+
+def apply_edits(rows: list[dict], edits: dict, fields: tuple[str, ...]) -> list[dict]:
+    """The rows after one ``st.data_editor`` change: ``edited_rows`` ({row: {field: value}}), ``deleted_rows``
+    (row numbers) and ``added_rows`` (new rows), applied in that order as Streamlit does."""
+    out = [dict(row) for row in rows]
+    for row, changes in edits.get("edited_rows", {}).items():
+        if int(row) < len(out):
+            out[int(row)].update(changes)
+    deleted = {int(r) for r in edits.get("deleted_rows", [])}
+    out = [row for i, row in enumerate(out) if i not in deleted]
+    out += [{f: added.get(f) for f in fields} for added in edits.get("added_rows", [])]
+    return out

@@ -1,35 +1,118 @@
-"""What every page shares: the pool and scenario of this session, and cached calls into the same pipeline the CLI
-uses. Pages hold no rules; they read widgets, call these, and render the returned tables.
+"""The one source of truth for a browser session: its *workspace*, and cached calls into the same pipeline the
+command line uses. Pages hold no rules; they read the workspace, call these and render what comes back.
 
-Session keys: ``lang``; ``pool`` (the validated Pool in use); ``scenario`` (the scenario as a dict — widgets edit
-it); ``result`` (the last Outcome); ``runs`` (this session's solved Outcomes, for 情景对比).
+The workspace is a plain dict, saved on the server after every change (``store.files``) under an id carried in
+the page's address (``?ws=…``), so leaving a page, switching language or reloading (F5) — or coming back the next
+day with the same address — finds everything as the user left it:
+
+* ``scenario`` — the scenario being edited (what the solver receives), ``loaded_text``/``loaded_name`` — the file
+  it came from (comments kept; the workbook and run record hold that text with the edits applied);
+* ``tables`` — the rows of each rule table on the rules page (half-filled rows included), ``stash`` — switched-off
+  optional sections, ``generation`` — advanced when a file is loaded, so every widget starts afresh from it;
+* ``pool_path``/``pool_name`` — the pool file on the server (an upload is kept under the data folder);
+* ``run`` — the stored run shown on the results page; ``picks`` — every other choice (county, chart options …);
+* ``lang`` — zh or en.
+
+Widgets never hold the truth: each shows the workspace's value and writes it back in its ``on_change`` callback
+(``ui.fields``), so a widget that Streamlit forgets (a page left, a label in another language) is re-created from
+the workspace with the value the user set.
 """
 
 from __future__ import annotations
 
 import io
-import tempfile
 import tomllib
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
-import tomli_w
 
-from baicun.pipeline import Inputs, bind, outcome, score, solve
-from contract.errors import InputError
-from contract.scenario import UPLOADED, parse_scenario
+from baicun.pipeline import (
+    Inputs,
+    admit,
+    bind,
+    comparison_item,
+    outcome,
+    run_inputs,
+    score,
+    solve,
+    stored_selection,
+)
+from contract.errors import InputError, Problem
+from contract.scenario import UPLOADED, parse_scenario, scenario_changes, text_with
 from contract.texts import set_language, t
 from pool.read import Pool, read_pool
+from report.changes import change_label
 from report.escape import markdown
+from store.files import keep_upload, load_workspace, new_workspace_id, save_workspace
+from store.runs import get_run, list_runs, open_store, run_fields, save_run
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SCENARIO = ROOT / "scenarios" / "baicun_2024.toml"
 SAMPLE_POOL = ROOT / "scenarios" / "data" / "jilin_sample_pool.csv"
+SCENARIO_FOLDER = ROOT / "scenarios"  # relative paths in an uploaded scenario resolve as for the shipped ones
+
+
+# --- the workspace -------------------------------------------------------------------------------------------
+
+
+def new_workspace() -> dict:
+    text = DEFAULT_SCENARIO.read_text(encoding="utf-8")
+    return {
+        "scenario": _without_pool(tomllib.loads(text)),
+        "loaded_text": text,
+        "loaded_name": DEFAULT_SCENARIO.name,
+        "tables": {},
+        "stash": {},
+        "generation": 0,
+        "pool_path": str(SAMPLE_POOL),
+        "pool_name": SAMPLE_POOL.name,
+        "run": None,
+        "picks": {},
+        "lang": "zh",
+    }
+
+
+def _without_pool(data: dict) -> dict:
+    """The session's pool is chosen on the data page, not by the scenario file."""
+    return {k: v for k, v in data.items() if k != "pool"}
+
+
+def start_session() -> None:
+    """The workspace named in the address, or a new one (sample pool, default scenario) whose id goes into the
+    address; the session's language set for this thread."""
+    state = st.session_state
+    if "ws" not in state:
+        wanted = st.query_params.get("ws", "")
+        saved = load_workspace(wanted)
+        state["ws_id"] = wanted if saved is not None else new_workspace_id()
+        state["ws"] = new_workspace() | (saved or {})
+        save()
+    if st.query_params.get("ws") != state["ws_id"]:
+        st.query_params["ws"] = state["ws_id"]
+    set_language(ws()["lang"])
+
+
+def ws() -> dict:
+    return st.session_state["ws"]
+
+
+def save() -> None:
+    save_workspace(st.session_state["ws_id"], ws())
+
+
+def pick(name: str, default=None):
+    """A remembered choice (county, chart option …)."""
+    return ws()["picks"].get(name, default)
+
+
+def remember(name: str, value) -> None:
+    ws()["picks"][name] = value
+    save()
 
 
 def lang() -> str:
-    return st.session_state.get("lang", "zh")
+    return ws()["lang"] if "ws" in st.session_state else "zh"
 
 
 def tr(code: str, **params) -> str:
@@ -45,80 +128,202 @@ def md(text: str) -> str:
     return markdown(text)
 
 
-def widget_key(name: str) -> str:
-    """The key of a rules-page widget in the current generation (see ui/pages/rules.py)."""
-    return f"sc.{st.session_state.get('sc_generation', 0)}.{name}"
+def set_lang(language: str) -> None:
+    ws()["lang"] = language
+    set_language(language)
+    save()
 
 
-def start_session() -> None:
-    """Defaults for a new session: the sample pool and the default scenario, nothing to configure."""
-    state = st.session_state
-    state.setdefault("lang", "zh")
-    set_language(state["lang"])  # for texts rendered without an explicit language; per thread, so per session run
-    if "pool" not in state:
-        state["pool"] = sample_pool()
-    if "scenario" not in state:
-        state["scenario"] = tomllib.loads(DEFAULT_SCENARIO.read_text(encoding="utf-8"))
-    state.setdefault("runs", [])
+# --- the pool ------------------------------------------------------------------------------------------------
 
 
-@st.cache_resource(show_spinner=False)
-def sample_pool() -> Pool:
-    return read_pool(SAMPLE_POOL)
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _read(path: str, modified: float) -> Pool:
+    return read_pool(path)
 
 
-def read_upload(name: str, data: bytes) -> Pool:
-    """A pool from uploaded bytes, read by the same reader as the CLI (any supported encoding; raises InputError)."""
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / (Path(name).name or "pool.csv")  # the user's file name appears in every message
-        path.write_bytes(data)
-        return read_pool(path)
+def pool() -> Pool:
+    """The session's pool (read once per file; the sample is shared by every session)."""
+    path = Path(ws()["pool_path"])
+    if not path.exists():  # the file was removed on the server: back to the sample, said on the data page
+        ws().update(pool_path=str(SAMPLE_POOL), pool_name=SAMPLE_POOL.name)
+        save()
+        path = SAMPLE_POOL
+    return _read(str(path), path.stat().st_mtime)
+
+
+def upload_pool(name: str, data: bytes) -> Pool:
+    """Read an uploaded pool with the CLI's reader; kept on the server and made the session's pool only when valid
+    (raises ``InputError`` and changes nothing otherwise)."""
+    path = keep_upload(name, data)
+    try:
+        result = _read(str(path), path.stat().st_mtime)
+    except InputError:
+        path.unlink(missing_ok=True)
+        raise
+    ws().update(pool_path=str(path), pool_name=Path(name).name)
+    save()
+    return result
+
+
+def use_sample() -> None:
+    ws().update(pool_path=str(SAMPLE_POOL), pool_name=SAMPLE_POOL.name)
+    save()
+
+
+# --- the scenario --------------------------------------------------------------------------------------------
+
+
+def scenario() -> dict:
+    return ws()["scenario"]
 
 
 def scenario_text() -> str:
-    data = {k: v for k, v in st.session_state["scenario"].items() if k != "pool"}
-    return tomli_w.dumps(data)
+    """The scenario as loaded, with the session's edits applied and its comments kept."""
+    return text_with(ws()["loaded_text"], scenario())
 
 
-def _bound(text: str, pool: Pool) -> Inputs:
-    """A scenario text from the session bound to a pool (relative paths resolve as for the shipped scenarios)."""
-    return bind(parse_scenario(text, source="scenario.toml", folder=ROOT / "scenarios"), pool)
+def load_scenario_text(text: str, name: str) -> None:
+    """An uploaded scenario file becomes the session's scenario (raises ``InputError``, changing nothing, when it
+    is bad or names what an upload may not: a stored run to lock, the experts' sheets on the server)."""
+    loaded = parse_scenario(text, source=Path(name).name, folder=SCENARIO_FOLDER)
+    admit(loaded.scenario, UPLOADED)  # says at once what could not be followed here, not at the solve
+    w = ws()
+    w.update(scenario=_without_pool(tomllib.loads(text)), loaded_text=text, loaded_name=Path(name).name, tables={}, stash={})
+    w["generation"] += 1
+    save()
+
+
+def changes() -> list[tuple[tuple, object, object]]:
+    """What the session changed in the loaded file: (key path, before, after)."""
+    return scenario_changes(_without_pool(tomllib.loads(ws()["loaded_text"])), scenario())
+
+
+def _bound(text: str, the_pool: Pool, name: str) -> Inputs:
+    return bind(parse_scenario(text, source=name, folder=SCENARIO_FOLDER), the_pool)
 
 
 def inputs() -> Inputs:
-    """The session's scenario bound to the session's pool (raises InputError when they do not fit)."""
-    return _bound(scenario_text(), st.session_state["pool"])
+    """The session's scenario bound to the session's pool (raises ``InputError`` when they do not fit)."""
+    return _bound(scenario_text(), pool(), ws()["loaded_name"])
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def scored(fingerprint: str, text: str, name: str, _pool: Pool):
+    return score(_bound(text, _pool, name))
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def solved(fingerprint: str, text: str, _pool: Pool):
+def solved(fingerprint: str, text: str, name: str, _pool: Pool):
     """The Outcome for a pool (by fingerprint) and a scenario text: the same calls as ``baicun solve``. It holds
     no words, so a change of language re-renders it and never re-solves."""
-    the_inputs = _bound(text, _pool)
+    the_inputs = _bound(text, _pool, name)
     scores, selection = solve(the_inputs, references=UPLOADED)  # nothing on the server: no stored run, no path
     return outcome(the_inputs, scores, selection)
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
-def scored(fingerprint: str, text: str, _pool: Pool):
-    return score(_bound(text, _pool))
+# --- runs ----------------------------------------------------------------------------------------------------
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
-def county_view(fingerprint: str, text: str, county: str, _outcome):
-    from analysis.preview import county_preview
+def store():
+    """The run store the CLI uses (``$BAICUN_DB`` or the user's data folder; ``baicun app --db`` sets it)."""
+    return _store()
 
-    o = _outcome
-    return county_preview(o.inputs.pool, o.scores, o.selection, county)
+
+@st.cache_resource(show_spinner=False)
+def _store():
+    return open_store()
+
+
+def solve_and_keep(label: str = ""):
+    """Solve the session's scenario, save the run (named by the user or by what changed), show it from now on.
+    Returns the Outcome; raises ``InputError`` for a scenario that does not fit the pool."""
+    text, the_pool, name = scenario_text(), pool(), ws()["loaded_name"]
+    result = solved(the_pool.fingerprint, text, name, the_pool)
+    if result.selection.found:
+        label = label.strip() or change_label(changes(), scenario(), lang())
+        run_id = save_run(store(), run_fields(result, ws()["pool_path"], label))
+        _runs[run_id] = result
+        ws()["run"] = run_id
+    else:
+        ws()["run"] = None
+        st.session_state["unsolved"] = result
+    save()
+    return result
+
+
+_runs: dict[int, object] = {}  # outcomes of runs solved in this server process, by run id
+
+
+def run_outcome(run_id: int):
+    """A stored run as an Outcome: the one solved in this process, else rebuilt from the store — its scenario
+    bound to its pool (which must still have the stored fingerprint) and its shortlist re-checked. Raises
+    ``InputError`` when the run is unknown or its pool changed."""
+    if run_id not in _runs:
+        record = get_run(store(), run_id)
+        if record is None:
+            raise InputError("cli.invalid", [Problem("run.unknown", value=str(run_id))])
+        the_inputs = run_inputs(record)
+        scores = score(the_inputs)
+        _runs[run_id] = outcome(the_inputs, scores, stored_selection(record, the_inputs, scores))
+    return _runs[run_id]
 
 
 def current_result():
-    """The last solved Outcome, if it still belongs to this pool and scenario."""
-    result = st.session_state.get("result")
-    if result is None:
-        return None
-    o, key = result
-    return o if key == (st.session_state["pool"].fingerprint, scenario_text()) else None
+    """The outcome shown on the results page: the session's last run (even after a reload), or the last attempt
+    that found no shortlist; None before the first solve."""
+    run_id = ws()["run"]
+    if run_id is not None:
+        try:
+            return run_outcome(run_id)
+        except InputError as error:
+            st.session_state["run_error"] = error
+            return None
+    return st.session_state.get("unsolved")
+
+
+def replace_run(o) -> None:
+    """The session's run with more analysis attached (rule prices): what the page and the workbook show from now."""
+    _runs[ws()["run"]] = o
+
+
+def is_current(o) -> bool:
+    """Whether a result was solved for exactly the session's present scenario and pool."""
+    return o.inputs.pool.fingerprint == pool().fingerprint and tomllib.loads(o.inputs.loaded.text) == tomllib.loads(scenario_text())
+
+
+def open_run(run_id: int) -> None:
+    """A stored run becomes the session's result, its scenario the session's scenario and its pool the pool."""
+    o = run_outcome(run_id)
+    w = ws()
+    w.update(
+        scenario=_without_pool(tomllib.loads(o.inputs.loaded.text)),
+        loaded_text=o.inputs.loaded.text,
+        loaded_name=o.inputs.loaded.source,
+        tables={},
+        stash={},
+        run=run_id,
+    )
+    record = get_run(store(), run_id)
+    w.update(pool_path=record.pool_path, pool_name=record.pool_file)
+    w["generation"] += 1
+    save()
+
+
+def stored_runs(limit: int = 200) -> list:
+    return list_runs(store(), limit)
+
+
+def run_name(record) -> str:
+    return f"#{record.id} {record.label or record.scenario_name}"
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def compared_item(run_id: int):
+    return comparison_item(f"run:{run_id}")
+
+
+# --- rendering helpers ---------------------------------------------------------------------------------------
 
 
 def show_problems(error: InputError, heading: str | None = None) -> None:
@@ -129,13 +334,10 @@ def show_problems(error: InputError, heading: str | None = None) -> None:
 
 
 def xlsx_bytes(o, language: str) -> bytes:
-    """The same workbook as ``baicun solve --out``; built only when the user clicks download."""
-    from report.files import write_xlsx
+    """The same workbook as ``baicun solve --out`` (one builder); built only when the user clicks download."""
+    from report.files import workbook_bytes
 
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "result.xlsx"
-        write_xlsx(o, path, language)
-        return path.read_bytes()
+    return workbook_bytes(o, language)
 
 
 def frame_xlsx(frame: pd.DataFrame) -> bytes:
@@ -146,17 +348,17 @@ def frame_xlsx(frame: pd.DataFrame) -> bytes:
 
 def banner() -> None:
     """The 示例数据 label on every page that shows the sample pool."""
-    if st.session_state["pool"].is_sample:
+    if pool().is_sample:
         st.warning(tr("ui.sample_banner"))
 
 
 def page_top(page: str) -> None:
-    st.header(tr(f"ui.page.{page}"))
+    st.subheader(tr(f"ui.page.{page}"))
     banner()
 
 
 def solved_result_or_stop():
-    """The last shortlist of this pool and scenario; pages that analyse it stop with a hint when there is none."""
+    """The session's shortlist; pages that analyse it stop with a hint when there is none."""
     o = current_result()
     if o is None or not o.selection.found:
         st.info(tr("ui.robust.need_result"))

@@ -1,4 +1,5 @@
-"""数据: upload a pool (a failed upload keeps the previous pool), its summary, a map, an empty template."""
+"""数据: upload a pool (kept on the server; a failed upload keeps the previous pool), its summary, a map, an empty
+template."""
 
 import pandas as pd
 import plotly.express as px
@@ -8,39 +9,47 @@ from contract.columns import CATALOGUE, header_of
 from contract.errors import InputError
 from pool.summary import summarize
 from report.escape import html
-from ui.state import banner, frame_xlsx, lang, md, read_upload, sample_pool, show_problems, tr
+from ui.state import banner, frame_xlsx, lang, md, pick, pool, remember, show_problems, tr, upload_pool, use_sample, ws
+from ui.tables import show
 
 state = st.session_state
-st.header(tr("ui.page.data"))
+st.subheader(tr("ui.page.data"))
 
-uploaded = st.file_uploader(tr("ui.data.upload"), type=["csv", "txt", "tsv", "xlsx", "xlsm"], key="pool_upload")
-if uploaded is not None and state.get("pool_upload_id") != uploaded.file_id:
-    state["pool_upload_id"] = uploaded.file_id
+
+def take_upload() -> None:
+    uploaded = state.get("pool_upload")
+    if uploaded is None:
+        return
+    previous = ws()["pool_name"]
     try:
-        state["pool"] = read_upload(uploaded.name, uploaded.getvalue())
-        state["upload_message"] = ("ok", tr("ui.data.loaded", file=uploaded.name, villages=state["pool"].size))
-        st.rerun()  # the sidebar, drawn before this page, names the new pool
+        the_pool = upload_pool(uploaded.name, uploaded.getvalue())
+        state["upload_message"] = ("ok", uploaded.name, the_pool.size)
     except InputError as error:
-        state["upload_message"] = ("error", error)
+        state["upload_message"] = ("error", error, previous)
+
+
+def back_to_sample() -> None:
+    use_sample()
+    state.pop("upload_message", None)
+
+
+st.file_uploader(tr("ui.data.upload"), type=["csv", "txt", "tsv", "xlsx", "xlsm"], key="pool_upload", on_change=take_upload)
 message = state.get("upload_message")
 if message and message[0] == "ok":
-    st.success(message[1])  # escaped: made by tr() when the upload was read
-    for notice in state["pool"].notices:  # the same notices as `baicun pool check` (merged cells filled, hidden rows …)
+    st.success(tr("ui.data.loaded", file=message[1], villages=message[2]))
+    for notice in pool().notices:  # the same notices as `baicun pool check` (merged cells filled, hidden rows …)
         st.info(md(notice.render(lang())))  # the notice quotes cells: text, not Markdown
 elif message:
-    show_problems(message[1], tr("ui.data.rejected", file=message[1].params.get("file", ""), previous=state["pool"].source))
+    show_problems(message[1], tr("ui.data.rejected", file=message[1].params.get("file", ""), previous=message[2]))
 
 left, right = st.columns(2)
-if left.button(tr("ui.data.use_sample"), key="use_sample"):
-    state["pool"] = sample_pool()
-    state.pop("upload_message", None)
-    st.rerun()
+left.button(tr("ui.data.use_sample"), key="use_sample", on_click=back_to_sample)
 template = pd.DataFrame(columns=[c.zh for c in CATALOGUE])
 right.download_button(tr("ui.data.template"), frame_xlsx(template), "村庄库模板.xlsx", key="template")
 
-pool = state["pool"]
+the_pool = pool()
 banner()
-summary = summarize(pool)
+summary = summarize(the_pool)
 cols = st.columns(4)
 for col, (code, value) in zip(
     cols, (("villages", summary.villages), ("cities", summary.cities), ("counties", summary.counties), ("qiancun", summary.qiancun))
@@ -54,23 +63,32 @@ names = {
     "border": header_of("border"),
     "poverty": header_of("poverty_alleviated"),
 }
-st.dataframe(summary.by_city.rename(columns=names).rename_axis(header_of("city")), width="stretch", placeholder="—")
+show(summary.by_city.rename(columns=names).rename_axis(header_of("city")).reset_index())
 
 st.subheader(tr("ui.data.map"))
-flags = [c.key for c in CATALOGUE if c.kind == "flag" and c.key in pool.frame]
-flag = st.selectbox(tr("ui.data.colour_by"), flags, format_func=header_of, key="map_flag")
-frame = pool.frame.dropna(subset=["lon", "lat"]) if {"lon", "lat"} <= set(pool.frame) else pool.frame.iloc[0:0]
-if len(frame):
-    shown = frame.assign(**{header_of(flag): frame[flag].map({True: "是", False: "否"}).fillna("空白")})
-    shown = shown.assign(**{c: shown[c].map(html) for c in ("village", "county", "village_id")})  # plotly reads tags in labels
+flags = [c.key for c in CATALOGUE if c.kind == "flag" and c.key in the_pool.frame]
+chosen = pick("map_flag")
+flag = st.selectbox(
+    tr("ui.data.colour_by"),
+    flags,
+    index=flags.index(chosen) if chosen in flags else 0,
+    format_func=header_of,
+    key="map_flag",
+    on_change=lambda: remember("map_flag", state["map_flag"]),
+)
+frame = the_pool.frame.dropna(subset=["lon", "lat"]) if {"lon", "lat"} <= set(the_pool.frame) else the_pool.frame.iloc[0:0]
+if len(frame) and flag:
+    yes, no, blank = tr("word.yes"), tr("word.no"), tr("word.blank")
+    shown = frame.assign(**{header_of(flag): frame[flag].map({True: yes, False: no}).fillna(blank)})
+    shown = shown.assign(**{c: shown[c].map(html) for c in ("village", "county_place", "village_id")})  # plotly reads tags in labels
     figure = px.scatter(
         shown,
         x="lon",
         y="lat",
         color=header_of(flag),
         hover_name="village",
-        hover_data=["county_place", "village_id"],
-        labels={"lon": header_of("lon"), "lat": header_of("lat"), "county_place": header_of("county")},
+        hover_data={"county_place": True, "village_id": True},
+        labels={"lon": header_of("lon"), "lat": header_of("lat"), "county_place": header_of("county"), "village_id": header_of("village_id")},
         height=520,
         render_mode="webgl",
     )

@@ -1,4 +1,6 @@
-"""结果: one button 求解; shortlist, map, distribution against bounds, rules met, prices, explanations, download."""
+"""结果: 求解 (saved as a run, named by the user or by what changed); the whole answer first — status with its gap,
+count, score, budget, the shortlist — then map, distribution against bounds, rules met, prices, explanations and
+the workbook (the same builder as the CLI)."""
 
 from functools import partial
 
@@ -13,54 +15,63 @@ from report.status import status_text
 from report.tables import attainment_table, distribution_table, later_tables, prices_table, shortlist_table
 from report.text import explanation_lines
 from solver.rules import RuleRef
-from ui.state import current_result, inputs, lang, md, page_top, scenario_text, show_problems, solved, tr, xlsx_bytes
+from ui.state import (
+    current_result,
+    inputs,
+    is_current,
+    lang,
+    page_top,
+    pick,
+    remember,
+    replace_run,
+    show_problems,
+    solve_and_keep,
+    tr,
+    xlsx_bytes,
+)
+from ui.tables import show
 
 state = st.session_state
 page_top("results")
 
-if st.button(tr("ui.results.solve"), type="primary", key="solve"):
+left, right = st.columns([1, 3], vertical_alignment="bottom")
+label = right.text_input(tr("ui.results.run_label"), key="run_label", placeholder=tr("ui.results.run_label_hint"))
+if left.button(tr("ui.results.solve"), type="primary", key="solve", width="stretch"):
     try:
         inputs()
+        with st.spinner(tr("ui.results.solving")):
+            solve_and_keep(label)
     except InputError as error:
         show_problems(error, tr("ui.rules.invalid"))
         st.stop()
-    pool, text = state["pool"], scenario_text()
-    with st.spinner(tr("ui.results.solving")):
-        try:
-            result = solved(pool.fingerprint, text, pool)
-        except InputError as error:
-            show_problems(error, tr("ui.rules.invalid"))
-            st.stop()
-    state["result"] = (result, (pool.fingerprint, text))
-    name = f"#{len(state['runs']) + 1} {state['scenario'].get('name', '')}"
-    if not any(o is result for _, o in state["runs"]):
-        state["runs"].append((name, result))
 
 o = current_result()
+if state.get("run_error") is not None:
+    show_problems(state.pop("run_error"))
 if o is None:
     st.info(tr("ui.results.none_yet"))
     st.stop()
+if not is_current(o):
+    st.warning(tr("ui.results.stale"))
 s = o.selection
-cols = st.columns(5)
-cols[0].metric(tr("ui.metric.status"), status_text(s, lang()))
-cols[1].metric(tr("ui.metric.selected"), s.count)
-cols[2].metric(tr("ui.metric.eligible"), int(o.scores.eligible.sum()))
-cols[3].metric(tr("ui.metric.objective"), f"{s.objective:.4f}" if s.objective is not None else "—")
-cols[4].metric(tr("ui.metric.budget"), f"{s.check.budget_used:,.0f}" if s.check else "—")
-if not s.found:
-    st.error(tr("ui.results.infeasible"))
-    for problem in s.diagnosis:
-        st.markdown(f"- {md(problem.render(lang()))}")
-    st.stop()
 
-st.download_button(
-    tr("ui.results.download"),
-    partial(xlsx_bytes, o, lang()),
-    "百村遴选结果.xlsx",
-    key="download_xlsx",
-    type="primary",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-)
+
+def status_line() -> str:
+    return status_text(s, lang())
+
+
+if not s.found:
+    st.error(status_line() + " — " + tr("ui.results.infeasible"))
+    for problem in s.diagnosis:
+        st.text("• " + problem.render(lang()))
+    st.stop()
+(st.success if s.status == "optimal" else st.warning)(status_line())
+cols = st.columns(4)
+cols[0].metric(tr("ui.metric.selected"), f"{s.count:,}")
+cols[1].metric(tr("ui.metric.objective"), f"{s.objective:.4f}")
+cols[2].metric(tr("ui.metric.budget"), f"{s.check.budget_used:,.0f}")
+cols[3].metric(tr("ui.metric.eligible"), f"{int(o.scores.eligible.sum()):,}")
+
 later = later_tables(o, lang())
 tabs = st.tabs(
     [
@@ -75,7 +86,15 @@ tabs = st.tabs(
 )
 
 with tabs[0]:
-    st.dataframe(shortlist_table(o, lang()), hide_index=True, width="stretch", placeholder="—", height=480)
+    show(shortlist_table(o, lang()), height=560)
+    st.download_button(
+        tr("ui.results.download"),
+        partial(xlsx_bytes, o, lang()),
+        "百村遴选结果.xlsx",
+        key="download_xlsx",
+        type="primary",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
 with tabs[1]:
     frame = o.inputs.pool.frame
@@ -89,15 +108,16 @@ with tabs[1]:
     else:
         groups.append((tr("ui.results.selected_legend"), chosen, "#d62728", 7))
     figure = go.Figure()
-    for label, rows, colour, size in groups:
+    for name, rows, colour, size in groups:
         part = eligible[rows]
         figure.add_trace(
             go.Scattergl(
                 x=part["lon"],
                 y=part["lat"],
                 mode="markers",
-                name=label,
-                text=(part["village"] + " · " + part["county"]).map(html),
+                name=name,
+                text=(part["village"] + " · " + part["county_place"]).map(html),  # plotly reads tags in labels
+                hoverinfo="text",
                 marker={"size": size} | ({"color": colour} if colour else {}),
             )
         )
@@ -106,16 +126,31 @@ with tabs[1]:
     st.plotly_chart(figure, width="stretch")
 
 with tabs[2]:
-    by = st.radio(tr("ui.results.by"), ["city", "county"], format_func=header_of, horizontal=True, key="distribution_by")
-    table = distribution_table(o, by, lang())
-    st.dataframe(table, hide_index=True, width="stretch", placeholder="—")
+    by = st.radio(
+        tr("ui.results.by"),
+        ["city", "county"],
+        index=["city", "county"].index(pick("distribution_by", "city")),
+        format_func=header_of,
+        horizontal=True,
+        key="distribution_by",
+        on_change=lambda: remember("distribution_by", state["distribution_by"]),
+    )
+    show(distribution_table(o, by, lang()))
     raw = distribution_table(o, by, lang(), named=False)
-    groups = raw[by].map(html)  # county and city names are user text: plotly reads tags in labels
-    figure = go.Figure(go.Bar(x=groups, y=raw["selected_count"], name=tr("ui.metric.selected")))
-    for bound, symbol in (("low", "triangle-up"), ("high", "triangle-down")):
+    if by == "county":  # counties grouped by city, one bar a row: sixty names stay readable
+        places = o.inputs.pool.frame.groupby("county_place")[["county", "city_place"]].first()  # raw["county"]: place labels
+        raw = raw.assign(city=raw["county"].map(places["city_place"])).sort_values(["city", "county"], ascending=False)
+        plain = raw["county"].map(places["county"])
+        names = (plain + "（" + raw["city"] + "）").where(raw["county"] == plain, raw["county"])  # a label that names its city already
+    else:
+        raw = raw.sort_values(by, ascending=False)
+        names = raw[by].astype(str)
+    names = names.map(html)  # county and city names are user text: plotly reads tags in labels
+    figure = go.Figure(go.Bar(y=names, x=raw["selected_count"], orientation="h", name=tr("ui.metric.selected")))
+    for bound, symbol in (("low", "triangle-right"), ("high", "triangle-left")):
         if bound in raw:
-            figure.add_trace(go.Scatter(x=groups, y=raw[bound], mode="markers", name=tr(f"col.{bound}"), marker={"symbol": symbol, "size": 10}))
-    figure.update_layout(height=380, margin={"t": 10})
+            figure.add_trace(go.Scatter(y=names, x=raw[bound], mode="markers", name=tr(f"col.{bound}"), marker={"symbol": symbol, "size": 10}))
+    figure.update_layout(height=max(320, 22 * len(raw)), margin={"t": 10, "l": 10}, legend={"orientation": "h"})
     st.plotly_chart(figure, width="stretch")
 
 with tabs[3]:
@@ -129,30 +164,40 @@ with tabs[3]:
             st.progress(
                 min(1.0, value / max(quota.low, 1) / 2), text=tr("ui.results.quota_gauge", name=header_of(quota.flag), actual=value, low=quota.low)
             )
-    st.dataframe(attainment_table(o, lang()), hide_index=True, width="stretch", placeholder="—")
+    show(attainment_table(o, lang()))
 
 with tabs[4]:
-    if o.prices is None and st.button(tr("ui.results.prices_button"), key="prices"):
-        with st.spinner(tr("ui.results.solving")):
-            o = priced(o)
-        state["result"] = (o, state["result"][1])  # the workbook to download now holds the prices too
-    if o.prices is not None:
-        st.dataframe(prices_table(o.prices, lang()), hide_index=True, width="stretch", placeholder="—")
+    if o.prices is None:
+        if st.button(tr("ui.results.prices_button"), key="prices"):
+            with st.spinner(tr("ui.results.solving")):
+                replace_run(priced(o))  # the workbook to download now holds the prices too
+            st.rerun()
+    else:
+        show(prices_table(o.prices, lang()))
 
 with tabs[5]:
     frame = o.inputs.pool.frame
-    candidates = frame.loc[o.scores.table.sort_values("rank").index, ["village_id", "village"]]
-    options = (candidates["village_id"] + " " + candidates["village"]).tolist()
-    picked = st.selectbox(tr("ui.results.explain_pick"), options, index=None, key="explain_village", placeholder=tr("ui.choose"))
+    order = o.scores.table.sort_values("rank").index
+    ids = frame.loc[order, "village_id"].tolist()
+    names = dict(zip(frame["village_id"], frame["village"]))
+    chosen_id = pick("explain")
+    picked = st.selectbox(
+        tr("ui.results.explain_pick"),
+        ids,
+        index=ids.index(chosen_id) if chosen_id in ids else None,
+        format_func=lambda v: f"{v} {names[v]}",
+        key="explain_village",
+        placeholder=tr("ui.choose"),
+        on_change=lambda: remember("explain", state["explain_village"]),
+    )
     if picked:
-        village = picked.split(" ")[0]
         with st.spinner(tr("ui.results.solving")):
-            explanation = explain(o, village)
+            explanation = explain(o, picked)
         for line in explanation_lines(o.inputs.pool, s, explanation):
-            st.markdown(f"- {md(line)}")
+            st.text("• " + line)
 
 if later:
     with tabs[6]:
         for name, table in later:
-            st.markdown(f"**{md(name)}**")
-            st.dataframe(table, hide_index=True, width="stretch", placeholder="—")
+            st.subheader(name)
+            show(table)

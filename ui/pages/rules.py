@@ -1,46 +1,34 @@
-"""规则与权重: every part of the scenario as widgets; the scenario dict in the session is what they edit.
-
-Widgets start from the dict and write back into it on every run. Their keys carry a generation
-(``widget_key``): loading another scenario file starts a new generation, so every widget is created afresh and
-shows the new file's values (a widget kept under the same key would go on showing the old value in the browser).
-Table editors keep the rows they started from under ``base.*`` (Streamlit replays a table's edits on the rows it
-was first given).
-"""
-
-import tomllib
+"""规则与权重: every part of the scenario as widgets bound to the workspace (ui/fields.py): each shows the value the
+session holds and writes back what the user sets, in its callback. Leaving the page, switching language or
+reloading changes nothing; loading a scenario file starts a new generation of widgets showing that file."""
 
 import pandas as pd
 import streamlit as st
 
-from baicun.pipeline import admit, entropy_suggestion
+from baicun.pipeline import entropy_suggestion
 from contract.columns import CATALOGUE, header_of
 from contract.errors import InputError
-from contract.scenario import UPLOADED, parse_scenario
 from scoring.score import judgement_matrix
 from scoring.weights import ahp, direct
-from ui.forms import (
-    RULE_FIELDS,
-    as_pair,
-    bounds_from_rows,
-    bounds_rows,
-    id_list,
-    number_list,
-    number_text,
-    one_or_many,
-    put,
-    rule_rows,
-    rules_from_rows,
-    set_or_drop,
+from ui.fields import bound, get, key, put, rule_table
+from ui.forms import as_pair, bounds_from_rows, bounds_rows, id_list, number_list, number_text, one_or_many, rule_rows, rules_from_rows
+from ui.state import (
+    inputs,
+    load_scenario_text,
+    page_top,
+    pool,
+    save,
+    scenario,
+    scenario_text,
+    scored,
+    show_problems,
+    tr,
+    ws,
 )
-from ui.state import inputs, page_top, scenario_text, scored, show_problems, tr, widget_key
 
 state = st.session_state
 page_top("rules")
-data = state["scenario"]
-scoring = data.setdefault("scoring", {})
-elig = data.setdefault("eligibility", {})
-sel = data.setdefault("selection", {})
-frame = state["pool"].frame
+frame = pool().frame
 FLAGS = [c.key for c in CATALOGUE if c.kind == "flag" and c.key in frame]
 NUMBERS = [c.key for c in CATALOGUE if c.numeric and c.key in frame]
 GROUP_BY = [k for k in ("province", "city", "county", "township") if k in frame]
@@ -49,129 +37,174 @@ BACKENDS = {"highs": "HiGHS", "cbc": "CBC", "cpsat": "OR-Tools CP-SAT"}
 NORMALIZE = ("minmax", "zscore", "rank", "none")
 
 
-def reset_widgets() -> None:
-    for key in [k for k in state if str(k).startswith("sc.")]:
-        del state[key]
-    state["sc_generation"] = state.get("sc_generation", 0) + 1
+def labels(keys: list[str]):
+    """Chinese headers for a table's choice column, and the way back to column keys: a label not in the list goes
+    to the schema as its catalogue key (a column this pool lacks) or as typed, and the schema reports it."""
+    back = {header_of(k): k for k in keys}
+    return [header_of(k) for k in keys], lambda label: back.get(label, HEADER_KEYS.get(label, label))
 
 
-def labels(keys: list[str]) -> tuple[list[str], dict[str, str]]:
-    """Chinese headers for an editor's choice column, and the way back to column keys."""
-    return [header_of(k) for k in keys], {header_of(k): k for k in keys}
+def rules_editor(name: str, kind: str, path: tuple, choices: list[str]) -> None:
+    """A table of quota / group rules at ``path`` that a person can add to, change and delete."""
+    options, key_of = labels(choices)
+    choice, *numbers = ("flag", "min", "max") if kind == "quota" else ("by", "min", "max", "share_low", "share_high")
 
+    def store(rows: list[dict]) -> None:
+        rules = rules_from_rows(rows, kind, key_of)
+        put(path, rules if rules or get(path) is not None else None)
 
-def rule_editor(rules: list[dict], kind: str, key: str, choices: list[str]) -> list[dict]:
-    """A table of quota / group / threshold rules a person can add to, change and delete."""
-    options, keys = labels(choices)
-    choice, *numbers = RULE_FIELDS[kind]
-    base = widget_key(f"base.{key}")
-    if base not in state:
-        rows = bounds_rows(*rules, header_of) if kind == "bounds" else rule_rows(rules, kind, header_of)
-        state[base] = pd.DataFrame(rows, columns=RULE_FIELDS[kind]).astype({choice: "object"} | {c: "float" for c in numbers})
     config = {choice: st.column_config.SelectboxColumn(tr(f"ui.rules.col.{kind}"), options=options, required=True)}
     config |= {c: st.column_config.NumberColumn(tr(f"ui.rules.col.{c}")) for c in numbers}
-    edited = st.data_editor(
-        state[base], key=widget_key(key), num_rows="dynamic", hide_index=True, width="stretch", column_config=config, placeholder=tr("ui.rules.none")
-    )
-    rows = edited.to_dict("records")
-    # a label not in the list goes to the schema as its catalogue key (a column this pool lacks) or as typed
-    key_of = lambda label: keys.get(label, HEADER_KEYS.get(label, label))  # noqa: E731
-    return bounds_from_rows(rows, key_of) if kind == "bounds" else rules_from_rows(rows, kind, key_of)
+    rule_table(name, kind, lambda: rule_rows(get(path, []), kind, header_of), store, config, tr("ui.rules.none"))
 
 
-def toggled_section(name: str, label: str, defaults: dict) -> dict | None:
-    """An optional scenario table (``[plan]``, ``[spatial]``): switched off, it leaves the scenario and waits in
-    the session, so switching it back on restores what was typed."""
-    on = st.toggle(label, value=name in data, key=widget_key(f"{name}_on"))
-    if on:
-        return data.setdefault(name, state.pop(widget_key(f"stash.{name}"), None) or defaults)
-    if name in data:
-        state[widget_key(f"stash.{name}")] = data.pop(name)
-    return None
+def thresholds_editor() -> None:
+    """Eligibility thresholds (column, at least, at most) as one table."""
+    options, key_of = labels(NUMBERS)
+
+    def store(rows: list[dict]) -> None:
+        minimum, maximum = bounds_from_rows(rows, key_of)
+        for side, values in (("min", minimum), ("max", maximum)):
+            put(("eligibility", side), values if values or get(("eligibility", side)) is not None else None)
+
+    config = {"column": st.column_config.SelectboxColumn(tr("ui.rules.col.bounds"), options=options, required=True)}
+    config |= {c: st.column_config.NumberColumn(tr(f"ui.rules.col.{c}")) for c in ("min", "max")}
+    initial = lambda: bounds_rows(get(("eligibility", "min"), {}), get(("eligibility", "max"), {}), header_of)  # noqa: E731
+    rule_table("eligibility.bounds", "bounds", initial, store, config, tr("ui.rules.none"))
 
 
-def range_input(target: dict, key: str, codes: tuple[str, str], placeholder: str) -> None:
+def section_switch(name: str, label: str, defaults: dict) -> bool:
+    """An optional table (``[plan]``, ``[spatial]``): switched off it leaves the scenario and waits in the workspace,
+    so switching it back on restores what was typed."""
+    switch = key(f"{name}.on")
+
+    def commit() -> None:
+        stash = ws()["stash"]
+        if state[switch]:
+            scenario()[name] = stash.pop(name, None) or defaults
+        elif name in scenario():
+            stash[name] = scenario().pop(name)
+        save()
+
+    return st.toggle(label, value=name in scenario(), key=switch, on_change=commit)
+
+
+def pair_inputs(path: tuple, codes: tuple[str, str], placeholder: str) -> None:
     """An optional [min, max] pair; both left blank, it leaves the scenario and its default applies."""
-    pair = as_pair(target.get(key))
     left, right = st.columns(2)
-    low = left.number_input(tr(codes[0]), min_value=0, value=pair[0], placeholder=placeholder, key=widget_key(f"{key}_min"))
-    high = right.number_input(tr(codes[1]), min_value=0, value=pair[1], placeholder=placeholder, key=widget_key(f"{key}_max"))
-    set_or_drop(target, key, None if low is None and high is None else [low, high])
+    for column, side, code in ((left, 0, codes[0]), (right, 1, codes[1])):
+
+        def keep(value, side=side):
+            pair = as_pair(get(path))
+            pair[side] = value
+            return None if pair == [None, None] else pair
+
+        with column:
+            bound(
+                st.number_input,
+                tr(code),
+                path,
+                show=lambda v, side=side: as_pair(v)[side],
+                keep=keep,
+                name=f"{'.'.join(path)}.{side}",
+                min_value=0,
+                placeholder=placeholder,
+            )
 
 
-# --- scenario file (filled at the end, so the download holds this run's edits) ---------------------------------
-file_box = st.expander(tr("ui.rules.toml"), expanded=False)
-with file_box:
-    upload = st.file_uploader(tr("ui.rules.upload"), type=["toml"], key="scenario_upload")
-    if upload is not None and state.get("scenario_upload_id") != upload.file_id:
-        state["scenario_upload_id"] = upload.file_id
-        text = upload.getvalue().decode("utf-8-sig", errors="replace")
+def set_weights(values: dict[str, float]) -> None:
+    """New weights from a button (entropy, AHP): written in the button's callback, before any slider exists, and
+    the sliders start afresh from them."""
+    scenario()["scoring"]["weights"] = {c: round(float(v), 3) for c, v in values.items()}
+    ws()["tables"]["weights#version"] = ws()["tables"].get("weights#version", 0) + 1
+    save()
+
+
+# --- the scenario file --------------------------------------------------------------------------------------------
+with st.expander(tr("ui.rules.toml"), expanded=False):
+
+    def load_file() -> None:
+        upload = state.get("scenario_upload")
+        if upload is None:
+            return
         try:
-            loaded = parse_scenario(text, source=upload.name)
-            admit(loaded.scenario, UPLOADED)  # says at once that a lock_run cannot be followed here
-            state["scenario"] = tomllib.loads(text)
-            reset_widgets()
-            state["scenario_message"] = tr("ui.rules.loaded", name=loaded.scenario.name)
-            st.rerun()
+            load_scenario_text(upload.getvalue().decode("utf-8-sig", errors="replace"), upload.name)
+            state["scenario_message"] = ("ok", upload.name)
         except InputError as error:
-            show_problems(error)
-    if state.get("scenario_message"):
-        st.success(state["scenario_message"])  # escaped: made by tr() when the file was loaded
+            state["scenario_message"] = ("error", error)
 
-data["name"] = st.text_input(tr("ui.rules.name"), data.get("name", ""), key=widget_key("name"))
+    st.file_uploader(tr("ui.rules.upload"), type=["toml"], key="scenario_upload", on_change=load_file)
+    message = state.get("scenario_message")
+    if message and message[0] == "ok":
+        st.success(tr("ui.rules.loaded", name=scenario().get("name", "")))
+    elif message:
+        show_problems(message[1])
+    st.download_button(tr("ui.rules.download"), scenario_text().encode("utf-8"), ws()["loaded_name"], key="scenario_download")
+
+bound(st.text_input, tr("ui.rules.name"), ("name",), default="")
 weights_tab, eligibility_tab, selection_tab, belts_tab, plan_tab, solver_tab = st.tabs(
     [tr(f"ui.rules.tab.{t}") for t in ("weights", "eligibility", "selection", "belts", "plan", "solver")]
 )
 
 # --- weights ---------------------------------------------------------------------------------------------------
 with weights_tab:
-    put(
-        scoring,
-        "normalize",
-        st.selectbox(
-            tr("ui.rules.normalize"),
-            NORMALIZE,
-            NORMALIZE.index(scoring.get("normalize", "minmax")),
-            format_func=lambda m: tr(f"ui.rules.normalize.{m}"),
-            key=widget_key("normalize"),
-        ),
-        "minmax",
+    bound(
+        st.selectbox,
+        tr("ui.rules.normalize"),
+        ("scoring", "normalize"),
+        default="minmax",
+        value_arg="index",
+        show=NORMALIZE.index,
+        options=NORMALIZE,
+        format_func={m: tr(f"ui.rules.normalize.{m}") for m in NORMALIZE}.get,
     )
-    weights = scoring.get("weights")
+    weights = get(("scoring", "weights"))
     if not weights:
         st.info(tr("ui.rules.weights_other"))
         if st.button(tr("ui.rules.weights_direct"), key="weights_direct"):
             try:
-                computed = scored(state["pool"].fingerprint, scenario_text(), state["pool"]).weights.values
+                used = scored(pool().fingerprint, scenario_text(), ws()["loaded_name"], pool()).weights.values
                 for method in ("ahp", "entropy", "dimensions"):
-                    scoring.pop(method, None)
-                scoring["weights"] = {k: round(float(v), 4) for k, v in computed.items()}
-                reset_widgets()
+                    scenario()["scoring"].pop(method, None)
+                set_weights(used)
                 st.rerun()
             except InputError as error:
                 show_problems(error)
     else:
         st.caption(tr("ui.rules.weights_help"))
         left, right = st.columns([3, 2])
+        version = ws()["tables"].get("weights#version", 0)
         with left:
             for criterion in list(weights):
-                weights[criterion] = st.slider(
-                    header_of(criterion), 0.0, 1.0, float(weights[criterion]), 0.005, format="%.3f", key=widget_key(f"w.{criterion}")
+                bound(
+                    st.slider,
+                    header_of(criterion),
+                    ("scoring", "weights", criterion),
+                    name=f"w.{version}.{criterion}",
+                    show=float,
+                    keep=lambda value: round(value, 6),  # the slider's steps are 0.005: 0.4, not 0.40000000000000002
+                    min_value=0.0,
+                    max_value=1.0,
+                    step=0.005,
+                    format="%.3f",
                 )
-        used = direct(weights)
+        used = direct(get(("scoring", "weights")))
         # a static table (not a grid): readable on a projector, and its text is on the page for assistive tools and tests
-        right.table(pd.DataFrame({tr("ui.rules.used_weights"): used.values}).rename(index=header_of).round(4))
-        if right.button(tr("ui.rules.entropy"), key="entropy"):
+        right.table(pd.DataFrame({tr("ui.rules.used_weights"): used.values}).rename(index=header_of).map(lambda v: f"{v:.4f}"))
+
+        def use_entropy() -> None:
             try:
-                for criterion, value in entropy_suggestion(inputs()).items():
-                    state[widget_key(f"w.{criterion}")] = round(float(value), 3)
-                st.rerun()
+                set_weights(entropy_suggestion(inputs()))
             except InputError as error:
-                show_problems(error)
+                state["weights_problem"] = error
+
+        right.button(tr("ui.rules.entropy"), key="entropy", on_click=use_entropy)
+        if state.get("weights_problem") is not None:
+            show_problems(state.pop("weights_problem"))
         with st.expander(tr("ui.rules.ahp")):
             st.caption(tr("ui.rules.ahp_help"))
             names = [header_of(c) for c in weights]
-            table = st.data_editor(pd.DataFrame("1", index=names, columns=names), key=widget_key("ahp"), width="stretch")
+            table = st.data_editor(pd.DataFrame("1", index=names, columns=names), key=key("ahp"), width="stretch")
             try:
                 result = ahp(judgement_matrix(table.values.tolist(), names))
                 verdict = tr("ui.rules.ahp_ok") if result.consistent else tr("ui.rules.ahp_bad")
@@ -180,190 +213,188 @@ with weights_tab:
             except InputError as error:
                 show_problems(error)
                 result = None
-            if st.button(tr("ui.rules.ahp_use"), key="ahp_use", disabled=result is None or not result.consistent):
-                for criterion, value in zip(weights, result.weights):
-                    state[widget_key(f"w.{criterion}")] = round(float(value), 3)
-                st.rerun()
+            st.button(
+                tr("ui.rules.ahp_use"),
+                key="ahp_use",
+                disabled=result is None or not result.consistent,
+                on_click=lambda: set_weights(dict(zip(weights, result.weights))),
+            )
 
 # --- eligibility -------------------------------------------------------------------------------------------------
 with eligibility_tab:
-    put(
-        elig,
-        "require",
-        st.multiselect(
-            tr("ui.rules.require"),
-            FLAGS,
-            default=[f for f in elig.get("require", []) if f in FLAGS],
-            format_func=header_of,
-            key=widget_key("require"),
-            placeholder=tr("ui.choose"),
-        ),
-        [],
+    bound(
+        st.multiselect,
+        tr("ui.rules.require"),
+        ("eligibility", "require"),
+        default=[],
+        value_arg="default",
+        show=lambda v: [f for f in v if f in FLAGS],
+        options=FLAGS,
+        format_func=header_of,
+        placeholder=tr("ui.choose"),
     )
     st.caption(tr("ui.rules.bounds_help"))
-    minimum, maximum = rule_editor([elig.get("min", {}), elig.get("max", {})], "bounds", "elig.bounds", NUMBERS)
-    for name, bound in (("min", minimum), ("max", maximum)):
-        put(elig, name, bound, {})
-    if "debt_risk" in elig.get("exclude", {}) or "debt_risk" in frame:
-        levels = st.multiselect(
+    thresholds_editor()
+    if "debt_risk" in frame or get(("eligibility", "exclude", "debt_risk")) is not None:
+        bound(
+            st.multiselect,
             tr("ui.rules.exclude_debt"),
-            ["低", "中", "高"],
-            default=[str(v) for v in elig.get("exclude", {}).get("debt_risk", [])],
-            key=widget_key("exclude_debt"),
+            ("eligibility", "exclude", "debt_risk"),
+            default=[],
+            value_arg="default",
+            show=lambda v: [str(x) for x in v],
+            options=["低", "中", "高"],
             placeholder=tr("ui.choose"),
         )
-        if levels or "debt_risk" in elig.get("exclude", {}):
-            elig.setdefault("exclude", {})["debt_risk"] = levels
-    put(
-        elig,
-        "exclude_upgraded",
-        st.checkbox(tr("ui.rules.exclude_upgraded"), value=bool(elig.get("exclude_upgraded", False)), key=widget_key("upgraded")),
-        False,
-    )
+    bound(st.checkbox, tr("ui.rules.exclude_upgraded"), ("eligibility", "exclude_upgraded"), default=False, show=bool)
 
 # --- selection ---------------------------------------------------------------------------------------------------
 with selection_tab:
-    if "plan" in data:
+    if "plan" in scenario():
         st.caption(tr("ui.rules.every_year"))
     left, right = st.columns(2)
-    count = as_pair(sel.get("count", 0))
-    sel["count"] = list(left.slider(tr("ui.rules.count"), 0, max(500, int(count[1]) * 2), (int(count[0]), int(count[1])), key=widget_key("count")))
-    budget = right.number_input(
-        tr("ui.rules.budget"),
-        min_value=0.0,
-        value=None if sel.get("budget") is None else float(sel["budget"]),
-        step=1000.0,
-        placeholder=tr("ui.rules.none"),
-        key=widget_key("budget"),
-    )
-    set_or_drop(sel, "budget", budget)
+    count = as_pair(get(("selection", "count"), 0))
+    with left:
+        bound(
+            st.slider,
+            tr("ui.rules.count"),
+            ("selection", "count"),
+            show=lambda v: tuple(int(x) for x in as_pair(v or 0)),
+            keep=list,
+            min_value=0,
+            max_value=max(500, int(count[1]) * 2),
+        )
+    with right:
+        bound(
+            st.number_input,
+            tr("ui.rules.budget"),
+            ("selection", "budget"),
+            show=lambda v: None if v is None else float(v),
+            min_value=0.0,
+            step=1000.0,
+            format="%.1f",
+            placeholder=tr("ui.rules.none"),
+        )
+        if get(("selection", "budget")) is not None:
+            st.caption(tr("ui.rules.amount", amount=f"{get(('selection', 'budget')):,.1f}"))
     st.markdown(tr("ui.rules.quotas"))
-    put(sel, "quota", rule_editor(sel.get("quota", []), "quota", "quota", FLAGS), [])
+    rules_editor("selection.quota", "quota", ("selection", "quota"), FLAGS)
     st.markdown(tr("ui.rules.groups"))
     st.caption(tr("ui.rules.groups_help"))
-    put(sel, "group", rule_editor(sel.get("group", []), "group", "group", GROUP_BY), [])
+    rules_editor("selection.group", "group", ("selection", "group"), GROUP_BY)
     left, right = st.columns(2)
-    put(
-        sel,
-        "must_include",
-        id_list(left.text_area(tr("ui.rules.must_include"), "\n".join(sel.get("must_include", [])), key=widget_key("must_in"))),
-        [],
-    )
-    put(
-        sel,
-        "must_exclude",
-        id_list(right.text_area(tr("ui.rules.must_exclude"), "\n".join(sel.get("must_exclude", [])), key=widget_key("must_out"))),
-        [],
-    )
+    for column, name in ((left, "must_include"), (right, "must_exclude")):
+        with column:
+            bound(
+                st.text_area,
+                tr(f"ui.rules.{name}"),
+                ("selection", name),
+                default=[],
+                show="\n".join,
+                keep=lambda text, name=name: id_list(text) or (None if get(("selection", name)) is None else []),
+            )
 
 # --- demonstration belts -----------------------------------------------------------------------------------------
 with belts_tab:
     st.caption(tr("ui.rules.belts_help"))
-    spatial = toggled_section("spatial", tr("ui.rules.belts_on"), {"radius_km": 15, "weight": 0.02})
-    if spatial is not None:
+    if section_switch("spatial", tr("ui.rules.belts_on"), {"radius_km": 15, "weight": 0.02}):
         left, right = st.columns(2)
-        spatial["radius_km"] = left.number_input(
-            tr("ui.rules.radius"), min_value=0.0, value=float(spatial.get("radius_km", 15)), step=1.0, key=widget_key("radius")
-        )
-        spatial["weight"] = right.number_input(
-            tr("ui.rules.belt_weight"),
-            min_value=0.0,
-            value=float(spatial.get("weight", 0.0)),
-            step=0.005,
-            format="%.3f",
-            key=widget_key("belt_weight"),
-        )
+        with left:
+            bound(st.number_input, tr("ui.rules.radius"), ("spatial", "radius_km"), default=15, show=float, min_value=0.0, step=1.0)
+        with right:
+            bound(
+                st.number_input, tr("ui.rules.belt_weight"), ("spatial", "weight"), default=0.0, show=float, min_value=0.0, step=0.005, format="%.3f"
+            )
 
 # --- multi-year plan ---------------------------------------------------------------------------------------------
 with plan_tab:
     st.caption(tr("ui.rules.plan_help"))
-    plan = toggled_section("plan", tr("ui.rules.plan_on"), {"years": [2024, 2025, 2026, 2027, 2028], "funding": [0.6, 0.4]})
-    if plan is not None:
+    if section_switch("plan", tr("ui.rules.plan_on"), {"years": [2024, 2025, 2026, 2027, 2028], "funding": [0.6, 0.4]}):
         a, b, c = st.columns(3)
-        years = plan.get("years") or [2024]
-        first = a.number_input(tr("ui.rules.plan_first"), 2000, 2100, int(years[0]), key=widget_key("plan_first"))
-        last = b.number_input(tr("ui.rules.plan_last"), 2000, 2100, int(years[-1]), key=widget_key("plan_last"))
-        plan["years"] = list(range(int(first), int(last) + 1))
-        put(
-            plan,
-            "discount",
-            c.number_input(tr("ui.rules.discount"), 0.0, 0.99, float(plan.get("discount", 0.0)), 0.01, key=widget_key("discount")),
-            0.0,
-        )
-        range_input(plan, "total", ("ui.rules.total_min", "ui.rules.total_max"), tr("ui.rules.none"))
-        range_input(plan, "count_per_year", ("ui.rules.per_year_min", "ui.rules.per_year_max"), tr("ui.rules.as_selection"))
+        for column, end, code in ((a, 0, "ui.rules.plan_first"), (b, -1, "ui.rules.plan_last")):
+
+            def keep_years(value, end=end):
+                years = get(("plan", "years")) or [int(value)]
+                first, last = (int(value), years[-1]) if end == 0 else (years[0], int(value))
+                return list(range(first, last + 1))
+
+            with column:
+                bound(
+                    st.number_input,
+                    tr(code),
+                    ("plan", "years"),
+                    name=f"plan.years.{end}",
+                    show=lambda v, end=end: int((v or [2024])[end]),
+                    keep=keep_years,
+                    min_value=2000,
+                    max_value=2100,
+                )
+        with c:
+            bound(st.number_input, tr("ui.rules.discount"), ("plan", "discount"), default=0.0, show=float, min_value=0.0, max_value=0.99, step=0.01)
+        pair_inputs(("plan", "total"), ("ui.rules.total_min", "ui.rules.total_max"), tr("ui.rules.none"))
+        pair_inputs(("plan", "count_per_year"), ("ui.rules.per_year_min", "ui.rules.per_year_max"), tr("ui.rules.as_selection"))
         a, b = st.columns(2)
-        budget = number_text(plan.get("budget_per_year"))
-        set_or_drop(
-            plan,
-            "budget_per_year",
-            one_or_many(
-                number_list(a.text_input(tr("ui.rules.plan_budget"), budget, placeholder=tr("ui.rules.as_selection"), key=widget_key("plan_budget")))
-            ),
+        with a:
+            bound(
+                st.text_input,
+                tr("ui.rules.plan_budget"),
+                ("plan", "budget_per_year"),
+                show=number_text,
+                keep=lambda text: one_or_many(number_list(text)),
+                placeholder=tr("ui.rules.as_selection"),
+            )
+        with b:
+            bound(st.text_input, tr("ui.rules.funding"), ("plan", "funding"), default=[1.0], show=number_text, keep=number_list)
+        years = get(("plan", "years")) or []
+        bound(
+            st.multiselect,
+            tr("ui.rules.locked"),
+            ("plan", "locked"),
+            default=[],
+            value_arg="default",
+            show=lambda v: [y for y in v if y in years],
+            options=years,
+            placeholder=tr("ui.choose"),
         )
-        funding = number_text(plan.get("funding", [1.0]))
-        put(plan, "funding", number_list(b.text_input(tr("ui.rules.funding"), funding, key=widget_key("funding"))), [1.0])
-        locked = [y for y in plan.get("locked", []) if y in plan["years"]]
-        put(
-            plan,
-            "locked",
-            st.multiselect(tr("ui.rules.locked"), plan["years"], default=locked, key=widget_key("locked"), placeholder=tr("ui.choose")),
-            [],
-        )
-        if not data.get("solver", {}).get("mip_gap"):
+        if not get(("solver", "mip_gap")):
             st.info(tr("ui.rules.plan_gap_hint"))
         st.markdown(tr("ui.rules.plan_quotas"))
-        put(plan, "quota", rule_editor(plan.get("quota", []), "quota", "plan.quota", FLAGS), [])
-        put(plan, "group", rule_editor(plan.get("group", []), "group", "plan.group", GROUP_BY), [])
+        rules_editor("plan.quota", "quota", ("plan", "quota"), FLAGS)
+        rules_editor("plan.group", "group", ("plan", "group"), GROUP_BY)
 
 # --- solver ------------------------------------------------------------------------------------------------------
 with solver_tab:
-    solver = data.get("solver", {})
     a, b, c = st.columns(3)
-    backend = solver.get("backend", "highs")
-    put(
-        solver,
-        "backend",
-        a.selectbox(
+    with a:
+        bound(
+            st.selectbox,
             tr("ui.rules.backend"),
-            list(BACKENDS),
-            list(BACKENDS).index(backend) if backend in BACKENDS else 0,
+            ("solver", "backend"),
+            default="highs",
+            value_arg="index",
+            show=lambda v: list(BACKENDS).index(v) if v in BACKENDS else 0,
+            options=list(BACKENDS),
             format_func=BACKENDS.get,
-            key=widget_key("backend"),
-        ),
-        "highs",
-    )
-    put(
-        solver,
-        "time_limit_s",
-        b.number_input(
-            tr("ui.rules.time_limit"), min_value=1.0, value=float(solver.get("time_limit_s", 60.0)), step=10.0, key=widget_key("time_limit")
-        ),
-        60.0,
-    )
-    put(
-        solver,
-        "mip_gap",
-        c.number_input(
+        )
+    with b:
+        bound(st.number_input, tr("ui.rules.time_limit"), ("solver", "time_limit_s"), default=60.0, show=float, min_value=1.0, step=10.0)
+    with c:
+        bound(
+            st.number_input,
             tr("ui.rules.mip_gap"),
+            ("solver", "mip_gap"),
+            default=0.0,
+            show=float,
             min_value=0.0,
             max_value=0.5,
-            value=float(solver.get("mip_gap", 0.0)),
             step=0.0001,
             format="%.4f",
-            key=widget_key("mip_gap"),
-        ),
-        0.0,
-    )
+        )
     st.caption(tr("ui.rules.solver_help"))
-    if solver:
-        data["solver"] = solver
 
 # --- is it valid? ---------------------------------------------------------------------------------------------------
-with file_box:
-    st.download_button(tr("ui.rules.download"), scenario_text().encode("utf-8"), "情景.toml", key="scenario_download")
 try:
-    scores = scored(state["pool"].fingerprint, scenario_text(), state["pool"])  # binds the scenario to the pool
+    scores = scored(pool().fingerprint, scenario_text(), ws()["loaded_name"], pool())  # binds the scenario to the pool
     st.success(tr("ui.rules.valid", eligible=int(scores.eligible.sum())))
 except InputError as error:
     show_problems(error, tr("ui.rules.invalid"))

@@ -1,0 +1,26 @@
+"""Tables as a panel reads them: one number format per column — whole amounts with thousands separators, scores
+and contributions with four decimals, ranks, counts and years as plain integers — and user text shown as text."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+
+def column_formats(frame: pd.DataFrame) -> dict:
+    config = {}
+    for name in frame.columns:
+        values = frame[name]
+        if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
+            continue
+        if pd.api.types.is_integer_dtype(values):
+            config[name] = st.column_config.NumberColumn(format="%d")
+        elif values.dropna().mod(1).eq(0).all() and values.abs().max() >= 1000:
+            config[name] = st.column_config.NumberColumn(format="localized")
+        else:
+            config[name] = st.column_config.NumberColumn(format="%.4f")
+    return config
+
+
+def show(frame: pd.DataFrame, height: int | str = "auto", **kwargs) -> None:
+    st.dataframe(frame, hide_index=True, width="stretch", placeholder="—", height=height, column_config=column_formats(frame), **kwargs)
