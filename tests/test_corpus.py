@@ -173,14 +173,15 @@ def test_the_app_upload_reads_text_files_and_refuses_bombs_like_the_cli():
     the whole sheet is refused with the limit's message and the previous pool stays."""
     from streamlit.testing.v1 import AppTest
 
+    from tests.apptest import pool_of
     from tests.conftest import ROOT
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180).run()
     upload = CORPUS / "unicode_text.txt"
     at.file_uploader(key="pool_upload").set_value((upload.name, upload.read_bytes(), "text/plain")).run()
-    assert not at.exception and at.session_state["pool"].size == 40
+    assert not at.exception and pool_of(at).size == 40
     assert any("Tab" in i.value for i in at.info)
     bomb = CORPUS / "claimed_whole_sheet.xlsx"
     at.file_uploader(key="pool_upload").set_value((bomb.name, bomb.read_bytes(), "application/octet-stream")).run()
-    assert not at.exception and at.session_state["pool"].size == 40
+    assert not at.exception and pool_of(at).size == 40
     assert any("仍使用原来的村庄库" in e.value for e in at.error)

@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from pool.read import read_pool
 from report.escape import html
+from tests.apptest import pool_of
 from tests.conftest import ROOT
 from tests.hostile import ISSUE_NAMES, KINDS, LIVE, hostile_names, hostile_pool, rendered
 
@@ -79,7 +80,7 @@ def every_page(tmp_path, village: str, county: str, city: str, file_name: str) -
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
     at.file_uploader(key="pool_upload").set_value((file_name, pool_path.read_bytes(), "text/csv")).run()
     visit(at, names, {file_name})
-    assert at.session_state["pool"].size == 300
+    assert pool_of(at).size == 300
     labels = figures(at)
     assert any(html(v) in label for label in labels)  # the map's hover names, escaped
 

@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from typer.testing import CliRunner
 
 from baicun.cli import app
+from tests.apptest import use
 from tests.conftest import ROOT
 from tests.data.make_corpus import REQUIRED, base
 
@@ -78,13 +79,12 @@ def test_every_command_runs_on_the_required_columns_alone(files):
 
 
 def test_every_app_page_runs_on_the_required_columns_alone(files):
-    import tomllib
 
     from pool.read import read_pool
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180).run()
-    at.session_state["pool"] = read_pool(files / "required.csv")
-    at.session_state["scenario"] = tomllib.loads(SCENARIO)
+    assert read_pool(files / "required.csv").size > 0
+    use(at, files / "required.csv", SCENARIO)
     for page in ("data", "rules", "results", "compare", "robustness", "county"):
         at.switch_page(f"ui/pages/{page}.py").run()
         if page == "results":

@@ -100,6 +100,7 @@ def test_the_app_refuses_such_an_upload_and_keeps_its_scenario(monkeypatch):
     from streamlit.testing.v1 import AppTest
 
     import store.runs
+    from tests.apptest import scenario_of
     from tests.conftest import ROOT
     from tests.scenario_helpers import default_dict
 
@@ -109,13 +110,13 @@ def test_the_app_refuses_such_an_upload_and_keeps_its_scenario(monkeypatch):
     monkeypatch.setattr(store.runs, "open_store", never)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180).run()
     at.switch_page("ui/pages/rules.py").run()
-    before = at.session_state["scenario"]
+    before = dict(scenario_of(at))
     data = default_dict() | {"name": "偷看运行记录", "plan": {"years": [2024, 2025], "locked": [2024], "lock_run": 1}}
     at.file_uploader(key="scenario_upload").set_value(("lock.toml", tomli_w.dumps(data).encode(), "application/toml")).run()
     assert not at.exception
     assert any("不被允许" in e.value for e in at.error)
     assert "不能读取服务器上的运行记录" in at.dataframe[0].value.to_string()
-    assert at.session_state["scenario"] == before and "plan" not in at.session_state["scenario"]
+    assert scenario_of(at) == before and "plan" not in scenario_of(at)
 
 
 def test_a_scenario_file_path_is_opened_only_where_files_are_allowed(tmp_path):

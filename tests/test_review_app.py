@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 from baicun.pipeline import write_sample_panel
 from contract.scenario import load_scenario
 from pool.read import read_pool
+from tests.apptest import pool_of
 from tests.conftest import ROOT, SAMPLE_CSV
 
 TIMEOUT = 300
@@ -31,7 +32,7 @@ def test_the_review_page_aggregates_shows_the_outlier_and_applies_to_the_pool(pa
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
     at.switch_page("ui/pages/review.py").run()
     assert not at.exception
-    before = at.session_state["pool"].fingerprint
+    before = pool_of(at).fingerprint
     at.file_uploader(key="review_sheets").set_value([upload(p) for p in sheets]).run()
     at.file_uploader(key="review_panel").set_value(upload(panel)).run()
     at.selectbox(key="review_rule").set_value("trimmed_mean").run()
@@ -41,10 +42,14 @@ def test_the_review_page_aggregates_shows_the_outlier_and_applies_to_the_pool(pa
     excluded = next(d.value for d in at.dataframe if "原因" in d.value.columns)
     barred = excluded[excluded["原因"].str.startswith("回避")]
     assert len(barred) > 0 and set(barred["专家"]) == {"E03"}
+    aspects = ["review_basis", "review_investment", "review_outcomes", "review_path"]
+    expected = at.session_state["review"]["pool"].frame.set_index("village_id")[aspects]
     at.button(key="review_apply").click().run()
     assert not at.exception
-    pool = at.session_state["pool"]
-    assert pool.fingerprint != before and any(n.code == "review.applied" for n in pool.notices)
+    pool = pool_of(at)  # the reviewed pool is a file of the workspace, read back by the pool reader
+    assert pool.fingerprint != before and at.session_state["ws"]["pool_name"].endswith("_评审.xlsx")
+    shown = pool.frame.set_index("village_id")[aspects].reindex(expected.index)
+    assert ((shown - expected).abs().fillna(0) < 1e-9).all().all() and shown.isna().equals(expected.isna())
     assert any("已把专家评审汇总" in s.value for s in at.success)
 
 
@@ -53,11 +58,11 @@ def test_a_bad_sheet_is_reported_and_the_pool_is_kept(tmp_path):
     bad.write_text("专家,村庄代码,基础条件,配套投入,目标成效,实施路径\nE01,220102100201,120,70,70,70\n", encoding="utf-8-sig")
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
     at.switch_page("ui/pages/review.py").run()
-    before = at.session_state["pool"].fingerprint
+    before = pool_of(at).fingerprint
     at.file_uploader(key="review_sheets").set_value([(bad.name, bad.read_bytes(), "text/csv")]).run()
     at.button(key="review_run").click().run()
     assert not at.exception
     assert any("专家评分表有" in e.value for e in at.error)
     problems = at.dataframe[0].value
     assert 2 in problems.iloc[:, 0].tolist()  # the Excel row of the 120
-    assert at.session_state["pool"].fingerprint == before
+    assert pool_of(at).fingerprint == before
