@@ -27,3 +27,21 @@ def use(at, pool_path: Path | None = None, scenario_text: str | None = None, nam
         data = {k: v for k, v in tomllib.loads(scenario_text).items() if k != "pool"}
         ws.update(scenario=data, loaded_text=scenario_text, loaded_name=name, tables={}, stash={}, generation=ws["generation"] + 1)
     at.session_state["ws"] = ws
+
+
+def wk(at, name: str) -> str:
+    """A rules-page widget's key in the workspace's current widget generation (ui/fields.py)."""
+    return f"sc.{at.session_state['ws']['generation']}.{at.session_state['ws']['lang']}.{name}"
+
+
+def weight_key(at, criterion: str) -> str:
+    version = at.session_state["ws"]["tables"].get("weights#version", 0)
+    return wk(at, f"w.{version}.{criterion}")
+
+
+def result_of(at):
+    """The outcome the results page shows (the stored run, or the attempt that found no list)."""
+    import ui.state
+
+    run = at.session_state["ws"]["run"]
+    return ui.state._runs[run] if run is not None else at.session_state["unsolved"]

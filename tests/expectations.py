@@ -38,7 +38,7 @@ def produce(name: str) -> dict:
         )
         if done.returncode != 0:
             raise RuntimeError(done.stderr)
-        summary = {k: v for k, v in json.loads(done.stdout).items() if k not in VOLATILE_KEYS}
+        summary = {k: _rounded(v) for k, v in json.loads(done.stdout).items() if k not in VOLATILE_KEYS}
         return {"json": summary, "workbook": workbook_cells(book)}
 
 
@@ -53,6 +53,15 @@ def workbook_cells(path: Path) -> dict[str, dict]:
         sheets[sheet.title] = {"rows": len(rows), "sha256": hashlib.sha256(text.encode()).hexdigest(), "head": rows[:HEAD_ROWS]}
     book.close()
     return sheets
+
+
+def _rounded(value):
+    """Floats to 9 decimals, inside lists and dicts too: the last bits of a dual bound vary with summation order."""
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_rounded(v) for v in value]
+    return _plain(value)
 
 
 def _plain(value):

@@ -52,9 +52,9 @@ def hostile_pool(folder, village: str, township: str, county: str, city: str, vi
     frame = generate_pool(villages=villages, seed=5)
     order = frame["industry_base"].rank(method="first", ascending=False).astype(int).to_numpy()
     frame["industry_base"] = np.where(order == 1, 100.0, np.where(order <= 10, 90.0 - order, np.minimum(frame["industry_base"], 70.0)))
-    for rank in (1, 6):
+    for rank in (1, 6):  # one new city, county and township (codes 2299…, 229901…): names and codes agree
         row = frame.index[order == rank][0]
-        frame.loc[row, ["village", "township", "county", "city"]] = [village, township, county, city]
+        frame.loc[row, ["village_id", "village", "township", "county", "city"]] = [f"229901100{rank:03d}", village, township, county, city]
     best = frame.loc[order == 1, "village_id"].iloc[0]
     pool = write_csv(frame, folder / "pool.csv")
     return pool, scenario_file(folder / "s.toml", pool, "情景", [3, 5]), best

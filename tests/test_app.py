@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from pool.read import read_pool
+from tests.apptest import result_of, scenario_of, weight_key, wk
 from tests.conftest import ROOT, SAMPLE_CSV, write_csv
 
 TIMEOUT = 180
@@ -18,28 +19,6 @@ def app() -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
     assert not at.exception
     return at
-
-
-def wk(at: AppTest, name: str) -> str:
-    """A rules-page widget's key in the workspace's current widget generation (ui/fields.py)."""
-    return f"sc.{at.session_state['ws']['generation']}.{at.session_state['ws']['lang']}.{name}"
-
-
-def weight_key(at: AppTest, criterion: str) -> str:
-    version = at.session_state["ws"]["tables"].get("weights#version", 0)
-    return wk(at, f"w.{version}.{criterion}")
-
-
-def scenario_of(at: AppTest) -> dict:
-    return at.session_state["ws"]["scenario"]
-
-
-def result_of(at: AppTest):
-    """The outcome the results page shows (the stored run, or the attempt that found no list)."""
-    import ui.state
-
-    run = at.session_state["ws"]["run"]
-    return ui.state._runs[run] if run is not None else at.session_state["unsolved"]
 
 
 def clean(at: AppTest) -> None:

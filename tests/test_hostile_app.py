@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from pool.read import read_pool
 from report.escape import html
-from tests.apptest import pool_of
+from tests.apptest import pool_of, result_of, wk
 from tests.conftest import ROOT
 from tests.hostile import ISSUE_NAMES, KINDS, LIVE, hostile_names, hostile_pool, rendered
 
@@ -34,6 +34,7 @@ def texts(at: AppTest) -> list[str]:
         text, kinds = rendered(metric.label)
         assert not kinds & LIVE
         shown.append(text)
+    shown += [element.value for element in at.text]  # st.text: shown as typed, never rendered
     return shown
 
 
@@ -91,12 +92,12 @@ def every_page(tmp_path, village: str, county: str, city: str, file_name: str) -
     at.switch_page("ui/pages/results.py").run()
     at.button(key="solve").click().run()
     visit(at, names, set())
-    assert best in at.session_state["result"][0].selection.selected_ids(at.session_state["result"][0].inputs.pool)
+    assert best in result_of(at).selection.selected_ids(result_of(at).inputs.pool)
     at.selectbox(key="explain_village").set_value(next(o for o in at.selectbox(key="explain_village").options if o.startswith(best))).run()
     visit(at, names, {v, c, ci})  # 单村解释: the issue's live image and link
 
     at.switch_page("ui/pages/rules.py").run()
-    at.slider(key=f"sc.{at.session_state['sc_generation']}.count").set_value((6, 8)).run()
+    at.slider(key=wk(at, "selection.count")).set_value((6, 8)).run()
     at.switch_page("ui/pages/results.py").run()
     at.button(key="solve").click().run()
     visit(at, names, set())
@@ -142,6 +143,8 @@ def _safe(node) -> bool:
         return all(_safe(v) for v in node.values)
     if isinstance(node, ast.IfExp):
         return _safe(node.body) and _safe(node.orelse)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _safe(node.left) and _safe(node.right)
     return False
 
 

@@ -20,6 +20,7 @@ from ui.state import (
     inputs,
     is_current,
     lang,
+    md,
     page_top,
     pick,
     remember,
@@ -61,11 +62,11 @@ def status_line() -> str:
 
 
 if not s.found:
-    st.error(status_line() + " — " + tr("ui.results.infeasible"))
+    st.error(md(status_line()) + " — " + tr("ui.results.infeasible"))
     for problem in s.diagnosis:
         st.text("• " + problem.render(lang()))
     st.stop()
-(st.success if s.status == "optimal" else st.warning)(status_line())
+(st.success if s.status == "optimal" else st.warning)(md(status_line()))
 cols = st.columns(4)
 cols[0].metric(tr("ui.metric.selected"), f"{s.count:,}")
 cols[1].metric(tr("ui.metric.objective"), f"{s.objective:.4f}")
@@ -199,5 +200,5 @@ with tabs[5]:
 if later:
     with tabs[6]:
         for name, table in later:
-            st.subheader(name)
+            st.subheader(md(name))
             show(table)

@@ -100,4 +100,4 @@ if found is not None and found["base"] == pool().fingerprint:
         state.pop("review", None)
         st.rerun()  # the sidebar, drawn before this page, names the pool in use
 if state.get("review_applied"):
-    st.success(state["review_applied"])
+    st.success(state["review_applied"])  # escaped: made by tr() when the aggregate was applied

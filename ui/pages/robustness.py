@@ -52,7 +52,7 @@ def region_spec() -> RobustnessRegion | None:
 
 
 def show_study(study) -> None:
-    st.caption(region_label(study.region, lang()))
+    st.caption(md(region_label(study.region, lang())))
     counts = study.counts()
     for column, code in zip(st.columns(4), ("always_in", "never_in", "depends", "undecided")):
         column.metric(class_label(code, lang()), counts[code])
