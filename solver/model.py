@@ -157,7 +157,7 @@ def compile_model(pool: Pool, scores: Scores, rules: ResolvedRules, plan=None, s
         blocks = plan_family.build(variables, village_ids, plan, village, year)
     columns = {"village": village, "year": year, "weight": weight, "reward": np.zeros(len(village)), "choice": np.ones(len(village), dtype=bool)}
     if spatial is not None:
-        blocks, columns = belt_family.add(blocks, columns, n, spatial)
+        blocks, columns = belt_family.build(blocks, columns, n, spatial)
     id_order = np.argsort(village_ids, kind="stable")
     tiebreak = np.empty(n)
     tiebreak[id_order] = n - np.arange(n)

@@ -363,3 +363,17 @@ def test_the_web_workbook_is_the_cli_workbook(tmp_path):
 
 
 DEFAULT_TEXT = (ROOT / "scenarios" / "baicun_2024.toml").read_text(encoding="utf-8")
+
+
+def test_streamlit_uploader_strings_are_replaced_by_ours_in_the_reader_language():
+    """The uploader's own "Upload" / "Drag and drop" / "200MB per file" are English in every mode; the style sheet
+    replaces them with our strings, written as CSS reads them (a \\uXXXX escape showed as "u628a…")."""
+    from contract.texts import t
+    from ui.style import css
+
+    sheet = css()
+    assert "\\u" not in sheet
+    for code in ("ui.upload.drop", "ui.upload.limit", "ui.upload.browse"):
+        assert f'"{t(code, "zh")}"' in sheet
+    limit = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))["server"]["maxUploadSize"]
+    assert f"{limit} MB" in t("ui.upload.limit", "zh") and f"{limit} MB" in t("ui.upload.limit", "en")

@@ -30,3 +30,29 @@ def test_ruff_lint_is_clean():
 def test_ruff_format_is_clean():
     done = subprocess.run([tool("ruff"), "format", "--check", "."], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout[-4000:]
+
+
+def test_every_file_the_architecture_note_names_exists():
+    """The note says where every rule lives; a renamed or removed file must change the note too."""
+    import re
+
+    note = (ROOT / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`((?:[a-z_]+/)+[a-z_]+\.py)`", note)) | set(re.findall(r"`([a-z_]+/)`", note))
+    assert len(named) > 30
+    assert sorted(p for p in named if not (ROOT / p).exists()) == []
+
+
+def test_every_constraint_family_is_one_module_that_builds_names_and_relaxes():
+    """Adding a family is a module with build and label (and relaxation when relaxable), registered once."""
+    import importlib
+    import pkgutil
+
+    import solver.families as families
+
+    modules = [m.name for m in pkgutil.iter_modules(families.__path__) if m.name != "base"]
+    assert {"count", "budget", "quota", "group", "must", "plan", "belts"} <= set(modules)
+    for name in modules:
+        module = importlib.import_module(f"solver.families.{name}")
+        assert callable(getattr(module, "build", None)) and callable(getattr(module, "label", None)), name
+    for kind in families.RELAXABLE:
+        assert kind in families.MODULES and callable(families.MODULES[kind].build), kind

@@ -10,6 +10,8 @@ import os
 import tomllib
 from pathlib import Path
 
+from playwright.sync_api import expect
+
 from tests.browser import CHROMIUM, ROOT, browser_page, edit_cell, eventually, metric_value, off_host, open_page, running_app, wait_idle, workspace
 
 ARTIFACTS = ROOT / "test-artifacts"
@@ -38,7 +40,7 @@ def scenario_holds(s: dict, upto: int) -> None:
         lambda: s["name"] == EXPECTED["name"],
     ]
     failed = [i for i, check in enumerate(checks[:upto]) if not holds(check)]
-    assert not failed, (failed, s)
+    assert not failed, (failed, s.get("scoring"), s.get("selection"), s.get("eligibility"))
 
 
 def holds(check) -> bool:
@@ -136,15 +138,15 @@ def test_every_rule_set_survives_pages_language_and_reload_and_is_what_is_solved
             open_page(page, title)
             eventually(lambda: scenario_holds(saved(), step))
         open_page(page, "规则与权重")
-        assert page.get_by_label("情景名称").input_value() == EXPECTED["name"]
+        expect(page.get_by_label("情景名称")).to_have_value(EXPECTED["name"])  # retried: the page may still be drawing
         page.get_by_role("tab", name="数量、预算与名额").click()
-        assert float(page.get_by_label("预算（万元）").input_value()) == EXPECTED["budget"]
+        expect(page.get_by_label("预算（万元）")).to_have_value(f"{EXPECTED['budget']:.1f}")
         assert "修改" in page.locator('[data-testid="stSidebar"]').inner_text()  # the sidebar says the scenario was changed
 
         # switch language, and back: nothing changes
         page.get_by_text("English", exact=True).click()
         wait_idle(page)
-        assert page.get_by_label("Scenario name").input_value() == EXPECTED["name"]
+        expect(page.get_by_label("Scenario name")).to_have_value(EXPECTED["name"])
         eventually(lambda: scenario_holds(saved(), step))
         page.get_by_text("中文", exact=True).click()
         wait_idle(page)
@@ -153,7 +155,7 @@ def test_every_rule_set_survives_pages_language_and_reload_and_is_what_is_solved
         page.reload()
         wait_idle(page)
         eventually(lambda: scenario_holds(saved(), step))
-        assert page.get_by_label("情景名称").input_value() == EXPECTED["name"]
+        expect(page.get_by_label("情景名称")).to_have_value(EXPECTED["name"])
 
         # solve: the stored run is exactly what was set
         open_page(page, "结果")

@@ -22,5 +22,10 @@ def column_formats(frame: pd.DataFrame) -> dict:
     return config
 
 
+ROW_HEIGHT = 30  # px; Streamlit's 35 shows only ~9 shortlist rows above the fold on a 1366×768 projector
+
+
 def show(frame: pd.DataFrame, height: int | str = "auto", **kwargs) -> None:
-    st.dataframe(frame, hide_index=True, width="stretch", placeholder="—", height=height, column_config=column_formats(frame), **kwargs)
+    st.dataframe(
+        frame, hide_index=True, width="stretch", placeholder="—", height=height, row_height=ROW_HEIGHT, column_config=column_formats(frame), **kwargs
+    )

@@ -35,6 +35,7 @@ from solver.rules import ResolvedRules, RuleRef
 __all__ = ["INF", "PRICED", "RELAXABLE", "Block", "Slack", "every_year", "label", "relaxation", "rule_blocks", "single_row"]
 
 MODULES = {"count": count, "budget": budget, "quota": quota, "group": group, "must_include": must, "must_exclude": must}
+# plan and belts import rule_blocks from here; their kinds are named by the same message codes (family.<kind>)
 RELAXABLE = ("count", "budget", "quota", "group")
 PRICED = ("count", "budget", "quota", "group", "must_include", "must_exclude")
 

@@ -9,11 +9,12 @@ from dataclasses import replace
 import numpy as np
 import scipy.sparse as sp
 
+from contract.texts import Msg
 from solver.families.base import INF, Block, selector
 from solver.rules import RuleRef
 
 
-def add(blocks: list[Block], columns: dict, n: int, spatial) -> tuple[list[Block], dict]:
+def build(blocks: list[Block], columns: dict, n: int, spatial) -> tuple[list[Block], dict]:
     """The blocks padded with the belt columns, plus the two belt families; the column fields extended."""
     x_columns = len(columns["village"])
     p_all = selector(columns["village"], np.arange(x_columns), (n, x_columns))
@@ -36,3 +37,8 @@ def add(blocks: list[Block], columns: dict, n: int, spatial) -> tuple[list[Block
         "choice": np.concatenate([columns["choice"], np.zeros(m, dtype=bool)]),
     }
     return padded, columns
+
+
+def label(ref: RuleRef) -> Msg:
+    """What a panel calls the rows of this module: belt (link and neighbour rows)."""
+    return Msg(f"family.{ref.kind}")

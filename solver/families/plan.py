@@ -14,6 +14,7 @@ from dataclasses import replace
 import numpy as np
 import scipy.sparse as sp
 
+from contract.texts import Msg
 from solver.families import rule_blocks
 from solver.families.base import INF, Block, selector
 from solver.rules import RuleRef
@@ -63,3 +64,8 @@ def order(later: np.ndarray, earlier: np.ndarray, labels, n: int) -> Block:
     pairs = np.arange(len(later))
     matrix = sp.csr_matrix((np.r_[np.ones(len(later)), -np.ones(len(later))], (np.r_[pairs, pairs], np.r_[earlier, later])), shape=(len(later), n))
     return Block(RuleRef("order"), matrix, np.full(len(later), -INF), np.zeros(len(later)), tuple(labels))
+
+
+def label(ref: RuleRef) -> Msg:
+    """What a panel calls the rows of this module: once, locked, order (and a plan year's budget, named by ``budget``)."""
+    return Msg(f"family.{ref.kind}")
