@@ -56,3 +56,16 @@ def test_every_constraint_family_is_one_module_that_builds_names_and_relaxes():
         assert callable(getattr(module, "build", None)) and callable(getattr(module, "label", None)), name
     for kind in families.RELAXABLE:
         assert kind in families.MODULES and callable(families.MODULES[kind].build), kind
+
+
+def test_the_readme_layout_table_names_every_package():
+    """The README's layout table is true: every top-level package of the product is in it, and it names none that
+    does not exist."""
+    import re
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("**Layout**") :].split("\n\n")[1]
+    named = set(re.findall(r"`([a-z_]+)/`", table))
+    packages = {p.parent.name for p in ROOT.glob("*/__init__.py")} - {"tests"}
+    assert packages <= named, sorted(packages - named)
+    assert sorted(n for n in named if not (ROOT / n).is_dir()) == []
