@@ -96,7 +96,10 @@ def test_compare_lists_exactly_the_villages_that_differ(tmp_path):
     figure = city_difference_figure(comparison)
     assert sum(figure.data[0].y) == len(b) - len(a)
     write_comparison(comparison, tmp_path / "c.xlsx")
+    lines = comparison.scenario.iloc[:, 1].tolist()  # what the second scenario changed, in words, weights and rules first
+    assert any("重点边境村" in line and "24" in line and "32" in line for line in lines), lines
     assert openpyxl.load_workbook(tmp_path / "c.xlsx").sheetnames == [
+        "情景差异",
         "总览",
         "规则达成对比",
         "入选变化",
