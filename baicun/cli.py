@@ -533,13 +533,7 @@ def _stability(inputs, scores, selection, spec, samples, seed, time_budget, inte
             )
         except InputError as error:
             fail(error)
-    if out is not None:
-        write_stability(study, out)
-        written(out)
-    if as_json:
-        emit_json(stability_json(study))
-        return
-    echo(*stability_lines(inputs.pool, study), *([t("solve.written", file=str(out))] if out else []))
+    _report(out, as_json, lambda path: write_stability(study, path), lambda: stability_json(study), lambda: stability_lines(inputs.pool, study))
 
 
 def _sampling(inputs, scores, selection, samples, seed, method, spread, workers, out, as_json) -> None:
@@ -554,13 +548,19 @@ def _sampling(inputs, scores, selection, samples, seed, method, spread, workers,
     with Progress(transient=True, console=Console(stderr=True)) as bar:
         task = bar.add_task(t("robust.progress"), total=samples)
         study = robustness(inputs.pool, scores, selection, samples, seed, method, spread, workers, lambda: bar.advance(task))
+    _report(out, as_json, lambda path: write_robustness(study, path), lambda: robustness_json(study), lambda: robustness_lines(inputs.pool, study))
+
+
+def _report(out: Path | None, as_json: bool, write, as_object, lines) -> None:
+    """A study's three outputs, as every study command gives them: the workbook (``--out``), then one JSON object
+    (``--json``) or the terminal lines with where the workbook went."""
     if out is not None:
-        write_robustness(study, out)
+        write(out)
         written(out)
     if as_json:
-        emit_json(robustness_json(study))
+        emit_json(as_object())
         return
-    echo(*robustness_lines(inputs.pool, study), *([t("solve.written", file=str(out))] if out else []))
+    echo(*lines(), *([t("solve.written", file=str(out))] if out else []))
 
 
 # --- explain and preview --------------------------------------------------------------------------------------

@@ -185,7 +185,7 @@ def comparison_bytes(comparison: Comparison, lang: str | None = None) -> bytes:
 
 def write_comparison(comparison: Comparison, path: Path, lang: str | None = None) -> None:
     """The comparison workbook (``baicun compare --out``; the app's download is ``comparison_bytes``)."""
-    from report.sheets import excel_writer, write_frame
+    from report.sheets import write_tables
 
     sheets = [
         ("cmp.sheet_scenario", comparison.scenario),
@@ -196,9 +196,4 @@ def write_comparison(comparison: Comparison, path: Path, lang: str | None = None
         ("cmp.sheet_county", comparison.by_county),
         ("cmp.sheet_overlap", comparison.overlap),
     ]
-    with excel_writer(path) as writer:
-        for code, table in sheets:
-            name = t(code, lang)[:31]
-            write_frame(writer, name, table)
-            writer.sheets[name].freeze_panes(1, 0)
-            writer.sheets[name].set_column(0, max(len(table.columns) - 1, 0), 16)
+    write_tables(path, [(t(code, lang), table) for code, table in sheets], 16)

@@ -63,18 +63,14 @@ def robustness_lines(pool, study) -> list:
 
 
 def write_robustness(study, path: Path, lang: str | None = None) -> None:
-    from report.sheets import excel_writer, write_frame
+    from report.sheets import write_tables
 
     sheets = [
         (t("robust.title", lang), summary_table(study, lang)),
         (t("robust.frequency", lang), frequency_table(study, lang)),
         (t("robust.weights", lang), study.weights.assign(jaccard=study.jaccard, spearman=study.spearman)),
     ]
-    with excel_writer(path) as writer:
-        for name, table in sheets:
-            write_frame(writer, name[:31], table)
-            writer.sheets[name[:31]].freeze_panes(1, 0)
-            writer.sheets[name[:31]].set_column(0, max(len(table.columns) - 1, 0), 16)
+    write_tables(path, sheets, 16)
 
 
 def robustness_json(study) -> dict:

@@ -79,6 +79,16 @@ def write_text(sheet, row: int, column: int, value, fmt=None, quoted=None) -> No
     sheet.write_string(row, column, text, quoted if formula_like(text) else fmt)
 
 
+def write_tables(path: Path, sheets: list[tuple[str, pd.DataFrame]], width: float) -> None:
+    """A workbook of plain tables, one sheet each (name cut to Excel's 31 characters), header frozen, columns
+    ``width`` characters wide: the study and comparison workbooks."""
+    with excel_writer(path) as writer:
+        for name, table in sheets:
+            write_frame(writer, name[:31], table)
+            writer.sheets[name[:31]].freeze_panes(1, 0)
+            writer.sheets[name[:31]].set_column(0, max(len(table.columns) - 1, 0), width)
+
+
 def write_frame(writer, sheet_name: str, table: pd.DataFrame, startrow: int = 0, header: bool = True) -> None:
     """``table.to_excel`` onto ``sheet_name``, then every formula-like text cell (header included) rewritten with
     the quote prefix."""

@@ -207,7 +207,7 @@ def stability_lines(pool, study) -> list:
 
 
 def write_stability(study, path: Path, lang: str | None = None) -> None:
-    from report.sheets import excel_writer, write_frame
+    from report.sheets import write_tables
 
     sheets = [
         (t("stab.sheet.summary", lang), summary_table(study, lang)),
@@ -216,11 +216,7 @@ def write_stability(study, path: Path, lang: str | None = None) -> None:
         (t("stab.sheet.intervals", lang), intervals_table(study, lang)),
         (t("stab.sheet.central", lang), central_table(study, lang)),
     ]
-    with excel_writer(path) as writer:
-        for name, table in sheets:
-            write_frame(writer, name[:31], table)
-            writer.sheets[name[:31]].freeze_panes(1, 0)
-            writer.sheets[name[:31]].set_column(0, max(len(table.columns) - 1, 0), 18)
+    write_tables(path, sheets, 18)
 
 
 def stability_json(study) -> dict:
