@@ -305,7 +305,8 @@ def run_inputs(record: RunRecord) -> Inputs:
     folder = Path(record.scenario_file).parent
     loaded = parse_scenario(record.scenario_text, source=Path(record.scenario_file).name, folder=folder)
     pool = reviewed(loaded, read_pool(path))[0]
-    if pool.fingerprint != record.pool_fingerprint:
+    # the content fingerprint only for runs stored before fingerprints were the file's (``Pool.fingerprint``)
+    if record.pool_fingerprint != pool.fingerprint and record.pool_fingerprint != pool.content_fingerprint:
         raise InputError(
             "run.invalid",
             [Problem("run.pool_changed", value=record.pool_path, params={"stored": record.pool_fingerprint[:12], "now": pool.fingerprint[:12]})],

@@ -18,10 +18,11 @@ formats, hidden rows), whose findings come back as ``RawTable.issues`` (errors a
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -70,6 +71,7 @@ class RawTable:
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # Excel rows, 0-based columns
     percent: frozenset = frozenset()  # (Excel row, column index) of cells formatted as percent
     changed: pd.DataFrame | None = None  # which cells the normalisation changed
+    digest: str | None = None  # SHA-256 of the file's bytes and of how they were read (``file_digest``)
 
     def excel_row(self, position: int) -> int:
         return self.header_row + 1 + position
@@ -134,9 +136,20 @@ def read_raw(path: Path, encoding: str | None = None, sheet: str | None = None, 
     if not data.strip():
         raise InputError("pool.invalid", [Problem("pool.empty_file")], file=file)
     if suffix in WORKBOOKS:
-        return _read_xlsx(data, file, sheet, header_row, known)
-    text, used, notices = _decode(data, encoding, file)
-    return _read_csv_text(text, file, header_row, used, notices, known)
+        table = _read_xlsx(data, file, sheet, header_row, known)
+    else:
+        text, used, notices = _decode(data, encoding, file)
+        table = _read_csv_text(text, file, header_row, used, notices, known)
+    return replace(table, digest=file_digest(data, table))
+
+
+def file_digest(data: bytes, table: RawTable) -> str:
+    """SHA-256 of the file's bytes, continued with what decided how they were read — the sheet (workbooks), the
+    encoding (text files) and the header row: the same bytes read another way are another table. One pass in C
+    over bytes already in memory (0.2 s for 100 MB), where hashing the parsed table cost seconds."""
+    digest = hashlib.sha256(data)
+    digest.update(f"\0sheet={table.sheet or ''}\0encoding={table.encoding or ''}\0header_row={table.header_row}".encode())
+    return digest.hexdigest()
 
 
 # --- delimited text -----------------------------------------------------------------------------------------------
