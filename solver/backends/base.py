@@ -88,6 +88,17 @@ def binary(values) -> np.ndarray:
     return (np.asarray(values, dtype=float) > 0.5).astype(np.int8)
 
 
+TIEBREAK_FLOOR_S = 2.0  # the tie-break phase may always take this long (within the time limit)
+
+
+def tiebreak_budget(first_phase_s: float, remaining: float) -> float:
+    """Seconds the tie-break phase may take: as long as the first phase took (it costs about as much again when it
+    finishes at all; bench/README.md), at least ``TIEBREAK_FLOOR_S``, never past the time limit. A tie-break that
+    has not proved its choice by then is given up and said so (``tiebreak_done`` False with status optimal): the
+    five-year plan's proof took 57 s and its tie-break ran the remaining 63 s to the limit, to be thrown away."""
+    return min(remaining, max(TIEBREAK_FLOOR_S, first_phase_s))
+
+
 def tie_tolerance(objective: float) -> float:
     """How far below the optimum the tie-break phase may look: only float rounding of equal totals. Backends see
     the objective divided by the score range (``solver.backends``), so this is relative to that range."""

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from solver.backends.base import RawResult, SolveOptions, binary, status_of, watchdog_after
+from solver.backends.base import RawResult, SolveOptions, binary, status_of, tiebreak_budget, watchdog_after
 
 if TYPE_CHECKING:
     from solver.model import Model
@@ -176,7 +176,7 @@ def solve_here(p: dict, send=None) -> RawResult:
         cp.ClearHints()
         for variable, value in zip(x, values):
             cp.AddHint(variable, int(value))
-        second = _solver(remaining, options.threads)
+        second = _solver(tiebreak_budget(time.perf_counter() - began, remaining), options.threads)
         if second.Solve(cp) == cp_model.OPTIMAL:
             values, tiebreak_done = binary([second.Value(v) for v in x]), True
     return RawResult(

@@ -19,7 +19,17 @@ import highspy
 import numpy as np
 import scipy.sparse as sp
 
-from solver.backends.base import WATCHDOG_GRACE_S, WATCHDOG_GRACE_SHARE, RawResult, SolveOptions, binary, status_of, tie_tolerance, watchdog_after
+from solver.backends.base import (
+    WATCHDOG_GRACE_S,
+    WATCHDOG_GRACE_SHARE,
+    RawResult,
+    SolveOptions,
+    binary,
+    status_of,
+    tie_tolerance,
+    tiebreak_budget,
+    watchdog_after,
+)
 from solver.backends.quiet import library_output_to_log
 from solver.model import Model
 
@@ -149,9 +159,10 @@ def solve(model: Model, options: SolveOptions, start: np.ndarray | None = None) 
             return replace(again, seconds=time.perf_counter() - began)
     state = status_of(found, proved, bool(stopped), status == Status.kInfeasible, objective, bound)
     tiebreak_done = False
-    remaining = options.time_limit - (time.perf_counter() - began)
+    first = time.perf_counter() - began
+    remaining = options.time_limit - first
     if state == "optimal" and options.tiebreak and remaining > 0 and n:
-        x, tiebreak_done = tiebreak(model, x, objective, remaining, options.threads)
+        x, tiebreak_done = tiebreak(model, x, objective, tiebreak_budget(first, remaining), options.threads)
     return RawResult(
         state,
         x,
