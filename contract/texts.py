@@ -769,8 +769,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "info.tiebreak": ("同分处理", "tie-break"),
     "info.tiebreak_done": ("已按村庄代码精确处理", "exact, by village_id"),
     "info.tiebreak_unfinished": (
-        "未在时限内完成：名单已证明最优，但总分相同的名单之间未按村庄代码取舍",
-        "not finished in its time: the shortlist is proven optimal, but not chosen by village_id among equal totals",
+        "时限内来不及：名单已证明最优，但总分相同的名单之间未按村庄代码取舍",
+        "no time left: the shortlist is proven optimal, but not chosen by village_id among equal totals",
     ),
     "info.count": ("入选村数", "villages selected"),
     "info.budget_used": ("计划投资合计(万元)", "budget used"),

@@ -250,7 +250,7 @@ def run_info(o: Outcome, seconds: float | None = None, lang: str | None = None) 
 
 def _tiebreak_item(s, lang: str | None) -> list[tuple[str, str]]:
     """Only a proven optimum has a tie-break phase: whether it chose among equal totals by village_id in its time
-    (``solver.backends.base.tiebreak_budget``)."""
+    (``solver.backends.base.tiebreak_fits``)."""
     if s.status != "optimal":
         return []
     return [("info.tiebreak", t("info.tiebreak_done" if s.tiebreak_done else "info.tiebreak_unfinished", lang))]

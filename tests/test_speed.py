@@ -49,12 +49,12 @@ def test_the_cpsat_worker_loads_neither_highspy_nor_the_selection():
     assert not set(json.loads(done.stdout)) & {"highspy", "scipy", "pandera", "solver.model", "pool.read"}
 
 
-def test_tiebreak_budget_is_the_first_phase_time_within_the_limit():
-    from solver.backends.base import TIEBREAK_FLOOR_S, tiebreak_budget
+def test_the_tiebreak_starts_only_with_twice_the_first_phase_time_left():
+    from solver.backends.base import tiebreak_fits
 
-    assert tiebreak_budget(57.0, 63.0) == 57.0  # the five-year plan: no longer to the limit
-    assert tiebreak_budget(0.1, 60.0) == TIEBREAK_FLOOR_S
-    assert tiebreak_budget(30.0, 1.5) == 1.5
+    assert not tiebreak_fits(57.0, 63.0)  # the five-year plan: not run to the limit and thrown away
+    assert tiebreak_fits(0.2, 59.8) and tiebreak_fits(2.5, 57.5)  # the default and the belts scenario
+    assert not tiebreak_fits(0.0, 0.0)
 
 
 def test_a_tiebreak_given_up_keeps_the_optimum_and_says_so(monkeypatch):
@@ -64,10 +64,10 @@ def test_a_tiebreak_given_up_keeps_the_optimum_and_says_so(monkeypatch):
 
     inputs = load_inputs(ROOT / "scenarios" / "baicun_2024.toml")
     done = outcome(inputs, *solve(inputs), prices=False)
-    monkeypatch.setattr(highs, "tiebreak_budget", lambda first, remaining: 0.0)
+    monkeypatch.setattr(highs, "tiebreak_fits", lambda first, remaining: False)
     given_up = outcome(inputs, *solve(inputs), prices=False)
     assert done.selection.tiebreak_done and not given_up.selection.tiebreak_done
     assert given_up.selection.status == "optimal" and abs(given_up.selection.objective - done.selection.objective) < 1e-9
     assert summary_json(done, 0.0)["tiebreak_done"] is True and summary_json(given_up, 0.0)["tiebreak_done"] is False
     rows = dict(run_info(given_up, lang="zh").to_numpy())
-    assert rows["同分处理"].startswith("未在时限内完成") and dict(run_info(done, lang="zh").to_numpy())["同分处理"] == "已按村庄代码精确处理"
+    assert rows["同分处理"].startswith("时限内来不及") and dict(run_info(done, lang="zh").to_numpy())["同分处理"] == "已按村庄代码精确处理"

@@ -88,15 +88,16 @@ def binary(values) -> np.ndarray:
     return (np.asarray(values, dtype=float) > 0.5).astype(np.int8)
 
 
-TIEBREAK_FLOOR_S = 2.0  # the tie-break phase may always take this long (within the time limit)
+TIEBREAK_SHARE = 2.0  # the tie-break phase is started only with this many times the first phase's time left
 
 
-def tiebreak_budget(first_phase_s: float, remaining: float) -> float:
-    """Seconds the tie-break phase may take: as long as the first phase took (it costs about as much again when it
-    finishes at all; bench/README.md), at least ``TIEBREAK_FLOOR_S``, never past the time limit. A tie-break that
-    has not proved its choice by then is given up and said so (``tiebreak_done`` False with status optimal): the
-    five-year plan's proof took 57 s and its tie-break ran the remaining 63 s to the limit, to be thrown away."""
-    return min(remaining, max(TIEBREAK_FLOOR_S, first_phase_s))
+def tiebreak_fits(first_phase_s: float, remaining: float) -> bool:
+    """Whether to start the tie-break phase: only with at least ``TIEBREAK_SHARE`` times the first phase's time
+    left (it costs about as much again when it finishes at all; bench/README.md); then it has all the time left.
+    Otherwise it is not started and the outputs say so (``tiebreak_done`` False with status optimal): the five-year
+    plan's proof took 57 s of 120 and its tie-break ran the other 63 s to the limit, to be thrown away. The
+    decision depends on the clock only when the first phase took over a third of the time limit."""
+    return remaining > 0 and remaining >= TIEBREAK_SHARE * first_phase_s
 
 
 def tie_tolerance(objective: float) -> float:

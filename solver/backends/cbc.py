@@ -24,7 +24,7 @@ from solver.backends.base import (
     binary,
     status_of,
     tie_tolerance,
-    tiebreak_budget,
+    tiebreak_fits,
     watchdog,
     watchdog_after,
 )
@@ -148,8 +148,8 @@ def solve(model: Model, options: SolveOptions, start: np.ndarray | None = None) 
     tiebreak_done = False
     first = time.perf_counter() - began
     remaining = options.time_limit - first
-    if state == "optimal" and options.tiebreak and remaining > 0.5 and len(x):
-        values, tiebreak_done = _tiebreak(problem, x, model, values, objective, tiebreak_budget(first, remaining), options.threads)
+    if state == "optimal" and options.tiebreak and remaining > 0.5 and tiebreak_fits(first, remaining) and len(x):
+        values, tiebreak_done = _tiebreak(problem, x, model, values, objective, remaining, options.threads)
     return RawResult(
         state,
         values,

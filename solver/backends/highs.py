@@ -27,7 +27,7 @@ from solver.backends.base import (
     binary,
     status_of,
     tie_tolerance,
-    tiebreak_budget,
+    tiebreak_fits,
     watchdog_after,
 )
 from solver.backends.quiet import library_output_to_log
@@ -161,8 +161,8 @@ def solve(model: Model, options: SolveOptions, start: np.ndarray | None = None) 
     tiebreak_done = False
     first = time.perf_counter() - began
     remaining = options.time_limit - first
-    if state == "optimal" and options.tiebreak and remaining > 0 and n:
-        x, tiebreak_done = tiebreak(model, x, objective, tiebreak_budget(first, remaining), options.threads)
+    if state == "optimal" and options.tiebreak and tiebreak_fits(first, remaining) and n:
+        x, tiebreak_done = tiebreak(model, x, objective, remaining, options.threads)
     return RawResult(
         state,
         x,
