@@ -145,7 +145,8 @@ if __name__ == "__main__":
     import sys
 
     pool = read_pool(SAMPLE)
-    print_table(tiebreak_table(pool), "Five-year plan, gap 0, ≤ 120 s, tie-break on (as users run it; same process)")
+    limit = float(sys.argv[sys.argv.index("--limit") + 1]) if "--limit" in sys.argv else 120.0
+    print_table(tiebreak_table(pool, limit), f"Five-year plan, gap 0, ≤ {limit:g} s, tie-break on (as users run it; same process)")
     if "--tiebreak-only" in sys.argv:
         sys.exit(0)
     print_table(plan_table(pool), "Five-year plan 2024–2028 (HiGHS, same model in two forms, same process)")
