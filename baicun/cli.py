@@ -99,8 +99,8 @@ def pool_check(
     report: Path | None = typer.Option(None, help="把全部问题写入 CSV 文件 / write every problem to a CSV"),
 ) -> None:
     """校验村庄库文件并汇总 / validate a pool file and summarise it (exit 0 clean, 2 with the report)."""
-    from baicun.pipeline import check_outputs
     from pool.read import read_pool
+    from report.sheets import check_outputs
     from report.text import pool_summary_lines
 
     try:
@@ -123,9 +123,9 @@ def pool_generate(
     national: bool = typer.Option(False, "--national", help="全国规模示例（31 个省份、约 2800 个县）/ national sample"),
 ) -> None:
     """生成合成的示例村庄库（示例数据）/ write a synthetic sample pool."""
-    from baicun.pipeline import check_outputs
     from pool.generate import generate_pool, write_pool
     from pool.national import generate_national
+    from report.sheets import check_outputs
 
     try:
         check_outputs(out, (".csv", ".xlsx"))
@@ -459,7 +459,7 @@ def robustness_command(
     """权重稳健性。给出权重范围（--relative/--interval/--order 或情景中的 [robustness]）时：证明每个村在范围内的任意权重下
     都入选、都不入选或取决于权重，只对后者抽样，并给出各指标的稳定区间；否则为旧版的扰动抽样分析。
     / weight robustness: proofs over a weight region, or the earlier sampling study."""
-    from baicun.pipeline import check_outputs
+    from report.sheets import check_outputs
 
     if method is not None and method not in ("dirichlet", "uniform"):
         fail(InputError("cli.invalid", [Problem("cli.bad_choice", column="--method", value=method, params={"choices": "dirichlet, uniform"})]))

@@ -766,6 +766,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "info.objective": ("入选村综合得分合计（目标值）", "total score (objective)"),
     "info.bound": ("最优值上界", "proven upper bound"),
     "info.gap": ("相对差距", "relative gap"),
+    "info.tiebreak": ("同分处理", "tie-break"),
+    "info.tiebreak_done": ("已按村庄代码精确处理", "exact, by village_id"),
+    "info.tiebreak_unfinished": (
+        "时限内来不及：名单已证明最优，但总分相同的名单之间未按村庄代码取舍",
+        "no time left: the shortlist is proven optimal, but not chosen by village_id among equal totals",
+    ),
     "info.count": ("入选村数", "villages selected"),
     "info.budget_used": ("计划投资合计(万元)", "budget used"),
     "info.eligible": ("符合资格村数", "eligible villages"),
