@@ -1172,6 +1172,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "run.different": ("运行 {id} 重现结果不同：新增 {entering}，减少 {leaving}", "run {id} differs when re-run: +{entering}, −{leaving}"),
     "run.none": ("还没有运行记录", "no runs yet"),
+    "user.invalid": ("用户无法添加：", "The user cannot be added:"),
+    "user.name_blank": ("用户名不能为空", "the user name is blank"),
+    "user.role": ("角色 {value} 不存在，可用：{roles}", "no role {value}; roles: {roles}"),
+    "user.county_code": (
+        "县级用户须用 --county 给出 6 位县级代码（如 220182），而不是“{value}”",
+        "a county user needs --county with a 6-digit county code (such as 220182), not “{value}”",
+    ),
+    "user.county_only": ("只有县级用户才有所属县（{value}）", "only a county user has a county ({value})"),
+    "user.password_short": ("密码至少 {length} 个字符", "the password needs at least {length} characters"),
+    "user.exists": ("用户 {value} 已存在", "user {value} already exists"),
     "run.tampered": (
         "该记录保存后被改动过（内容校验和不符），拒绝显示或使用",
         "the record was changed after it was saved (its checksum does not match); it is not shown or used",
