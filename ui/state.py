@@ -371,7 +371,12 @@ _runs: dict[int, object] = {}  # outcomes of runs solved in this server process,
 def run_outcome(run_id: int):
     """A stored run as an Outcome: the one solved in this process, else rebuilt from the store — its scenario
     bound to its pool (which must still have the stored fingerprint) and its shortlist re-checked. Raises
-    ``InputError`` when the run is unknown or its pool changed."""
+    ``InputError`` when the run is unknown or its pool changed. Refused to a county user."""
+    require("province")
+    return _run_outcome(run_id)
+
+
+def _run_outcome(run_id: int):
     if run_id not in _runs:
         record = get_run(store(), run_id)
         if record is None:
@@ -390,7 +395,7 @@ def current_result():
     run_id = ws()["run"] if ws()["run"] is not None or can("solve") else audit.published_run(store())
     if run_id is not None:
         try:
-            return run_outcome(run_id)
+            return _run_outcome(run_id)
         except InputError as error:
             st.session_state["run_error"] = error
             return None
@@ -446,8 +451,14 @@ def run_name(record) -> str:
     return f"#{record.id} {record.label or record.scenario_name}"
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
 def compared_item(run_id: int):
+    """A stored run for the comparison page. Refused to a county user."""
+    require("province")
+    return _compared_item(run_id)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _compared_item(run_id: int):
     return comparison_item(f"run:{run_id}")
 
 
@@ -484,7 +495,7 @@ def county_view(choice: str | None = None) -> CountyView | None:
         run_id = audit.published_run(store())
         if run_id is None:
             return None
-        o, choices = run_outcome(run_id), None
+        o, choices = _run_outcome(run_id), None
         try:
             name = county_named(o.inputs, account().county)
         except InputError:
