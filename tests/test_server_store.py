@@ -127,3 +127,23 @@ def test_the_audit_trail_is_append_only_in_the_database(db):
     assert len(audit.events(engine)) == 2
     open_store(db)  # opening again (triggers already there) keeps working
     assert len(audit.events(engine)) == 2
+
+
+def test_the_command_line_adds_users_and_lists_the_audit_trail(db):
+    import json
+    import subprocess
+    import sys
+
+    def baicun(*args, stdin=""):
+        return subprocess.run([sys.executable, "-m", "baicun", *args, "--db", db], input=stdin, capture_output=True, text=True)
+
+    added = baicun("users", "add", "榆树", "--role", "county", "--county", "220182", "--password-stdin", stdin="a long password\n")
+    assert added.returncode == 0, added.stderr
+    again = baicun("users", "add", "榆树", "--role", "county", "--county", "2201", "--password-stdin", stdin="short\n")
+    assert again.returncode == 2 and "用户 榆树 已存在" in again.stderr and "6 位县级代码" in again.stderr
+    assert access.sign_in(open_store(db), "榆树", "a long password").account.county == "220182"
+    listed = baicun("users", "list")
+    assert "榆树" in listed.stdout and "220182" in listed.stdout and "password" not in listed.stdout
+    trail = [json.loads(line) for line in baicun("audit", "--json").stdout.splitlines()]
+    assert [(e["action"], e["detail"]["name"]) for e in trail] == [("user_add", "榆树")]
+    assert "添加用户" in baicun("audit").stdout
