@@ -660,7 +660,10 @@ def users_add(
     from store.audit import record
     from store.runs import open_store
 
-    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else typer.prompt(t("user.password_prompt"), hide_input=True, confirmation_prompt=True)
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt(t("user.password_prompt"), hide_input=True, confirmation_prompt=True)
     engine = open_store(db)
     try:
         account = add_user(engine, name, password, role, county)
@@ -726,7 +729,9 @@ def audit_command(
     found = events(open_store(db), limit, user, action)
     if as_json:
         for e in found:
-            emit_json({"id": e.id, "at": e.at.isoformat(), "user": e.user, "role": e.role, "action": e.action, "run_id": e.run_id, "detail": e.detail})
+            emit_json(
+                {"id": e.id, "at": e.at.isoformat(), "user": e.user, "role": e.role, "action": e.action} | {"run_id": e.run_id, "detail": e.detail}
+            )
         return
     if not found:
         echo(t("audit.none"))

@@ -935,10 +935,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.access.password": ("密码", "Password"),
     "ui.access.submit": ("登录", "Sign in"),
     "ui.access.bad": ("用户名或密码不对", "Wrong user name or password"),
-    "ui.access.locked": ("登录失败次数过多，账号已锁定到 {until}（可请管理员用 baicun users unlock 解锁）", "Too many failed sign-ins: the account is locked until {until} (an administrator can lift it with baicun users unlock)"),
+    "ui.access.locked": (
+        "登录失败次数过多，账号已锁定到 {until}（可请管理员用 baicun users unlock 解锁）",
+        "Too many failed sign-ins: the account is locked until {until} (an administrator can lift it with baicun users unlock)",
+    ),
     "ui.access.who": ("{name}（{role}{county}）", "{name} ({role}{county})"),
     "ui.access.sign_out": ("退出登录", "Sign out"),
-    "ui.access.publish": ("发布此结果（县级用户和只读用户看到的是已发布的结果）", "Publish this result (county users and viewers see the published result)"),
+    "ui.access.publish": (
+        "发布此结果（县级用户和只读用户看到的是已发布的结果）",
+        "Publish this result (county users and viewers see the published result)",
+    ),
     "ui.access.published": ("已发布：运行 {id}", "Published: run {id}"),
     "ui.access.not_published": ("省级评审尚未发布结果", "The panel has not published a result yet"),
     "ui.access.no_villages": ("已发布结果的村庄库中没有本县的村", "The published result's pool has no village of this county"),
