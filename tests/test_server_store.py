@@ -147,3 +147,38 @@ def test_the_command_line_adds_users_and_lists_the_audit_trail(db):
     trail = [json.loads(line) for line in baicun("audit", "--json").stdout.splitlines()]
     assert [(e["action"], e["detail"]["name"]) for e in trail] == [("user_add", "榆树")]
     assert "添加用户" in baicun("audit").stdout
+
+
+def test_baicun_serve_makes_the_tables_and_listens_on_the_address_given(db):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from sqlalchemy import inspect
+
+    from tests.browser import free_port
+
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "baicun", "serve", "--db", db, "--address", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as answer:
+                    assert answer.status == 200
+                    break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline, "baicun serve did not start"
+                time.sleep(0.3)
+        assert {"runs", "users", "sign_ins", "audit"} <= set(inspect(open_store(db)).get_table_names())
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
