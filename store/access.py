@@ -38,7 +38,7 @@ from store.runs import SignIn, User
 ROLES = ("panel", "county", "viewer")
 ALLOWED = {
     "panel": frozenset({"read", "province", "solve", "edit", "upload", "publish", "compare"}),
-    "county": frozenset({"read"}),  # its own county's villages only: ui.state.county_view
+    "county": frozenset({"read", "apply"}),  # its own county's villages only (ui.state.county_view); "apply": its application
     "viewer": frozenset({"read", "province", "compare"}),
 }
 MAX_FAILURES = 5

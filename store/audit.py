@@ -1,5 +1,5 @@
 """The audit trail: who did what, when — sign-ins (and refusals), solves, rule changes with the scenario diff,
-uploads, publications, users added — in the run database, append-only (nothing here updates or deletes, and
+uploads (a county's application too), publications, users added — in the run database, append-only (nothing here updates or deletes, and
 the database's triggers refuse it: ``store.runs._append_only``). ``baicun audit`` lists it.
 
 An event's ``detail`` is plain JSON data (codes, ids, file names, fingerprints, the changed scenario keys with
@@ -26,6 +26,7 @@ ACTIONS = (
     "rule",
     "scenario_upload",
     "pool_upload",
+    "application_upload",
     "publish",
     "user_add",
     "user_unlock",

@@ -258,3 +258,44 @@ def test_sign_out_ends_the_session(server):
     at.button(key="sign_out").click().run()
     assert "account" not in at.session_state and at.text_input(key="sign_in_name") is not None
     assert access.session_account(server, token) is None
+
+
+def application_bytes(change: dict | None = None, foreign: bool = False) -> bytes:
+    """The county's rows of the sample pool as its own file (UTF-8 CSV, Chinese headers), one village changed;
+    ``foreign``: with one row of another county."""
+    import pandas as pd
+
+    frame = pd.read_csv(SAMPLE_CSV, dtype=str, encoding="utf-8-sig", keep_default_na=False)
+    own = frame[frame["村庄代码"].str.startswith(COUNTY)].copy()
+    for column, value in (change or {}).items():
+        own.iloc[0, own.columns.get_loc(column)] = value
+    if foreign:
+        own = pd.concat([own, frame[~frame["村庄代码"].str.startswith(COUNTY)].head(1)])
+    return own.to_csv(index=False).encode("utf-8")
+
+
+def test_a_county_previews_its_own_application_and_nothing_else(server, downloads):
+    solve_and_publish(signed_in("panel"))
+    county = signed_in("county")
+    before = county.session_state["ws"].get("application")
+    published_table = county.dataframe[0].value
+    first = read_pool(SAMPLE_CSV).frame.query("village_id.str.startswith(@COUNTY)").iloc[0]["village_id"]
+    change = {"产业基础": "100", "带头人": "100", "创建积极性": "100", "九有六无验收": "是", "后续运营规划": "是", "隐性债务风险": "无"}
+    change |= {"千村创建年度": "2022", "百村提升年度": ""}
+    county.file_uploader(key="application_upload").set_value(("本县申报.csv", application_bytes(change), "text/csv")).run()
+    clean(county)
+    assert before is None and county.session_state["ws"]["application"]["name"] == "本县申报.csv"
+    assert any("本县申报\\.csv" in i.value for i in county.info)  # the file name as Markdown-escaped text
+    table = county.dataframe[0].value
+    row, old = (t[t.iloc[:, 0] == first].iloc[0] for t in (table, published_table))
+    assert row["符合资格"] == "是" and row["综合得分"] > 0 and not row.equals(old)  # the changed village, eligible now, in the preview
+    other_ids, _ = others(COUNTY)
+    assert not set(re.findall(r"(?<!\d)\d{12}(?!\d)", sent(county))) & other_ids
+    county.file_uploader(key="application_upload").set_value(("越界.csv", application_bytes(foreign=True), "text/csv")).run()
+    clean(county)
+    assert any("越界\\.csv" in e.value for e in county.error)
+    assert county.session_state["ws"]["application"]["name"] == "本县申报.csv"  # the preview keeps what it had
+    trail = [e for e in audit.events(server) if e.action == "application_upload"]
+    assert [(e.user, e.detail["file"]) for e in trail] == [("county", "本县申报.csv")]
+    county.button(key="application_drop").click().run()
+    assert "application" not in county.session_state["ws"]

@@ -51,6 +51,7 @@ from baicun.pipeline import (
     score,
     solve,
     stored_selection,
+    with_application,
 )
 from baicun.pipeline import county as county_preview_of
 from contract.errors import InputError, Problem
@@ -479,6 +480,7 @@ class CountyView:
     is_sample: bool
     run_id: int | None
     choices: list[str] | None
+    application: str | None = None  # the county's own application file merged in for this preview (its name)
 
 
 def county_view(choice: str | None = None) -> CountyView | None:
@@ -500,11 +502,50 @@ def county_view(choice: str | None = None) -> CountyView | None:
             name = county_named(o.inputs, account().county)
         except InputError:
             return None
+        application = _application(run_id)
+        if application is not None:
+            o = _with_application(o, application["path"], name)
     result = _preview((o.inputs.pool.fingerprint, o.inputs.loaded.text, o.selection.objective), name, o)
     mine = o.inputs.pool.frame["county_place"] == name
     columns = [c for c in ("village_id", "village", "township", "lon", "lat") if c in o.inputs.pool.frame]
     frame = o.inputs.pool.frame.loc[mine, columns].assign(selected=o.selection.selected[mine.to_numpy()]).reset_index(drop=True)
-    return CountyView(name, frame, result, preview_table(o, result, lang()), o.inputs.pool.is_sample, run_id, choices)
+    table = preview_table(o, result, lang())
+    return CountyView(name, frame, result, table, o.inputs.pool.is_sample, run_id, choices, (_application(run_id) or {}).get("name"))
+
+
+def _application(run_id: int | None) -> dict | None:
+    """The county's application file merged into its preview of ``run_id`` (one published run: a new
+    publication starts without it)."""
+    kept = ws().get("application")
+    return kept if kept and kept.get("run") == run_id else None
+
+
+def _with_application(o, path: str, county_name: str):
+    """The published run re-solved with the county's application merged into its pool (``baicun preview
+    --application``): same scenario, the pool changed only in the county's own villages."""
+    merged = with_application(o.inputs, path, county_name)
+    return solved(merged.pool.fingerprint, o.inputs.loaded.text, o.inputs.loaded.source, merged.pool)
+
+
+def upload_application(name: str, data: bytes) -> None:
+    """A county user's own application file (only its county's villages may be added or changed:
+    ``pool.merge``), previewed against the published run; nothing shared changes. Raises ``InputError`` (the
+    preview keeps what it had) or ``PermissionError`` for another role."""
+    require("apply")
+    run_id = audit.published_run(store())
+    o = _run_outcome(run_id) if run_id is not None else None
+    if o is None:
+        raise PermissionError(tr("ui.access.not_published"))
+    path = keep_upload(name, data)
+    merged = with_application(o.inputs, path, county_named(o.inputs, account().county))  # raises InputError
+    ws()["application"] = {"path": str(path), "name": Path(name).name, "run": run_id}
+    save()
+    _audit("application_upload", {"file": Path(name).name, "fingerprint": merged.pool.fingerprint}, run_id)
+
+
+def drop_application() -> None:
+    ws().pop("application", None)
+    save()
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)

@@ -7,8 +7,9 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from contract.columns import header_of
+from contract.errors import InputError
 from report.escape import html
-from ui.state import can, county_view, frame_xlsx, md, page_top, pick, remember, tr
+from ui.state import can, county_view, drop_application, frame_xlsx, md, page_top, pick, remember, show_problems, tr, upload_application
 from ui.tables import show
 
 state = st.session_state
@@ -31,6 +32,25 @@ else:
     st.markdown("**" + md(view.county) + "**")
     if view.run_id is not None:
         st.caption(tr("ui.access.published", id=view.run_id))
+if can("apply"):
+
+    def take_application() -> None:
+        uploaded = state.get("application_upload")
+        if uploaded is None:
+            return
+        try:
+            upload_application(uploaded.name, uploaded.getvalue())
+            state.pop("application_problem", None)
+        except InputError as error:
+            state["application_problem"] = (uploaded.name, error)
+
+    st.file_uploader(tr("ui.county.application"), type=["csv", "txt", "tsv", "xlsx", "xlsm"], key="application_upload", on_change=take_application)
+    if state.get("application_problem"):
+        file, error = state["application_problem"]
+        show_problems(error, tr("ui.county.application_rejected", file=file))
+    if view.application:
+        st.info(tr("ui.county.application_used", file=view.application))
+        st.button(tr("ui.county.application_drop"), key="application_drop", on_click=drop_application)
 result = view.preview
 cols = st.columns(3)
 cols[0].metric(tr("ui.metric.eligible"), result.eligible)
