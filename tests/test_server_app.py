@@ -38,6 +38,7 @@ def server(db, monkeypatch):
     monkeypatch.setenv("BAICUN_SERVER", "1")
     monkeypatch.setenv("BAICUN_DB", db)
     ui.state._store.clear()
+    ui.state._runs.clear()  # outcomes by run id: each test's database numbers its runs from 1
     engine = open_store(db)
     access.add_user(engine, "panel", PASSWORD, "panel")
     access.add_user(engine, "county", PASSWORD, "county", COUNTY)

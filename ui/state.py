@@ -104,7 +104,8 @@ def start_session() -> None:
     state = st.session_state
     if "ws" not in state:
         if server_mode():
-            wanted = uuid.uuid5(uuid.NAMESPACE_URL, "baicun-user:" + account().name).hex
+            server = store().url.render_as_string(hide_password=True)  # a user's workspace on this server's database
+            wanted = uuid.uuid5(uuid.NAMESPACE_URL, f"baicun-user:{server}:{account().name}").hex
             saved = load_workspace(wanted)
             state["ws_id"] = wanted
         else:
