@@ -136,7 +136,7 @@ def signed_in() -> bool:
         state["account"] = Account(getpass.getuser(), "panel")
         return True
     found = session_account(store(), state.get("token"))
-    if found is None or (state.get("account") not in (None, found)):
+    if found is None or (state.get("account") not in (None, found)):  # ended, expired, or the user's role changed
         for name in ("token", "account", "ws", "ws_id", "settled"):
             state.pop(name, None)
         return False
