@@ -19,7 +19,25 @@ sys.path.insert(0, str(ROOT))
 
 from report.changes import change_lines, ordered  # noqa: E402
 from ui import style  # noqa: E402
-from ui.state import changes, lang, open_run, pool, run_name, scenario, set_lang, start_session, stored_runs, tr, ws  # noqa: E402
+from ui.signin import sign_in_form  # noqa: E402
+from ui.state import (  # noqa: E402
+    account,
+    can,
+    changes,
+    end_session,
+    lang,
+    open_run,
+    pool,
+    run_name,
+    scenario,
+    server_mode,
+    set_lang,
+    signed_in,
+    start_session,
+    stored_runs,
+    tr,
+    ws,
+)
 
 # Material icons ship with Streamlit's frontend (no emoji font is needed on an intranet machine).
 PAGES = (
@@ -31,23 +49,19 @@ PAGES = (
     ("county", "ui/pages/county.py", ":material/location_city:"),
     ("review", "ui/pages/review.py", ":material/groups:"),
 )
+# What each role reaches (store.access.ALLOWED says what it may do; ui.state refuses the rest on the server).
+ROLE_PAGES = {"panel": None, "viewer": ("data", "results", "compare", "county"), "county": ("county",)}
 
 st.set_page_config(page_title="百村遴选", page_icon=str(ROOT / "ui" / "favicon.png"), layout="wide")
-start_session()
 style.apply()
+if not signed_in():
+    sign_in_form()
+    st.stop()
+start_session()
 
-with st.sidebar:
-    st.title(tr("ui.title"))
-    languages = {"zh": "中文", "en": "English"}
-    st.radio(
-        tr("ui.language"),
-        list(languages),
-        index=list(languages).index(lang()),
-        format_func=languages.get,
-        horizontal=True,
-        key="language_choice",
-        on_change=lambda: set_lang(st.session_state["language_choice"]),
-    )
+
+def province_sidebar() -> None:
+    """The session's pool, scenario with its changes and the stored runs to reopen (never for a county user)."""
     st.caption(tr("ui.pool_caption", file=ws()["pool_name"], villages=pool().size))
     edited = changes()
     st.markdown(tr("ui.scenario_caption", name=scenario().get("name", "")) + (" · **" + tr("ui.modified") + "**" if edited else ""))
@@ -71,7 +85,31 @@ with st.sidebar:
             placeholder=tr("ui.choose"),
         )
 
-page = st.navigation([st.Page(ROOT / path, title=tr(f"ui.page.{key}"), icon=icon, url_path=key, default=key == "data") for key, path, icon in PAGES])
+
+with st.sidebar:
+    st.title(tr("ui.title"))
+    languages = {"zh": "中文", "en": "English"}
+    st.radio(
+        tr("ui.language"),
+        list(languages),
+        index=list(languages).index(lang()),
+        format_func=languages.get,
+        horizontal=True,
+        key="language_choice",
+        on_change=lambda: set_lang(st.session_state["language_choice"]),
+    )
+    if server_mode():
+        who = account()
+        st.caption(tr("ui.access.who", name=who.name, role=tr(f"role.{who.role}"), county=f" {who.county}" if who.county else ""))
+        st.button(tr("ui.access.sign_out"), key="sign_out", on_click=end_session)
+    if can("province"):
+        province_sidebar()
+
+shown = ROLE_PAGES[account().role] or [key for key, _, _ in PAGES]
+first = shown[0]
+page = st.navigation(
+    [st.Page(ROOT / path, title=tr(f"ui.page.{key}"), icon=icon, url_path=key, default=key == first) for key, path, icon in PAGES if key in shown]
+)
 try:
     page.run()
 except Exception as error:  # one page failing must never blank the app (Streamlit's rerun/stop are BaseException)

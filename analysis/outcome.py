@@ -10,6 +10,7 @@ The policies the command line and the app share live here, once: whether rule pr
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import pandas as pd
 
@@ -38,10 +39,14 @@ class Outcome:
     inputs: Inputs
     scores: Scores
     selection: Selection
-    reasons: Reasons
     prices: tuple[RulePrice, ...] | None = None  # None: not computed
     belts: Belts | None = None  # with [spatial]
     stability: Stability | None = None  # with [robustness]: classes proved over the panel's weight region
+
+    @cached_property
+    def reasons(self) -> Reasons:
+        """Each village's reason, made on first use: outputs that show no reasons (``--json``) never pay for them."""
+        return village_reasons(self.inputs.pool, self.scores, self.selection)
 
 
 def prices_by_default(selection: Selection, scores: Scores) -> bool:
@@ -82,4 +87,4 @@ def analyse(inputs: Inputs, scores: Scores, selection: Selection, prices: bool |
         belt_groups = Belts(*belts(inputs.pool.frame[selection.selected], selection.spatial.radius_km))
     want_stable = stability_by_default(inputs, selection) if stable is None else stable and stability_by_default(inputs, selection)
     classes = scenario_stability(inputs, scores, selection) if want_stable else None
-    return Outcome(inputs, scores, selection, village_reasons(inputs.pool, scores, selection), priced, belt_groups, classes)
+    return Outcome(inputs, scores, selection, priced, belt_groups, classes)

@@ -76,13 +76,13 @@ def village_reasons(pool: Pool, scores: Scores, selection: Selection) -> Reasons
         if quota.low is not None and int(member[selected].sum()) == quota.low:
             assign(selected & member, "why.in_quota", rule=quota.flag)
     for by, values in _groups_on_bound(selection, "low").items():
-        column = frame[by].astype(str).to_numpy()
-        assign(selected & np.isin(column, list(values)), "why.in_group", by=by, value=column)
+        column = frame[by].astype(str)
+        assign(selected & column.isin(values).to_numpy(), "why.in_group", by=by, value=column.to_numpy())
     assign(selected, "why.in_combination")
     assign(ids.isin(selection.rules.must_exclude).to_numpy(), "why.out_must")
     for by, values in _groups_on_bound(selection, "high").items():
-        column = frame[by].astype(str).to_numpy()
-        assign(np.isin(column, list(values)), "why.out_group_full", by=by, value=column)
+        column = frame[by].astype(str)  # Series.isin hashes; np.isin on text compares every pair (11 s at 500k)
+        assign(column.isin(values).to_numpy(), "why.out_group_full", by=by, value=column.to_numpy())
     score = scores.table["score"].to_numpy()
     cut = float(score[selected].min()) if selection.count else np.nan
     assign(score >= cut, "why.out_combination", cost=frame["cost"].to_numpy(dtype=float))

@@ -32,9 +32,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.linalg import null_space
-from scipy.optimize import linprog
-from scipy.spatial import ConvexHull, HalfspaceIntersection
 
 from contract.errors import InputError, Problem
 
@@ -112,6 +109,8 @@ def _contains_point(region: Region, p: np.ndarray, tolerance: float) -> bool:
 
 def _contains_ray(region: Region, w: np.ndarray, tolerance: float) -> bool:
     """Is some λ w (λ > 0) in P? An LP in (u, λ): origin + N u = λ w, G u ≤ h."""
+    from scipy.optimize import linprog  # scipy.optimize/.linalg/.spatial on demand here: docs/ARCHITECTURE.md
+
     k, d = region.basis.shape
     result = linprog(
         np.zeros(d + 1),
@@ -193,6 +192,8 @@ def _h_region(criteria, w0, rows, right, equalities, targets, scale, kind, param
     k = len(criteria)
     if len(equalities):
         origin = np.linalg.lstsq(equalities, targets, rcond=None)[0]
+        from scipy.linalg import null_space
+
         basis = null_space(equalities)
     else:
         origin, basis = np.zeros(k), np.eye(k)
@@ -227,6 +228,8 @@ def _hull_region(spec, criteria, w0, total, scale) -> Region:
         g, h = np.array([[1.0], [-1.0]]), np.array([u.max(), -u.min()])
         vertices = origin + np.array([[u.max()], [u.min()]]) @ basis.T
     else:
+        from scipy.spatial import ConvexHull
+
         hull = ConvexHull(u)
         g, h = hull.equations[:, :-1], -hull.equations[:, -1]
         vertices = points[hull.vertices]
@@ -239,6 +242,8 @@ def _hull_region(spec, criteria, w0, total, scale) -> Region:
 
 def chebyshev_centre(g: np.ndarray, h: np.ndarray) -> tuple[np.ndarray, float] | None:
     """(centre, radius) of the largest ball in {u : G u ≤ h}; None when the set is empty or unbounded."""
+    from scipy.optimize import linprog
+
     d = g.shape[1]
     norms = np.linalg.norm(g, axis=1)
     result = linprog(np.r_[np.zeros(d), -1.0], A_ub=np.c_[g, norms], b_ub=h, bounds=[(None, None)] * d + [(0, None)], method="highs")
@@ -262,6 +267,8 @@ def polytope_vertices(g: np.ndarray, h: np.ndarray) -> np.ndarray | None:
         upper = np.min(h[column > 0] / column[column > 0])
         lower = np.max(h[column < 0] / column[column < 0])
         return np.array([[lower], [upper]])
+    from scipy.spatial import HalfspaceIntersection
+
     points = HalfspaceIntersection(np.c_[g, -h], centre).intersections
     return np.unique(np.round(points, 12), axis=0)
 

@@ -24,7 +24,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.stats import spearmanr
 
 from pool.read import Pool
 from scoring.score import Scores
@@ -122,6 +121,8 @@ def robustness(
     base = selection.selected[eligible]
     jaccard = (chosen & base).sum(axis=1) / np.maximum((chosen | base).sum(axis=1), 1)
     base_scores = scores.table["score"].to_numpy(dtype=float)[eligible]
+    from scipy.stats import spearmanr  # on demand (docs/ARCHITECTURE.md): scipy.stats costs every command ~0.5 s
+
     spearman = np.array([spearmanr(base_scores, z @ w + bonus).statistic for w in weights])
     table = pool.frame[["village_id", "village", "county", "city"]].copy()
     table["eligible"] = scores.eligible

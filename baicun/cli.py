@@ -99,8 +99,8 @@ def pool_check(
     report: Path | None = typer.Option(None, help="把全部问题写入 CSV 文件 / write every problem to a CSV"),
 ) -> None:
     """校验村庄库文件并汇总 / validate a pool file and summarise it (exit 0 clean, 2 with the report)."""
-    from baicun.pipeline import check_outputs
     from pool.read import read_pool
+    from report.sheets import check_outputs
     from report.text import pool_summary_lines
 
     try:
@@ -123,9 +123,9 @@ def pool_generate(
     national: bool = typer.Option(False, "--national", help="全国规模示例（31 个省份、约 2800 个县）/ national sample"),
 ) -> None:
     """生成合成的示例村庄库（示例数据）/ write a synthetic sample pool."""
-    from baicun.pipeline import check_outputs
     from pool.generate import generate_pool, write_pool
     from pool.national import generate_national
+    from report.sheets import check_outputs
 
     try:
         check_outputs(out, (".csv", ".xlsx"))
@@ -459,7 +459,7 @@ def robustness_command(
     """权重稳健性。给出权重范围（--relative/--interval/--order 或情景中的 [robustness]）时：证明每个村在范围内的任意权重下
     都入选、都不入选或取决于权重，只对后者抽样，并给出各指标的稳定区间；否则为旧版的扰动抽样分析。
     / weight robustness: proofs over a weight region, or the earlier sampling study."""
-    from baicun.pipeline import check_outputs
+    from report.sheets import check_outputs
 
     if method is not None and method not in ("dirichlet", "uniform"):
         fail(InputError("cli.invalid", [Problem("cli.bad_choice", column="--method", value=method, params={"choices": "dirichlet, uniform"})]))
@@ -641,6 +641,130 @@ def _application_county(inputs, county: str, application: Path) -> str:
         raise
 
 
+# --- a server for the province: users, audit trail, serve --------------------------------------------------------
+
+users_app = typer.Typer(no_args_is_help=True, help="服务器用户：添加、列表、解锁 / server users: add, list, unlock")
+app.add_typer(users_app, name="users")
+
+
+@users_app.command("add")
+def users_add(
+    name: str = typer.Argument(..., help="用户名"),
+    role: str = typer.Option(..., "--role", help="panel（省级评审）| county（县级，须 --county）| viewer（只读）"),
+    county: str | None = typer.Option(None, "--county", help="县级用户所属县的 6 位代码，如 220182"),
+    password_stdin: bool = typer.Option(False, "--password-stdin", help="从标准输入读一行作为密码（脚本用）"),
+    db: str | None = DB_OPTION,
+) -> None:
+    """添加一个用户（密码以 argon2id 散列保存）/ add a user (the password is kept as an argon2id hash)."""
+    from store.access import add_user
+    from store.audit import record
+    from store.runs import open_store
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt(t("user.password_prompt"), hide_input=True, confirmation_prompt=True)
+    engine = open_store(db)
+    try:
+        account = add_user(engine, name, password, role, county)
+    except InputError as error:
+        fail(error)
+    record(engine, _os_user(), "cli", "user_add", {"name": account.name, "role": account.role, "county": account.county})
+    echo(t("user.added", name=account.name, role=t(f"role.{account.role}"), county=account.county or "—"))
+
+
+@users_app.command("list")
+def users_list(db: str | None = DB_OPTION) -> None:
+    """列出用户、角色、所属县、是否被锁定 / list users, roles, counties and locks."""
+    import pandas as pd
+
+    from report.text import table_of
+    from store.access import users
+    from store.runs import open_store
+
+    rows = [
+        {"name": a.name, "role": t(f"role.{a.role}"), "county": a.county or "", "failures": failures, "locked_until": until or ""}
+        for a, failures, until in users(open_store(db))
+    ]
+    echo(table_of(pd.DataFrame(rows)) if rows else t("user.none"))
+
+
+@users_app.command("unlock")
+def users_unlock(name: str = typer.Argument(...), db: str | None = DB_OPTION) -> None:
+    """解除因多次登录失败造成的锁定 / lift a lock-out after repeated failed sign-ins."""
+    from store.access import unlock
+    from store.audit import record
+    from store.runs import open_store
+
+    engine = open_store(db)
+    if not unlock(engine, name):
+        fail(InputError("cli.invalid", [Problem("user.unknown", value=name)]))
+    record(engine, _os_user(), "cli", "user_unlock", {"name": name})
+    echo(t("user.unlocked", name=name))
+
+
+def _os_user() -> str:
+    import getpass
+
+    return getpass.getuser()
+
+
+@app.command("audit")
+def audit_command(
+    db: str | None = DB_OPTION,
+    limit: int = typer.Option(100, "--limit"),
+    user: str | None = typer.Option(None, "--user", help="只列这个用户的"),
+    action: str | None = typer.Option(None, "--action", help="只列这一种操作（solve、rule、publish、sign_in …）"),
+    as_json: bool = typer.Option(False, "--json", help="每行一个 JSON 对象"),
+) -> None:
+    """审计记录：谁在何时登录、求解、改规则（含改动）、上传、发布 / the audit trail, newest first."""
+    import json
+
+    import pandas as pd
+
+    from report.text import table_of
+    from store.audit import events
+    from store.runs import open_store
+
+    found = events(open_store(db), limit, user, action)
+    if as_json:
+        for e in found:
+            emit_json(
+                {"id": e.id, "at": e.at.isoformat(), "user": e.user, "role": e.role, "action": e.action} | {"run_id": e.run_id, "detail": e.detail}
+            )
+        return
+    if not found:
+        echo(t("audit.none"))
+        return
+    rows = [
+        {
+            "id": e.id,
+            "time": e.at.strftime("%Y-%m-%d %H:%M:%S"),
+            "user": e.user,
+            "role": e.role,
+            "action": t(f"audit.{e.action}"),
+            "run": e.run_id or "",
+            "detail": json.dumps(e.detail, ensure_ascii=False)[:200],
+        }
+        for e in found
+    ]
+    echo(table_of(pd.DataFrame(rows)))
+
+
+@app.command("serve")
+def serve(
+    db: str | None = typer.Option(None, "--db", help="共享数据库：postgresql://用户@主机/库（多人用），或 SQLite 文件（默认）"),
+    address: str = typer.Option("127.0.0.1", "--address", help="监听地址（内网服务器填本机内网地址或 0.0.0.0）"),
+    port: int = typer.Option(8501, "--port"),
+) -> None:
+    """多人使用的网页服务：登录、角色（省级评审 / 县级 / 只读）、审计记录 / the app for many users: sign-in, roles, audit."""
+    from store.runs import database_url, open_store
+
+    url = database_url(db) if db else None
+    open_store(url)  # tables made (and the database reachable) before the first browser arrives
+    raise typer.Exit(_streamlit(port, address, dict(os.environ, BAICUN_SERVER="1", **({"BAICUN_DB": url} if url else {}))))
+
+
 @app.command("app")
 def run_app(
     port: int = typer.Option(8501, help="端口"),
@@ -648,6 +772,10 @@ def run_app(
     db: str | None = DB_OPTION,
 ):
     """启动评审会用的网页界面（Streamlit，离线运行）；每次求解都存入运行记录（与命令行同一个数据库）。"""
+    raise typer.Exit(_streamlit(port, address, dict(os.environ, **({"BAICUN_DB": db} if db else {}))))
+
+
+def _streamlit(port: int, address: str, environment: dict) -> int:
     import subprocess
 
     root = Path(__file__).resolve().parents[1]
@@ -664,8 +792,7 @@ def run_app(
         "--browser.gatherUsageStats",
         "false",
     ]
-    environment = dict(os.environ, **({"BAICUN_DB": db} if db else {}))
-    raise typer.Exit(subprocess.call(command, cwd=root, env=environment))
+    return subprocess.call(command, cwd=root, env=environment)
 
 
 def main() -> None:

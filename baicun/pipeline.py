@@ -23,6 +23,7 @@ from pool.bind import Inputs, bind, bind_region
 from pool.merge import merge_application
 from pool.places import find_place
 from pool.read import Pool, read_pool
+from report.sheets import check_outputs
 from review.aggregate import Aggregate, apply_review
 from review.collect import collect
 from scoring.score import Scores, score_pool, suggest_entropy_weights
@@ -159,24 +160,6 @@ def with_application(inputs: Inputs, application: str | Path, county: str) -> In
     only that county's villages may be added or changed). Raises ``InputError``."""
     merged = merge_application(inputs.pool, read_pool(application, region=inputs.loaded.scenario.region), county)
     return bind(inputs.loaded, merged)
-
-
-def check_outputs(paths, suffixes: tuple[str, ...], scenario_path: str | Path | None = None, pool_path: str | Path | None = None, option="--out"):
-    """Before any work: every output path can be written (extension, folder, free space for outputs about the size
-    of the pool file — ``--pool`` or the scenario's ``pool``). Raises ``InputError`` listing what is wrong."""
-    from report.sheets import output_problems
-
-    if not paths:
-        return
-    source = Path(pool_path) if pool_path else None
-    if source is None and scenario_path is not None:
-        try:
-            source = load_scenario(scenario_path).pool_path()
-        except InputError:
-            source = None  # the scenario's own problems are reported when it is loaded
-    problems = output_problems(paths, suffixes, source, option)
-    if problems:
-        raise InputError("output.invalid", problems)
 
 
 def admit(scenario, references: References, pool_supplied: bool = True) -> None:
@@ -322,7 +305,8 @@ def run_inputs(record: RunRecord) -> Inputs:
     folder = Path(record.scenario_file).parent
     loaded = parse_scenario(record.scenario_text, source=Path(record.scenario_file).name, folder=folder)
     pool = reviewed(loaded, read_pool(path))[0]
-    if pool.fingerprint != record.pool_fingerprint:
+    # the content fingerprint only for runs stored before fingerprints were the file's (``Pool.fingerprint``)
+    if record.pool_fingerprint != pool.fingerprint and record.pool_fingerprint != pool.content_fingerprint:
         raise InputError(
             "run.invalid",
             [Problem("run.pool_changed", value=record.pool_path, params={"stored": record.pool_fingerprint[:12], "now": pool.fingerprint[:12]})],

@@ -43,6 +43,7 @@ class Pool:
     extra: dict[str, str] = field(default_factory=dict)  # extra column -> "number" | "flag" | "text"
     encoding: str | None = None
     notices: tuple[Problem, ...] = ()
+    file_digest: str | None = None  # read from a file: ``pool.raw.file_digest``; made in memory: None
 
     def __post_init__(self):
         # Place identities (pool.places) are derived here, once, for every pool however it was made.
@@ -59,7 +60,17 @@ class Pool:
 
     @cached_property
     def fingerprint(self) -> str:
-        """SHA-256 of the canonical pool: rows sorted by village_id, columns by name, values as CSV text."""
+        """What a run is tied to (64 hex digits). A pool read from a file: the SHA-256 of the file's bytes and of
+        how they were read (``pool.raw.file_digest``) — the file itself, so a re-saved or re-ordered file is another
+        pool. A pool made in memory (generated, an application merged in, the experts' aggregate applied):
+        ``content_fingerprint``. Runs stored before fingerprints were the file's hold the content fingerprint;
+        ``baicun.pipeline.run_inputs`` accepts either."""
+        return self.file_digest or self.content_fingerprint
+
+    @cached_property
+    def content_fingerprint(self) -> str:
+        """SHA-256 of the canonical pool: rows sorted by village_id, columns by name, values as CSV text (seconds
+        for 500,000 villages: computed only for pools made in memory and for runs stored before)."""
         frame = without_places(self.frame)
         canonical = frame.sort_values("village_id").reindex(columns=sorted(frame.columns))
         text = canonical.to_csv(index=False, float_format="%.10g", lineterminator="\n")
@@ -113,7 +124,7 @@ def read_pool(
         frame["cost"] = DEFAULT_COST
         notices.append(Problem("pool.notice_cost_default"))
     headers = {key: raw.header[index] for index, key in _indexed_keys(columns)}
-    return Pool(frame.reset_index(drop=True), path.name, rows, headers, extra, raw.encoding, tuple(notices))
+    return Pool(frame.reset_index(drop=True), path.name, rows, headers, extra, raw.encoding, tuple(notices), raw.digest)
 
 
 def _key_of(label: str | None, labels: dict[str, str]) -> str | None:

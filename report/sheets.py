@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from contract.errors import Problem
+from contract.errors import InputError, Problem
+from contract.scenario import load_scenario
 from report.escape import formula_like, spreadsheet
 
 XLSX_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
@@ -174,3 +175,20 @@ def _cannot_create(folder: Path) -> str:
     os.close(handle)
     os.remove(probe)
     return ""
+
+
+def check_outputs(paths, suffixes: tuple[str, ...], scenario_path: str | Path | None = None, pool_path: str | Path | None = None, option="--out"):
+    """Before any work: every output path can be written (extension, folder, free space for outputs about the size
+    of the pool file — ``--pool`` or the scenario's ``pool``). Raises ``InputError`` listing what is wrong. Here, not in
+    ``baicun.pipeline``, so that commands which only read a pool do not load the selection to check their outputs."""
+    if not paths:
+        return
+    source = Path(pool_path) if pool_path else None
+    if source is None and scenario_path is not None:
+        try:
+            source = load_scenario(scenario_path).pool_path()
+        except InputError:
+            source = None  # the scenario's own problems are reported when it is loaded
+    problems = output_problems(paths, suffixes, source, option)
+    if problems:
+        raise InputError("output.invalid", problems)

@@ -234,6 +234,7 @@ def run_info(o: Outcome, seconds: float | None = None, lang: str | None = None) 
         ("info.objective", f"{s.objective:.10g}" if s.objective is not None else ""),
         ("info.bound", f"{s.bound:.10g}" if s.bound is not None else ""),
         ("info.gap", f"{s.gap:.2e}" if s.gap is not None else ""),
+        *_tiebreak_item(s, lang),
         ("info.count", s.count),
         ("info.budget_used", f"{s.check.budget_used:,.1f}" if s.check else ""),
         ("info.eligible", int(o.scores.eligible.sum())),
@@ -247,6 +248,14 @@ def run_info(o: Outcome, seconds: float | None = None, lang: str | None = None) 
     return pd.DataFrame({t("info.item", lang): [t(k, lang) for k, _ in items], t("info.value", lang): [str(v) for _, v in items]})
 
 
+def _tiebreak_item(s, lang: str | None) -> list[tuple[str, str]]:
+    """Only a proven optimum has a tie-break phase: whether it chose among equal totals by village_id in its time
+    (``solver.backends.base.tiebreak_fits``)."""
+    if s.status != "optimal":
+        return []
+    return [("info.tiebreak", t("info.tiebreak_done" if s.tiebreak_done else "info.tiebreak_unfinished", lang))]
+
+
 def summary_json(o: Outcome, seconds: float) -> dict:
     """SPEC §4's ``--json`` object."""
     s = o.selection
@@ -257,6 +266,7 @@ def summary_json(o: Outcome, seconds: float) -> dict:
         "objective": s.objective,
         "bound": s.bound,
         "gap": s.gap,
+        "tiebreak_done": s.tiebreak_done if s.status == "optimal" else None,  # ties broken by village_id within its time
         "selected": s.selected_ids(o.inputs.pool),
         "count": s.count,
         "budget_used": s.check.budget_used if s.check else None,

@@ -13,7 +13,6 @@ from pool.summary import summarize
 from report.escape import terminal
 from report.status import status_text
 from scoring.score import Scores
-from solver import families
 from solver.rules import RuleRef
 
 
@@ -160,6 +159,8 @@ def explanation_lines(pool: Pool, selection, e) -> list[str]:
 
 
 def _rule_words(rule) -> str:
+    from solver import families  # on demand (docs/ARCHITECTURE.md): `pool check` prints summaries without scipy.sparse
+
     return "—" if rule is None else render(families.label(rule))
 
 

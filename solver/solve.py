@@ -92,6 +92,25 @@ def _empty(model: Model, backend: str) -> RawResult:
     )
 
 
+def solve_reduced(model: Model, backend: str, options: SolveOptions) -> tuple[RawResult, int, float]:
+    """Solve ``model`` after the safe dominance reduction (``solver/reduce.py``) when ``options.reduce`` and the
+    model is single-year. Returns (result with ``x`` over all of ``model``'s columns, the dropped ones 0; columns
+    solved; seconds the reduction took). The reduction's claim holds for any model of this shape — the selection's,
+    one without a rule (a price), one with a village forced in or out (what-if, margins) — so every re-solve uses
+    it: the optimum, and the tie-break's choice among optima, are the whole model's."""
+    began = time.perf_counter()
+    keep = dominance_keep(model) if options.reduce and model.simple else np.ones(len(model.objective), dtype=bool)
+    reduced = model.subset(keep)
+    reducing = time.perf_counter() - began
+    left = replace(options, time_limit=max(options.time_limit - reducing, 0.01))
+    raw = get_backend(backend)(reduced, left) if len(reduced.objective) else _empty(reduced, backend)
+    if raw.x is not None:
+        full = np.zeros(len(model.objective), dtype=np.int8)
+        full[keep] = raw.x
+        raw = replace(raw, x=full)
+    return raw, int(keep.sum()), reducing
+
+
 def solve_options(
     scenario: Scenario, backend: str | None = None, time_limit: float | None = None, mip_gap: float | None = None, threads: int | None = None
 ) -> tuple[str, SolveOptions]:
@@ -130,23 +149,13 @@ def select(
     rules, plan, spatial, model = prepare(pool, scenario, scores, locks)
     context = {"plan": plan, "spatial": spatial, "time_limit": options.time_limit}
     timings["build"] = time.perf_counter() - start
-    start = time.perf_counter()
-    keep = dominance_keep(model) if options.reduce and model.simple else np.ones(len(model.objective), dtype=bool)
-    reduced = model.subset(keep)
-    timings["reduce"] = time.perf_counter() - start
     left = replace(options, time_limit=max(options.time_limit - (time.perf_counter() - began), 0.01))
-    raw = get_backend(backend)(reduced, left) if len(reduced.objective) else _empty(reduced, backend)
+    raw, kept, timings["reduce"] = solve_reduced(model, backend, left)
     timings["solve"] = raw.seconds
     context |= {"stopped": raw.stopped, "from_start": raw.from_start}
-    if raw.x is not None:
-        full = np.zeros(len(model.objective), dtype=np.int8)
-        full[keep] = raw.x
-        raw = replace(raw, x=full)
     selected = np.zeros(pool.size, dtype=bool)
     if raw.x is None:
-        return Selection(
-            raw.status, selected, None, raw.bound, None, raw.backend, raw.version, rules, model, None, timings, int(keep.sum()), **context
-        )
+        return Selection(raw.status, selected, None, raw.bound, None, raw.backend, raw.version, rules, model, None, timings, kept, **context)
     chosen = (raw.x > 0) & model.choice
     selected[model.positions[chosen]] = True
     year = None
@@ -173,7 +182,7 @@ def select(
         model,
         check,
         timings,
-        int(keep.sum()),
+        kept,
         (),
         raw.tiebreak_done,
         raw.detail,

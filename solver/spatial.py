@@ -39,8 +39,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from scipy.sparse.csgraph import connected_components
-from scipy.spatial import cKDTree
 
 from contract.errors import InputError, Problem
 
@@ -56,6 +54,8 @@ def neighbour_pairs(lon: np.ndarray, lat: np.ndarray, radius_km: float) -> np.nd
     """Every pair (i, j), i < j, within ``radius_km`` of each other, as an array of shape (pairs, 2)."""
     if len(lon) < 2:
         return np.zeros((0, 2), dtype=np.int64)
+    from scipy.spatial import cKDTree  # on demand (docs/ARCHITECTURE.md): only scenarios with belts pay for it
+
     chord = 2 * np.sin(radius_km / (2 * EARTH_RADIUS_KM))
     pairs = cKDTree(unit_vectors(lon, lat)).query_pairs(chord * (1 + 1e-12), output_type="ndarray")
     return pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))].astype(np.int64)
@@ -78,6 +78,8 @@ def belts(frame: pd.DataFrame, radius_km: float) -> tuple[pd.DataFrame, pd.Serie
     """The belts among the given (selected) villages: a table with one row per belt, largest first (belt, size,
     counties, cities, village_names, village_ids — the last four lists), and the belt number of each village
     (0 = in no belt)."""
+    from scipy.sparse.csgraph import connected_components  # on demand (docs/ARCHITECTURE.md)
+
     n = len(frame)
     pairs = neighbour_pairs(frame["lon"].to_numpy(), frame["lat"].to_numpy(), radius_km)
     _, labels = connected_components(adjacency(pairs, n), directed=False) if n else (0, np.zeros(0, dtype=int))

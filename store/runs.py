@@ -77,6 +77,49 @@ class Run(Base):
     selected: Mapped[list] = mapped_column(JSON)
     years: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # village_id → plan year, for a plan
     digest: Mapped[str | None] = mapped_column(String(64), nullable=True)  # record_digest of the fields above
+    author: Mapped[str | None] = mapped_column(String(100), nullable=True)  # the signed-in user (server) or the OS user
+
+
+# Who may use a shared server (``store.access``) and what everyone did (``store.audit``): the same database as the
+# runs, created by the same ``ensure_schema``.
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    role: Mapped[str] = mapped_column(String(20))  # panel | county | viewer
+    county: Mapped[str | None] = mapped_column(String(12), nullable=True)  # a county user's 6-digit county code
+    password_hash: Mapped[str] = mapped_column(Text)  # argon2id, with its own salt and parameters
+    created_at: Mapped[_dt.datetime] = mapped_column(DateTime)
+    failures: Mapped[int] = mapped_column(Integer, default=0)  # failed sign-ins in a row
+    locked_until: Mapped[_dt.datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class SignIn(Base):
+    """A signed-in browser session; the browser holds the token, the database only its SHA-256."""
+
+    __tablename__ = "sign_ins"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user: Mapped[str] = mapped_column(String(100))
+    started_at: Mapped[_dt.datetime] = mapped_column(DateTime)
+    last_seen: Mapped[_dt.datetime] = mapped_column(DateTime)
+    ended_at: Mapped[_dt.datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class AuditEvent(Base):
+    """One thing a person did; rows are only ever inserted (``_append_only`` makes the database refuse the rest)."""
+
+    __tablename__ = "audit"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[_dt.datetime] = mapped_column(DateTime)
+    user: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(20))
+    action: Mapped[str] = mapped_column(String(40))
+    run_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    detail: Mapped[dict] = mapped_column(JSON)
 
 
 def default_url() -> str:
@@ -119,6 +162,7 @@ def ensure_schema(engine: Engine) -> None:
                     connection.execute(sql("SELECT pg_advisory_xact_lock(20240517)"))  # any fixed key: "baicun schema"
                 Base.metadata.create_all(connection)
                 _add_missing_columns(connection)
+                _append_only(connection)
             return
         except DBAPIError:
             if attempt == SCHEMA_ATTEMPTS - 1:
@@ -141,6 +185,28 @@ def _add_missing_columns(connection: Connection) -> None:
     for column in Run.__table__.columns:
         if column.name not in present and column.nullable:
             connection.execute(sql(f"ALTER TABLE runs ADD COLUMN {column.name} {column.type.compile(connection.dialect)}"))
+
+
+APPEND_ONLY = {
+    "sqlite": [
+        f"CREATE TRIGGER IF NOT EXISTS audit_no_{verb} BEFORE {verb} ON audit BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END"
+        for verb in ("UPDATE", "DELETE")
+    ],
+    "postgresql": [
+        "CREATE OR REPLACE FUNCTION baicun_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit is append-only'; END $$",
+        *(
+            f"CREATE OR REPLACE TRIGGER audit_no_{verb} BEFORE {verb} ON audit FOR EACH STATEMENT EXECUTE FUNCTION baicun_append_only()"
+            for verb in ("UPDATE", "DELETE", "TRUNCATE")
+        ),
+    ],
+}
+
+
+def _append_only(connection: Connection) -> None:
+    """The database itself refuses to change or remove an audit row (triggers on SQLite and PostgreSQL), so the
+    trail stays append-only even for a program that bypasses this package."""
+    for statement in APPEND_ONLY.get(connection.dialect.name, []):
+        connection.exec_driver_sql(statement)
 
 
 def _sqlite_connect(connection, _record) -> None:
@@ -183,6 +249,7 @@ class RunRecord:
     selected: list
     years: dict | None = None
     digest: str | None = None  # None for a run saved before digests were kept
+    author: str | None = None  # None for a run saved before authors were kept
 
 
 CONTENT = (
@@ -194,6 +261,8 @@ CONTENT = (
 def record_digest(fields: dict) -> str:
     """SHA-256 of a run's content (every field but id, created_at and the digest), as canonical JSON."""
     content = {name: fields.get(name) for name in CONTENT}
+    if fields.get("author") is not None:  # runs saved before authors were kept keep their digest
+        content["author"] = fields["author"]
     return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8")).hexdigest()
 
 
@@ -215,10 +284,11 @@ def save_run(engine: Engine, fields: dict) -> int:
         return int(row.inserted_primary_key[0])
 
 
-def run_fields(outcome, pool_path: Path, label: str = "") -> dict:
-    """What to store for a solved outcome (see ``report.tables.Outcome``)."""
+def run_fields(outcome, pool_path: Path, label: str = "", author: str | None = None) -> dict:
+    """What to store for a solved outcome (see ``report.tables.Outcome``); ``author`` is who solved it."""
     s, pool, loaded = outcome.selection, outcome.inputs.pool, outcome.inputs.loaded
     return {
+        "author": author,
         "label": label,
         "scenario_name": loaded.scenario.name,
         "scenario_file": str((loaded.folder / loaded.source).resolve()),

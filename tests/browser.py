@@ -27,8 +27,8 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_app(timeout: float = 90.0):
-    """The app's base URL while it runs."""
+def running_app(timeout: float = 90.0, environment: dict | None = None):
+    """The app's base URL while it runs (``environment``: variables added to the app's, e.g. server mode)."""
     port = free_port()
     log = open(Path(os.environ.get("TMPDIR", "/tmp")) / f"baicun-app-{port}.log", "w")
     process = subprocess.Popen(
@@ -48,6 +48,7 @@ def running_app(timeout: float = 90.0):
             "false",
         ],
         cwd=ROOT,
+        env={**os.environ, **(environment or {})},
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from pool.generate import generate_pool, to_file_frame
+from tests.postgres import db, postgres_server  # noqa: F401  (fixtures: a database URL of either kind, a PostgreSQL cluster)
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_CSV = ROOT / "scenarios" / "data" / "jilin_sample_pool.csv"

@@ -77,6 +77,25 @@ def test_rerun_reproduces_every_shipped_scenario(tmp_path, name):
     assert again.identical and not again.entering and not again.leaving
 
 
+def test_runs_stored_with_the_content_fingerprint_still_verify(tmp_path):
+    """A run is tied to its pool file's bytes (``Pool.fingerprint``); runs stored before, which hold the content
+    fingerprint of the pool, are still accepted, and a fingerprint of neither is refused as a changed pool."""
+    from baicun.pipeline import load_inputs, run_inputs
+    from contract.errors import InputError
+
+    inputs = load_inputs(ROOT / "scenarios" / "baicun_2024.toml")
+    assert inputs.pool.fingerprint == inputs.pool.file_digest != inputs.pool.content_fingerprint
+    scores, selection = solve(inputs)
+    engine = open_store(tmp_path / "runs.sqlite")
+    fields = run_fields(outcome(inputs, scores, selection), inputs.loaded.pool_path(), "t")
+    older = save_run(engine, {**fields, "pool_fingerprint": inputs.pool.content_fingerprint})
+    assert run_inputs(get_run(engine, older)).pool.fingerprint == inputs.pool.fingerprint
+    other = save_run(engine, {**fields, "pool_fingerprint": "f" * 64})
+    with pytest.raises(InputError) as refused:
+        run_inputs(get_run(engine, other))
+    assert refused.value.problems[0].code == "run.pool_changed"
+
+
 def test_compare_lists_exactly_the_villages_that_differ(tmp_path):
     pool = read_pool(SAMPLE_CSV)
     items = []

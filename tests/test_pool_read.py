@@ -117,14 +117,27 @@ def test_extra_columns_are_kept_with_inferred_kinds(tmp_path, small_frame):
     assert pool.frame["数字乡村"].tolist() == [True, False, True, False, False, True]
 
 
-def test_fingerprint_ignores_row_and_column_order(tmp_path, small_frame):
+def test_content_fingerprint_ignores_row_and_column_order(tmp_path, small_frame):
     a = read_pool(write_csv(small_frame, tmp_path / "a.csv"))
     shuffled = small_frame.sample(frac=1, random_state=1)[list(reversed(small_frame.columns))]
     b = read_pool(write_csv(shuffled, tmp_path / "b.csv"))
     changed = small_frame.copy()
     changed.loc[0, "leader"] = changed.loc[0, "leader"] + 0.1
     c = read_pool(write_csv(changed, tmp_path / "c.csv"))
-    assert a.fingerprint == b.fingerprint != c.fingerprint
+    assert a.content_fingerprint == b.content_fingerprint != c.content_fingerprint
+
+
+def test_fingerprint_is_the_files_bytes_and_how_they_were_read(tmp_path, small_frame):
+    """What a run is tied to: the SHA-256 of the file's bytes, continued with the sheet, encoding and header row."""
+    import hashlib
+
+    path = write_csv(small_frame, tmp_path / "a.csv")
+    pool = read_pool(path)
+    digest = hashlib.sha256(path.read_bytes())
+    digest.update(f"\0sheet=\0encoding={pool.encoding}\0header_row=1".encode())
+    assert pool.fingerprint == digest.hexdigest() == read_pool(tmp_path / "a.csv").fingerprint
+    shuffled = small_frame.sample(frac=1, random_state=1)
+    assert read_pool(write_csv(shuffled, tmp_path / "b.csv")).fingerprint != pool.fingerprint  # another file
 
 
 @pytest.mark.parametrize("path", [SAMPLE_CSV, SAMPLE_XLSX])

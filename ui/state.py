@@ -13,6 +13,14 @@ day with the same address — finds everything as the user left it:
 * ``run`` — the stored run shown on the results page; ``picks`` — every other choice (county, chart options …);
 * ``lang`` — zh or en.
 
+On a shared server (``baicun serve``: ``$BAICUN_SERVER``) a browser session first signs in (``store.access``);
+the workspace then belongs to the user (one per user, never named by the address), every action is checked
+against the user's role here — not only by hiding a widget — and appended to the audit trail (``store.audit``):
+a rule change with its diff, a solve, an upload, a publication. A county user never reaches the province's pool
+or outcomes: ``pool()``, ``current_result()`` and the stored runs refuse it, and its one view is
+``county_view()`` — its own county's villages from the published run, with the province only as aggregates (the
+cut-off, totals). Alone on one machine (``baicun app``) the user is the panel, named by the OS.
+
 Widgets never hold the truth: each shows the workspace's value and writes it back in its ``on_change`` callback
 (``ui.fields``), so a widget that Streamlit forgets (a page left, a label in another language) is re-created from
 the workspace with the value the user set.
@@ -20,8 +28,13 @@ the workspace with the value the user set.
 
 from __future__ import annotations
 
+import copy
+import getpass
 import io
+import os
 import tomllib
+import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -32,18 +45,24 @@ from baicun.pipeline import (
     admit,
     bind,
     comparison_item,
+    county_named,
     outcome,
     run_inputs,
     score,
     solve,
     stored_selection,
+    with_application,
 )
+from baicun.pipeline import county as county_preview_of
 from contract.errors import InputError, Problem
 from contract.scenario import UPLOADED, parse_scenario, scenario_changes, text_with
 from contract.texts import set_language, t
 from pool.read import Pool, read_pool
 from report.changes import change_label
 from report.escape import markdown
+from report.tables import preview_table
+from store import audit
+from store.access import Account, Attempt, allowed, session_account, sign_in, sign_out
 from store.files import keep_upload, load_workspace, new_workspace_id, save_workspace
 from store.runs import get_run, list_runs, open_store, run_fields, save_run
 
@@ -80,17 +99,95 @@ def _without_pool(data: dict) -> dict:
 
 def start_session() -> None:
     """The workspace named in the address, or a new one (sample pool, default scenario) whose id goes into the
-    address; the session's language set for this thread."""
+    address; on a server, the signed-in user's own workspace (the address names none). The session's language
+    set for this thread."""
     state = st.session_state
     if "ws" not in state:
-        wanted = st.query_params.get("ws", "")
-        saved = load_workspace(wanted)
-        state["ws_id"] = wanted if saved is not None else new_workspace_id()
+        if server_mode():
+            server = store().url.render_as_string(hide_password=True)  # a user's workspace on this server's database
+            wanted = uuid.uuid5(uuid.NAMESPACE_URL, f"baicun-user:{server}:{account().name}").hex
+            saved = load_workspace(wanted)
+            state["ws_id"] = wanted
+        else:
+            wanted = st.query_params.get("ws", "")
+            saved = load_workspace(wanted)
+            state["ws_id"] = wanted if saved is not None else new_workspace_id()
         state["ws"] = new_workspace() | (saved or {})
+        _settled()
         save()
-    if st.query_params.get("ws") != state["ws_id"]:
+    if not server_mode() and st.query_params.get("ws") != state["ws_id"]:
         st.query_params["ws"] = state["ws_id"]
     set_language(ws()["lang"])
+
+
+# --- who is signed in, and what they may do --------------------------------------------------------------------
+
+
+def server_mode() -> bool:
+    """Started by ``baicun serve``: many users, each signed in."""
+    return os.environ.get("BAICUN_SERVER") == "1"
+
+
+def signed_in() -> bool:
+    """Whether this browser session has a live sign-in (always, alone on one machine: the panel). Checked at
+    every rerun, so a sign-out, an expiry or a lock elsewhere takes effect at the next click."""
+    state = st.session_state
+    if not server_mode():
+        state["account"] = Account(getpass.getuser(), "panel")
+        return True
+    found = session_account(store(), state.get("token"))
+    if found is None or (state.get("account") not in (None, found)):  # ended, expired, or the user's role changed
+        for name in ("token", "account", "ws", "ws_id", "settled"):
+            state.pop(name, None)
+        return False
+    state["account"] = found
+    return True
+
+
+def account() -> Account:
+    return st.session_state["account"]
+
+
+def can(action: str) -> bool:
+    """Whether the signed-in user's role allows ``action`` (``store.access.ALLOWED``)."""
+    return "account" in st.session_state and allowed(account().role, action)
+
+
+def require(action: str) -> None:
+    """Refuse, on the server, what the role does not allow (raises ``PermissionError``)."""
+    if not can(action):
+        raise PermissionError(tr("ui.access.refused"))
+
+
+def try_sign_in(name: str, password: str) -> Attempt:
+    """A sign-in attempt, audited either way; on success the session holds the token."""
+    attempt = sign_in(store(), name, password)
+    if attempt.token:
+        st.session_state["token"] = attempt.token
+        st.session_state["account"] = attempt.account
+        audit.record(store(), attempt.account.name, attempt.account.role, "sign_in")
+    else:
+        audit.record(store(), name.strip()[:100], "", "sign_in_refused", {"reason": attempt.refusal})
+    return attempt
+
+
+def end_session() -> None:
+    """Sign out: the session's token is ended in the database and forgotten here."""
+    state = st.session_state
+    if "account" in state and server_mode():
+        audit.record(store(), account().name, account().role, "sign_out")
+    sign_out(store(), state.get("token"))
+    for name in ("token", "account", "ws", "ws_id", "settled"):
+        state.pop(name, None)
+
+
+def _audit(action: str, detail: dict | None = None, run_id: int | None = None) -> None:
+    audit.record(store(), account().name, account().role, action, detail, run_id)
+
+
+def _settled() -> None:
+    """The scenario as it stands is not a change of rules (just started, loaded, or a run opened)."""
+    st.session_state["settled"] = copy.deepcopy(ws()["scenario"])
 
 
 def ws() -> dict:
@@ -98,6 +195,13 @@ def ws() -> dict:
 
 
 def save() -> None:
+    """Keep the workspace; a change of the scenario since the last save is a rule change: refused for a role that
+    may not edit, else audited with its diff (key path, before, after)."""
+    before = st.session_state.get("settled")
+    if before is not None and before != ws()["scenario"]:
+        require("edit")
+        _audit("rule", {"changes": [[list(path), a, b] for path, a, b in scenario_changes(before, ws()["scenario"])]})
+        _settled()
     save_workspace(st.session_state["ws_id"], ws())
 
 
@@ -143,7 +247,8 @@ def _read(path: str, modified: float) -> Pool:
 
 
 def pool() -> Pool:
-    """The session's pool (read once per file; the sample is shared by every session)."""
+    """The session's pool (read once per file; the sample is shared by every session). Refused to a county user."""
+    require("province")
     path = Path(ws()["pool_path"])
     if not path.exists():  # the file was removed on the server: back to the sample, said on the data page
         ws().update(pool_path=str(SAMPLE_POOL), pool_name=SAMPLE_POOL.name)
@@ -155,6 +260,7 @@ def pool() -> Pool:
 def upload_pool(name: str, data: bytes) -> Pool:
     """Read an uploaded pool with the CLI's reader; kept on the server and made the session's pool only when valid
     (raises ``InputError`` and changes nothing otherwise)."""
+    require("upload")
     path = keep_upload(name, data)
     try:
         result = _read(str(path), path.stat().st_mtime)
@@ -163,10 +269,12 @@ def upload_pool(name: str, data: bytes) -> Pool:
         raise
     ws().update(pool_path=str(path), pool_name=Path(name).name)
     save()
+    _audit("pool_upload", {"file": Path(name).name, "fingerprint": result.fingerprint, "villages": result.size})
     return result
 
 
 def use_sample() -> None:
+    require("upload")
     ws().update(pool_path=str(SAMPLE_POOL), pool_name=SAMPLE_POOL.name)
     save()
 
@@ -186,12 +294,15 @@ def scenario_text() -> str:
 def load_scenario_text(text: str, name: str) -> None:
     """An uploaded scenario file becomes the session's scenario (raises ``InputError``, changing nothing, when it
     is bad or names what an upload may not: a stored run to lock, the experts' sheets on the server)."""
+    require("edit")
     loaded = parse_scenario(text, source=Path(name).name, folder=SCENARIO_FOLDER)
     admit(loaded.scenario, UPLOADED)  # says at once what could not be followed here, not at the solve
     w = ws()
     w.update(scenario=_without_pool(tomllib.loads(text)), loaded_text=text, loaded_name=Path(name).name, tables={}, stash={})
     w["generation"] += 1
+    _settled()
     save()
+    _audit("scenario_upload", {"file": Path(name).name, "name": loaded.scenario.name})
 
 
 def changes() -> list[tuple[tuple, object, object]]:
@@ -237,14 +348,18 @@ def _store():
 
 def solve_and_keep(label: str = ""):
     """Solve the session's scenario, save the run (named by the user or by what changed), show it from now on.
-    Returns the Outcome; raises ``InputError`` for a scenario that does not fit the pool."""
+    Returns the Outcome; raises ``InputError`` for a scenario that does not fit the pool (``PermissionError`` for
+    a role that may not solve). The run records its author; the solve is audited with what it changed."""
+    require("solve")
     text, the_pool, name = scenario_text(), pool(), ws()["loaded_name"]
     result = solved(the_pool.fingerprint, text, name, the_pool)
     if result.selection.found:
         label = label.strip() or change_label(changes(), scenario(), lang())
-        run_id = save_run(store(), run_fields(result, ws()["pool_path"], label))
+        run_id = save_run(store(), run_fields(result, ws()["pool_path"], label, author=account().name))
         _runs[run_id] = result
         ws()["run"] = run_id
+        edits = [[list(path), a, b] for path, a, b in changes()]
+        _audit("solve", {"label": label, "scenario": ws()["loaded_name"], "pool": the_pool.fingerprint, "changes": edits}, run_id)
     else:
         ws()["run"] = None
         st.session_state["unsolved"] = result
@@ -258,7 +373,12 @@ _runs: dict[int, object] = {}  # outcomes of runs solved in this server process,
 def run_outcome(run_id: int):
     """A stored run as an Outcome: the one solved in this process, else rebuilt from the store — its scenario
     bound to its pool (which must still have the stored fingerprint) and its shortlist re-checked. Raises
-    ``InputError`` when the run is unknown or its pool changed."""
+    ``InputError`` when the run is unknown or its pool changed. Refused to a county user."""
+    require("province")
+    return _run_outcome(run_id)
+
+
+def _run_outcome(run_id: int):
     if run_id not in _runs:
         record = get_run(store(), run_id)
         if record is None:
@@ -271,11 +391,13 @@ def run_outcome(run_id: int):
 
 def current_result():
     """The outcome shown on the results page: the session's last run (even after a reload), or the last attempt
-    that found no shortlist; None before the first solve."""
-    run_id = ws()["run"]
+    that found no shortlist; None before the first solve. A viewer who opened no run sees the published one.
+    Refused to a county user."""
+    require("province")
+    run_id = ws()["run"] if ws()["run"] is not None or can("solve") else audit.published_run(store())
     if run_id is not None:
         try:
-            return run_outcome(run_id)
+            return _run_outcome(run_id)
         except InputError as error:
             st.session_state["run_error"] = error
             return None
@@ -294,6 +416,7 @@ def is_current(o) -> bool:
 
 def open_run(run_id: int) -> None:
     """A stored run becomes the session's result, its scenario the session's scenario and its pool the pool."""
+    require("province")
     o = run_outcome(run_id)
     w = ws()
     w.update(
@@ -307,20 +430,128 @@ def open_run(run_id: int) -> None:
     record = get_run(store(), run_id)
     w.update(pool_path=record.pool_path, pool_name=record.pool_file)
     w["generation"] += 1
+    _settled()
     save()
 
 
 def stored_runs(limit: int = 200) -> list:
+    require("province")
     return list_runs(store(), limit)
+
+
+def publish(run_id: int) -> None:
+    """The run county users and viewers see from now on (the panel's later edits stay its own until published)."""
+    require("publish")
+    _audit("publish", {"label": get_run(store(), run_id).label}, run_id)
+
+
+def published() -> int | None:
+    return audit.published_run(store())
 
 
 def run_name(record) -> str:
     return f"#{record.id} {record.label or record.scenario_name}"
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
 def compared_item(run_id: int):
+    """A stored run for the comparison page. Refused to a county user."""
+    require("province")
+    return _compared_item(run_id)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _compared_item(run_id: int):
     return comparison_item(f"run:{run_id}")
+
+
+# --- a county user's one view --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CountyView:
+    """One county under a result, and nothing of any other county's villages: ``frame`` and ``table`` hold only
+    its villages (in the published run's pool for a county user); the province is present only as aggregates in
+    ``preview`` (cut-off score, eligible and selected totals). ``choices`` — the counties to pick from (panel and
+    viewer; None for a county user, who has exactly one)."""
+
+    county: str
+    frame: pd.DataFrame  # the county's villages: village_id, village, township, lon, lat (when present), selected
+    preview: object  # analysis.preview.CountyPreview (its table: the county's villages only)
+    table: pd.DataFrame  # report.tables.preview_table, in the reader's language
+    is_sample: bool
+    run_id: int | None
+    choices: list[str] | None
+    application: str | None = None  # the county's own application file merged in for this preview (its name)
+
+
+def county_view(choice: str | None = None) -> CountyView | None:
+    """The county page's data, filtered here on the server: a county user's own county (by its code) in the
+    published run; for the panel and viewers the chosen county in their current result. None when there is no
+    result (or none published, or the county has no village in its pool)."""
+    if can("province"):
+        o, run_id = current_result(), ws()["run"]
+        if o is None or not o.selection.found:
+            return None
+        choices = sorted(o.inputs.pool.frame["county_place"].unique())  # by identity: two 朝阳区 are two entries
+        name = choice if choice in choices else choices[0]
+    else:
+        run_id = audit.published_run(store())
+        if run_id is None:
+            return None
+        o, choices = _run_outcome(run_id), None
+        try:
+            name = county_named(o.inputs, account().county)
+        except InputError:
+            return None
+        application = _application(run_id)
+        if application is not None:
+            o = _with_application(o, application["path"], name)
+    result = _preview((o.inputs.pool.fingerprint, o.inputs.loaded.text, o.selection.objective), name, o)
+    mine = o.inputs.pool.frame["county_place"] == name
+    columns = [c for c in ("village_id", "village", "township", "lon", "lat") if c in o.inputs.pool.frame]
+    frame = o.inputs.pool.frame.loc[mine, columns].assign(selected=o.selection.selected[mine.to_numpy()]).reset_index(drop=True)
+    table = preview_table(o, result, lang())
+    return CountyView(name, frame, result, table, o.inputs.pool.is_sample, run_id, choices, (_application(run_id) or {}).get("name"))
+
+
+def _application(run_id: int | None) -> dict | None:
+    """The county's application file merged into its preview of ``run_id`` (one published run: a new
+    publication starts without it)."""
+    kept = ws().get("application")
+    return kept if kept and kept.get("run") == run_id else None
+
+
+def _with_application(o, path: str, county_name: str):
+    """The published run re-solved with the county's application merged into its pool (``baicun preview
+    --application``): same scenario, the pool changed only in the county's own villages."""
+    merged = with_application(o.inputs, path, county_name)
+    return solved(merged.pool.fingerprint, o.inputs.loaded.text, o.inputs.loaded.source, merged.pool)
+
+
+def upload_application(name: str, data: bytes) -> None:
+    """A county user's own application file (only its county's villages may be added or changed:
+    ``pool.merge``), previewed against the published run; nothing shared changes. Raises ``InputError`` (the
+    preview keeps what it had) or ``PermissionError`` for another role."""
+    require("apply")
+    run_id = audit.published_run(store())
+    o = _run_outcome(run_id) if run_id is not None else None
+    if o is None:
+        raise PermissionError(tr("ui.access.not_published"))
+    path = keep_upload(name, data)
+    merged = with_application(o.inputs, path, county_named(o.inputs, account().county))  # raises InputError
+    ws()["application"] = {"path": str(path), "name": Path(name).name, "run": run_id}
+    save()
+    _audit("application_upload", {"file": Path(name).name, "fingerprint": merged.pool.fingerprint}, run_id)
+
+
+def drop_application() -> None:
+    ws().pop("application", None)
+    save()
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _preview(run_key: tuple, county_name: str, _o):
+    return county_preview_of(_o, county_name)
 
 
 # --- rendering helpers ---------------------------------------------------------------------------------------
@@ -346,15 +577,16 @@ def frame_xlsx(frame: pd.DataFrame) -> bytes:
     return buffer.getvalue()
 
 
-def banner() -> None:
-    """The 示例数据 label on every page that shows the sample pool."""
-    if pool().is_sample:
+def banner(sample: bool | None = None) -> None:
+    """The 示例数据 label on every page that shows the sample pool (``sample``: whether the data shown is the sample,
+    when it is not the session's pool — a county user's published run)."""
+    if pool().is_sample if sample is None else sample:
         st.warning(tr("ui.sample_banner"))
 
 
-def page_top(page: str) -> None:
+def page_top(page: str, sample: bool | None = None) -> None:
     st.subheader(tr(f"ui.page.{page}"))
-    banner()
+    banner(sample)
 
 
 def solved_result_or_stop():

@@ -88,6 +88,18 @@ def binary(values) -> np.ndarray:
     return (np.asarray(values, dtype=float) > 0.5).astype(np.int8)
 
 
+TIEBREAK_SHARE = 2.0  # the tie-break phase is started only with this many times the first phase's time left
+
+
+def tiebreak_fits(first_phase_s: float, remaining: float) -> bool:
+    """Whether to start the tie-break phase: only with at least ``TIEBREAK_SHARE`` times the first phase's time
+    left (it costs about as much again when it finishes at all; bench/README.md); then it has all the time left.
+    Otherwise it is not started and the outputs say so (``tiebreak_done`` False with status optimal): the five-year
+    plan's proof took 57 s of 120 and its tie-break ran the other 63 s to the limit, to be thrown away. The
+    decision depends on the clock only when the first phase took over a third of the time limit."""
+    return remaining > 0 and remaining >= TIEBREAK_SHARE * first_phase_s
+
+
 def tie_tolerance(objective: float) -> float:
     """How far below the optimum the tie-break phase may look: only float rounding of equal totals. Backends see
     the objective divided by the score range (``solver.backends``), so this is relative to that range."""

@@ -24,6 +24,7 @@ from solver.backends.base import (
     binary,
     status_of,
     tie_tolerance,
+    tiebreak_fits,
     watchdog,
     watchdog_after,
 )
@@ -145,8 +146,9 @@ def solve(model: Model, options: SolveOptions, start: np.ndarray | None = None) 
     bound = objective if proved and options.mip_gap == 0 else None
     state = status_of(found, proved and options.mip_gap == 0, bool(stopped), infeasible, objective, bound)
     tiebreak_done = False
-    remaining = options.time_limit - (time.perf_counter() - began)
-    if state == "optimal" and options.tiebreak and remaining > 0.5 and len(x):
+    first = time.perf_counter() - began
+    remaining = options.time_limit - first
+    if state == "optimal" and options.tiebreak and remaining > 0.5 and tiebreak_fits(first, remaining) and len(x):
         values, tiebreak_done = _tiebreak(problem, x, model, values, objective, remaining, options.threads)
     return RawResult(
         state,

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from solver.backends.base import RawResult, SolveOptions, binary, status_of, watchdog_after
+from solver.backends.base import RawResult, SolveOptions, binary, status_of, tiebreak_fits, watchdog_after
 
 if TYPE_CHECKING:
     from solver.model import Model
@@ -169,7 +169,7 @@ def solve_here(p: dict, send=None) -> RawResult:
     detail = f"objective ×{scale}" + ("" if residual == 0 else f", rounding bound {allowance / scale:.2e}")
     tiebreak_done = False
     remaining = p["deadline"] - time.time()
-    if state == "optimal" and options.tiebreak and remaining > 0 and x:
+    if state == "optimal" and options.tiebreak and tiebreak_fits(time.perf_counter() - began, remaining) and x:
         best = int(round(solver.ObjectiveValue()))
         cp.Add(cp_model.LinearExpr.WeightedSum(x, c_int.tolist()) >= best)
         cp.Maximize(cp_model.LinearExpr.WeightedSum(x, p["tiebreak"].astype(np.int64).tolist()))

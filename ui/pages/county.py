@@ -1,36 +1,74 @@
-"""县级预审: one county's villages — eligible or not and why, score, rank, exact distance to the cut-off."""
+"""县级预审: one county's villages — eligible or not and why, score, rank, exact distance to the cut-off, a map and
+the table to download. Everything comes from ``ui.state.county_view``, filtered there on the server: a county user
+gets its own county in the published run and nothing of any other county's villages; the province appears only
+as aggregates (the cut-off, totals)."""
 
+import plotly.graph_objects as go
 import streamlit as st
 
-from baicun.pipeline import county
-from report.tables import preview_table
-from ui.state import lang, page_top, pick, remember, solved_result_or_stop, tr
+from contract.columns import header_of
+from contract.errors import InputError
+from report.escape import html
+from ui.state import can, county_view, drop_application, frame_xlsx, md, page_top, pick, remember, show_problems, tr, upload_application
 from ui.tables import show
 
 state = st.session_state
-page_top("county")
-o = solved_result_or_stop()
-counties = sorted(o.inputs.pool.frame["county_place"].unique())  # by identity: two 朝阳区 are two entries
-chosen = pick("county")
-name = st.selectbox(
-    tr("ui.county.pick"),
-    counties,
-    index=counties.index(chosen) if chosen in counties else 0,
-    key="county_pick",
-    on_change=lambda: remember("county", state["county_pick"]),
-)
-
-
-@st.cache_resource(show_spinner=False, max_entries=64)
-def preview(run_key: tuple, county_name: str, _o):
-    return county(_o, county_name)
-
-
 with st.spinner(tr("ui.results.solving")):
-    result = preview((o.inputs.pool.fingerprint, o.inputs.loaded.text, o.selection.objective), name, o)
+    view = county_view(pick("county"))
+if view is None:
+    page_top("county", sample=False)
+    st.info(tr("ui.robust.need_result") if can("province") else tr("ui.access.not_published"))
+    st.stop()
+page_top("county", sample=view.is_sample)
+if view.choices is not None:
+    st.selectbox(
+        tr("ui.county.pick"),
+        view.choices,
+        index=view.choices.index(view.county),
+        key="county_pick",
+        on_change=lambda: remember("county", state["county_pick"]),
+    )
+else:
+    st.markdown("**" + md(view.county) + "**")
+    if view.run_id is not None:
+        st.caption(tr("ui.access.published", id=view.run_id))
+if can("apply"):
+
+    def take_application() -> None:
+        uploaded = state.get("application_upload")
+        if uploaded is None:
+            return
+        try:
+            upload_application(uploaded.name, uploaded.getvalue())
+            state.pop("application_problem", None)
+        except InputError as error:
+            state["application_problem"] = (uploaded.name, error)
+
+    st.file_uploader(tr("ui.county.application"), type=["csv", "txt", "tsv", "xlsx", "xlsm"], key="application_upload", on_change=take_application)
+    if state.get("application_problem"):
+        file, error = state["application_problem"]
+        show_problems(error, tr("ui.county.application_rejected", file=file))
+    if view.application:
+        st.info(tr("ui.county.application_used", file=view.application))
+        st.button(tr("ui.county.application_drop"), key="application_drop", on_click=drop_application)
+result = view.preview
 cols = st.columns(3)
 cols[0].metric(tr("ui.metric.eligible"), result.eligible)
 cols[1].metric(tr("ui.metric.selected"), result.selected)
 cols[2].metric(tr("ui.county.cutoff", cutoff=""), f"{result.cutoff:.4f}" if result.cutoff is not None else "—")
 st.caption(tr("ui.county.table"))
-show(preview_table(o, result, lang()), height=480)
+show(view.table, height=480)
+st.download_button(tr("ui.county.download"), frame_xlsx(view.table), "县级预审.xlsx", key="county_download")
+frame = view.frame.dropna(subset=["lon", "lat"]) if {"lon", "lat"} <= set(view.frame) else view.frame.iloc[0:0]
+if len(frame):
+    st.subheader(tr("ui.county.map"))
+    figure = go.Figure()
+    groups = ((tr("ui.results.left_legend"), ~frame["selected"], "#b8c4d6"), (tr("ui.results.selected_legend"), frame["selected"], "#d62728"))
+    for name, rows, colour in groups:
+        part = frame[rows]
+        text = (part["village"] + " · " + part["village_id"]).map(html)  # plotly reads tags in labels
+        marker = {"color": colour, "size": 8}
+        figure.add_trace(go.Scatter(x=part["lon"], y=part["lat"], mode="markers", name=name, text=text, hoverinfo="text", marker=marker))
+    figure.update_layout(height=420, xaxis_title=header_of("lon"), yaxis_title=header_of("lat"), margin={"t": 10})
+    figure.update_yaxes(scaleanchor="x", scaleratio=1.35)
+    st.plotly_chart(figure, width="stretch")

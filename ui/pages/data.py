@@ -9,7 +9,7 @@ from contract.columns import CATALOGUE, header_of
 from contract.errors import InputError
 from pool.summary import summarize
 from report.escape import html
-from ui.state import banner, frame_xlsx, lang, md, pick, pool, remember, show_problems, tr, upload_pool, use_sample, ws
+from ui.state import banner, can, frame_xlsx, lang, md, pick, pool, remember, show_problems, tr, upload_pool, use_sample, ws
 from ui.tables import show
 
 state = st.session_state
@@ -33,7 +33,8 @@ def back_to_sample() -> None:
     state.pop("upload_message", None)
 
 
-st.file_uploader(tr("ui.data.upload"), type=["csv", "txt", "tsv", "xlsx", "xlsm"], key="pool_upload", on_change=take_upload)
+if can("upload"):  # a viewer reads the pool; ui.state refuses an upload from any role that may not make one
+    st.file_uploader(tr("ui.data.upload"), type=["csv", "txt", "tsv", "xlsx", "xlsm"], key="pool_upload", on_change=take_upload)
 message = state.get("upload_message")
 if message and message[0] == "ok":
     st.success(tr("ui.data.loaded", file=message[1], villages=message[2]))
@@ -43,7 +44,8 @@ elif message:
     show_problems(message[1], tr("ui.data.rejected", file=message[1].params.get("file", ""), previous=message[2]))
 
 left, right = st.columns(2)
-left.button(tr("ui.data.use_sample"), key="use_sample", on_click=back_to_sample)
+if can("upload"):
+    left.button(tr("ui.data.use_sample"), key="use_sample", on_click=back_to_sample)
 template = pd.DataFrame(columns=[c.zh for c in CATALOGUE])
 right.download_button(tr("ui.data.template"), frame_xlsx(template), "村庄库模板.xlsx", key="template")
 

@@ -16,6 +16,7 @@ from report.tables import attainment_table, distribution_table, later_tables, pr
 from report.text import explanation_lines
 from solver.rules import RuleRef
 from ui.state import (
+    can,
     current_result,
     inputs,
     is_current,
@@ -23,11 +24,15 @@ from ui.state import (
     md,
     page_top,
     pick,
+    publish,
+    published,
     remember,
     replace_run,
+    server_mode,
     show_problems,
     solve_and_keep,
     tr,
+    ws,
     xlsx_bytes,
 )
 from ui.tables import show
@@ -36,8 +41,8 @@ state = st.session_state
 page_top("results")
 
 left, right = st.columns([1, 3], vertical_alignment="bottom")
-label = right.text_input(tr("ui.results.run_label"), key="run_label", placeholder=tr("ui.results.run_label_hint"))
-if left.button(tr("ui.results.solve"), type="primary", key="solve", width="stretch"):
+label = right.text_input(tr("ui.results.run_label"), key="run_label", placeholder=tr("ui.results.run_label_hint")) if can("solve") else ""
+if can("solve") and left.button(tr("ui.results.solve"), type="primary", key="solve", width="stretch"):
     try:
         inputs()
         with st.spinner(tr("ui.results.solving")):
@@ -67,6 +72,11 @@ if not s.found:
         st.text("• " + problem.render(lang()))
     st.stop()
 (st.success if s.status == "optimal" else st.warning)(md(status_line()))
+if server_mode() and can("publish") and ws()["run"] is not None:
+    if published() == ws()["run"]:
+        st.caption(tr("ui.access.published", id=ws()["run"]))
+    else:
+        st.button(tr("ui.access.publish"), key="publish", on_click=publish, args=(ws()["run"],))
 cols = st.columns(4)
 cols[0].metric(tr("ui.metric.selected"), f"{s.count:,}")
 cols[1].metric(tr("ui.metric.objective"), f"{s.objective:.4f}")

@@ -1,0 +1,73 @@
+"""Speed where users wait (issue 23), shown by what must and must not happen — never by a timing assertion
+(bench/bench_commands.py prints the times): the libraries a command loads, and a tie-break that is given up on
+its budget keeps the proven optimum and says so."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT, SAMPLE_CSV
+
+HEAVY = ("scipy.stats", "scipy.spatial", "scipy.optimize", "sqlalchemy", "pingouin", "matplotlib", "statsmodels", "sklearn", "review.agreement")
+SELECTION = ("scipy.sparse", "highspy", "solver.model", "baicun.pipeline")
+
+
+def loaded_by(*argv: str) -> set[str]:
+    """The modules a whole command has loaded when it ends (it runs in a fresh interpreter)."""
+    code = (
+        "import sys, atexit, json\n"
+        "atexit.register(lambda: sys.__stderr__.write('MODULES' + json.dumps(sorted(sys.modules)) + '\\n'))\n"
+        "from baicun.cli import main\n"
+        f"sys.argv = ['baicun', *{list(argv)!r}]\n"
+        "main()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    line = next(x for x in done.stderr.splitlines() if x.startswith("MODULES"))
+    return set(json.loads(line[len("MODULES") :]))
+
+
+@pytest.mark.parametrize(
+    "argv, also_absent",
+    [
+        (("--help",), SELECTION),
+        (("pool", "check", str(SAMPLE_CSV)), SELECTION),
+        (("solve", str(ROOT / "scenarios" / "baicun_2024.toml"), "--json", "--no-prices"), ()),
+    ],
+)
+def test_a_command_loads_only_what_it_needs(argv, also_absent):
+    modules = loaded_by(*argv)
+    assert not modules & set(HEAVY + also_absent)
+
+
+def test_the_cpsat_worker_loads_neither_highspy_nor_the_selection():
+    code = "import sys, json, solver.backends.cpsat, solver.backends.worker; print(json.dumps(sorted(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert not set(json.loads(done.stdout)) & {"highspy", "scipy", "pandera", "solver.model", "pool.read"}
+
+
+def test_the_tiebreak_starts_only_with_twice_the_first_phase_time_left():
+    from solver.backends.base import tiebreak_fits
+
+    assert not tiebreak_fits(57.0, 63.0)  # the five-year plan: not run to the limit and thrown away
+    assert tiebreak_fits(0.2, 59.8) and tiebreak_fits(2.5, 57.5)  # the default and the belts scenario
+    assert not tiebreak_fits(0.0, 0.0)
+
+
+def test_a_tiebreak_given_up_keeps_the_optimum_and_says_so(monkeypatch):
+    import solver.backends.highs as highs
+    from baicun.pipeline import load_inputs, outcome, solve
+    from report.tables import run_info, summary_json
+
+    inputs = load_inputs(ROOT / "scenarios" / "baicun_2024.toml")
+    done = outcome(inputs, *solve(inputs), prices=False)
+    monkeypatch.setattr(highs, "tiebreak_fits", lambda first, remaining: False)
+    given_up = outcome(inputs, *solve(inputs), prices=False)
+    assert done.selection.tiebreak_done and not given_up.selection.tiebreak_done
+    assert given_up.selection.status == "optimal" and abs(given_up.selection.objective - done.selection.objective) < 1e-9
+    assert summary_json(done, 0.0)["tiebreak_done"] is True and summary_json(given_up, 0.0)["tiebreak_done"] is False
+    rows = dict(run_info(given_up, lang="zh").to_numpy())
+    assert rows["同分处理"].startswith("时限内来不及") and dict(run_info(done, lang="zh").to_numpy())["同分处理"] == "已按村庄代码精确处理"
