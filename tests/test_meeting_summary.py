@@ -56,7 +56,8 @@ def test_the_page_is_one_a4_page_with_the_runs_numbers(solved):
     assert summary["scenario"].replace(" ", "") in flat
     assert SAMPLE_LABEL in flat
     assert "已证明最优" in flat and f"{summary['count']:,}" in flat and f"{summary['objective']:.4f}" in flat
-    prices = {row[0]: row[1] for row in sheet_rows(book, [s.title for s in openpyxl.load_workbook(book, read_only=True).worksheets].index("各规则的代价"))[2:]}
+    names = [s.title for s in openpyxl.load_workbook(book, read_only=True).worksheets]
+    prices = {row[0]: row[1] for row in sheet_rows(book, names.index("各规则的代价"))[2:]}
     assert prices, "the default scenario computes rule prices"
     for price in prices.values():
         assert f"{float(price):.4f}" in flat  # every rule's price is on the page, as the workbook gives it
@@ -105,7 +106,8 @@ def test_the_sessions_changes_are_listed(tmp_path):
 @pytest.mark.parametrize("name", ["$\\frac{1}{2}$情景", '=HYPERLINK("http://127.0.0.1:9/x","点我")'])
 def test_a_hostile_name_is_drawn_and_written_as_typed(tmp_path, name):
     pool, scenario, _ = hostile_pool(tmp_path, "甲村", "乙乡", "丙县", "$x_1$市")
-    scenario.write_text(scenario.read_text(encoding="utf-8").replace('name = "情景"', f"name = {json.dumps(name, ensure_ascii=False)}"), encoding="utf-8")
+    text = scenario.read_text(encoding="utf-8").replace('name = "情景"', f"name = {json.dumps(name, ensure_ascii=False)}")
+    scenario.write_text(text, encoding="utf-8")
     pdf, book = tmp_path / "s.pdf", tmp_path / "s.xlsx"
     cli("solve", scenario, "--out", pdf, "--out", book)
     _, text = pdf_text(pdf)
