@@ -112,7 +112,7 @@ def start_session() -> None:
             wanted = st.query_params.get("ws", "")
             saved = load_workspace(wanted)
             state["ws_id"] = wanted if saved is not None else new_workspace_id()
-        state["ws"] = new_workspace() | (saved or {})
+        state["ws"] = new_workspace() | (saved or {}) | ({"lang": state["pre_lang"]} if "pre_lang" in state else {})
         _settled()
         save()
     if not server_mode() and st.query_params.get("ws") != state["ws_id"]:
@@ -216,7 +216,7 @@ def remember(name: str, value) -> None:
 
 
 def lang() -> str:
-    return ws()["lang"] if "ws" in st.session_state else "zh"
+    return ws()["lang"] if "ws" in st.session_state else st.session_state.get("pre_lang", "zh")  # sign-in form
 
 
 def tr(code: str, **params) -> str:
