@@ -249,17 +249,6 @@ def write_summary_pdf(o: Outcome, path: Path, lang: str | None = None, changes: 
         Path(temporary).write_bytes(data)
 
 
-def by_city_png(summary: MeetingSummary) -> bytes:
-    """The by-city chart alone, as a PNG for the workbook's summary sheet (150 dpi, 6.4 × 4.2 in)."""
-    from matplotlib.figure import Figure
-
-    font = cjk_font()
-    figure = Figure(figsize=(6.4, max(2.6, 0.22 * len(summary.by_city) + 0.9)))
-    axes = figure.add_axes((0.22, 0.1, 0.74, 0.8))
-    draw_by_city(axes, summary, font)
-    return _rendered(figure, "png")
-
-
 # --- the workbook's first sheet ----------------------------------------------------------------------------------
 
 
@@ -298,9 +287,44 @@ def write_summary_sheet(writer, o: Outcome, lang: str | None, formats: dict, cha
         row += 1
     sheet.set_column(0, 0, 46)
     sheet.set_column(1, 4, 18)
-    try:
-        picture = by_city_png(summary)
-    except InputError as error:  # no CJK font: the sheet's cells stand without the chart, and say why
-        write_text(sheet, 0, 6, error.title(lang), None, formats["quoted"])
-        return
-    sheet.insert_image(0, 6, "by_city.png", {"image_data": io.BytesIO(picture), "x_scale": 0.75, "y_scale": 0.75})
+    _by_city_chart(writer.book, sheet, summary, row + 2, formats)
+
+
+def _by_city_chart(book, sheet, summary: MeetingSummary, first_row: int, formats: dict) -> None:
+    """The by-city figures as cells under the summary and a native Excel chart of them beside it (columns: villages
+    selected; markers: the group bounds) — editable in Excel/WPS, and no plotting library loaded for a workbook."""
+    from report.sheets import write_text
+
+    lang = summary.lang
+    table = summary.by_city
+    labels = [t("summary.city_header", lang), t("ui.metric.selected", lang), t("col.low", lang), t("col.high", lang)]
+    for column, label in enumerate(labels):
+        write_text(sheet, first_row, column, label, formats["header"], formats["quoted"])
+    for offset, item in enumerate(table.itertuples(index=False), start=1):
+        write_text(sheet, first_row + offset, 0, item.city, None, formats["quoted"])
+        for column, value in enumerate((item.selected_count, item.low, item.high), start=1):
+            if pd.notna(value):
+                sheet.write_number(first_row + offset, column, float(value))
+    last = first_row + len(table)
+    name = sheet.get_name()
+    chart = book.add_chart({"type": "column"})
+    categories = [name, first_row + 1, 0, last, 0]
+    chart.add_series({"name": labels[1], "categories": categories, "values": [name, first_row + 1, 1, last, 1], "fill": {"color": "#2f6db5"}})
+    bounds = book.add_chart({"type": "line"})
+    for column, colour in ((2, "#d62728"), (3, "#222222")):
+        if table[["low", "high"][column - 2]].notna().any():
+            marker = {"type": "triangle", "size": 8, "fill": {"color": colour}, "border": {"color": colour}}
+            bounds.add_series(
+                {
+                    "name": labels[column],
+                    "categories": categories,
+                    "values": [name, first_row + 1, column, last, column],
+                    "line": {"none": True},
+                    "marker": marker,
+                }
+            )
+    chart.combine(bounds)
+    chart.set_title({"name": t("meeting.by_city", lang), "name_font": {"size": 11}})
+    chart.set_legend({"position": "bottom"})
+    chart.set_size({"width": 620, "height": 340})
+    sheet.insert_chart(0, 6, chart)
