@@ -274,7 +274,7 @@ def score_command(
 def solve_command(
     scenario: Path = typer.Argument(..., help="情景文件 .toml / scenario file"),
     pool: Path | None = typer.Option(None, "--pool", help="村庄库文件（覆盖情景中的 pool）"),
-    out: list[Path] = typer.Option([], "--out", help="输出 .xlsx 或 .csv（可多次给出）/ output file(s)"),
+    out: list[Path] = typer.Option([], "--out", help="输出 .xlsx、.csv 或会议摘要 .pdf（可多次给出）/ output file(s)"),
     as_json: bool = typer.Option(False, "--json", help="在标准输出打印一个 JSON 对象 / print one JSON object"),
     headers: str = typer.Option("zh", "--headers", help="输出文件表头语言 zh|en / header language of output files"),
     backend: str | None = typer.Option(None, "--backend", help="highs | cbc | cpsat"),
@@ -289,7 +289,7 @@ def solve_command(
     import time
 
     from baicun.pipeline import check_outputs, load_inputs, outcome, solve
-    from report.files import write_csv, write_xlsx
+    from report.files import OUTPUT_SUFFIXES, write_output
     from report.tables import summary_json
     from report.text import selection_lines
     from solver.solve import CheckFailed
@@ -304,7 +304,7 @@ def solve_command(
     if bad:
         fail(InputError("cli.invalid", bad))
     try:
-        check_outputs(out, (".xlsx", ".csv"), scenario, pool)
+        check_outputs(out, OUTPUT_SUFFIXES, scenario, pool)
         inputs = load_inputs(scenario, pool)
         scores, selection = solve(inputs, backend=backend, time_limit=time_limit, db=db)
     except InputError as error:
@@ -318,9 +318,12 @@ def solve_command(
         if as_json:
             emit_json(summary_json(result, time.perf_counter() - started))
         raise typer.Exit(code)
-    for path in out:
-        (write_xlsx if path.suffix.lower() == ".xlsx" else write_csv)(result, path, headers)
-        written(path)
+    try:
+        for path in sorted(out, key=lambda p: p.suffix.lower() != ".pdf"):  # the PDF, which needs a font, first:
+            write_output(result, path, headers)  # without one nothing at all is written
+            written(path)
+    except InputError as error:
+        fail(error)
     saved = _save(result, pool or inputs.loaded.pool_path(), label, db) if save else None
     if as_json:
         emit_json(summary_json(result, time.perf_counter() - started))

@@ -11,11 +11,22 @@ import pandas as pd
 from analysis.outcome import Outcome
 from contract.texts import SAMPLE_LABEL, t
 from report.sheets import excel_writer, quoted_format, write_csv_table, write_frame, write_text, written_bytes
+from report.summary import write_summary_pdf, write_summary_sheet
 from report.tables import attainment_table, distribution_table, later_tables, left_out_table, run_info, shortlist_table, village_table
 
 
 def write_csv(o: Outcome, path: Path, lang: str | None = None) -> None:
     write_csv_table(village_table(o, lang), path)
+
+
+OUTPUT_SUFFIXES = (".xlsx", ".csv", ".pdf")
+
+
+def write_output(o: Outcome, path: Path, lang: str | None = None) -> None:
+    """One output of ``baicun solve --out``, by its suffix (``OUTPUT_SUFFIXES``): the workbook of SPEC §5, the
+    per-village CSV of SPEC §4, or the one-page meeting summary PDF (``report.summary``)."""
+    writer = {".xlsx": write_xlsx, ".csv": write_csv, ".pdf": write_summary_pdf}[path.suffix.lower()]
+    writer(o, path, lang)
 
 
 def workbook_sheets(o: Outcome, lang: str | None = None) -> list[tuple[str, pd.DataFrame]]:
@@ -32,13 +43,14 @@ def workbook_sheets(o: Outcome, lang: str | None = None) -> list[tuple[str, pd.D
     return sheets
 
 
-def workbook_bytes(o: Outcome, lang: str | None = None) -> bytes:
+def workbook_bytes(o: Outcome, lang: str | None = None, changes: list[str] | None = None) -> bytes:
     """The workbook ``write_xlsx`` writes, as bytes (the app's download)."""
-    return written_bytes(lambda path: write_xlsx(o, path, lang))
+    return written_bytes(lambda path: write_xlsx(o, path, lang, changes))
 
 
-def write_xlsx(o: Outcome, path: Path, lang: str | None = None) -> None:
-    """The workbook of SPEC §5 (the only builder: ``baicun solve --out`` and the app's download both use it)."""
+def write_xlsx(o: Outcome, path: Path, lang: str | None = None, changes: list[str] | None = None) -> None:
+    """The workbook of SPEC §5 (the only builder: ``baicun solve --out`` and the app's download both use it), opening
+    with the meeting summary (``report.summary``; ``changes``: the session's changes to the scenario, in words)."""
     name = o.inputs.loaded.scenario.name
     title = name if not o.inputs.pool.is_sample or SAMPLE_LABEL in name else f"{name}（{SAMPLE_LABEL}）"
     with excel_writer(path) as writer:
@@ -47,6 +59,9 @@ def write_xlsx(o: Outcome, path: Path, lang: str | None = None) -> None:
         header = (book.add_format(style), quoted_format(book, style))
         banner_style = {"bold": True, "font_size": 12, "font_color": "#C00000" if o.inputs.pool.is_sample else "#000000"}
         banner = (book.add_format(banner_style), quoted_format(book, banner_style))
+        sample = book.add_format(banner_style | {"font_color": "#C00000"})
+        formats = {"banner": banner[0], "sample": sample, "header": header[0], "quoted": quoted_format(book)}
+        write_summary_sheet(writer, o, lang, formats, changes)
         for name, table in workbook_sheets(o, lang):
             _write_sheet(writer, name[:31], table, f"{title} — {name}", header, banner)
         _write_scenario(writer, o, lang, header)

@@ -174,32 +174,31 @@ def distribution_table(o: Outcome, by: str, lang: str | None = None, named: bool
 def attainment_table(o: Outcome, lang: str | None = None) -> pd.DataFrame:
     """Count, budget, quotas, must lists: required against achieved, with group rules (and locked villages)
     summarised in one line each."""
+    out = pd.DataFrame([row for _, row in attainment_rows(o, lang)], columns=["rule", "required", "actual", "met"])
+    out["met"] = _yes(out["met"], lang)
+    return _named(out, lang)
+
+
+def attainment_rows(o: Outcome, lang: str | None = None) -> list[tuple[RuleRef, dict]]:
+    """The lines of ``attainment_table`` with the rule each is about: (rule, {rule, required, actual, met (bool)})."""
     rows = []
     table = o.selection.check.attainment
     for rule, part in table.groupby("rule", sort=False):
         label, kind = rule_label(rule, lang), rule.kind
         if kind in ("group", "locked"):
-            rows.append(
-                {
-                    "rule": label,
-                    "required": t("rule.groups_bounded", lang, n=len(part)),
-                    "actual": f"{int(part['actual'].min())}–{int(part['actual'].max())}",
-                    "met": all(part["met"]),
-                }
-            )
+            line = {
+                "rule": label,
+                "required": t("rule.groups_bounded", lang, n=len(part)),
+                "actual": f"{int(part['actual'].min())}–{int(part['actual'].max())}",
+                "met": all(part["met"]),
+            }
+            rows.append((rule, line))
             continue
         for row in part.itertuples():
-            rows.append(
-                {
-                    "rule": label + (f" {row.label}" if row.label else ""),
-                    "required": _range(row.low, row.high, kind),
-                    "actual": _amount(row.actual, kind),
-                    "met": row.met,
-                }
-            )
-    out = pd.DataFrame(rows, columns=["rule", "required", "actual", "met"])
-    out["met"] = _yes(out["met"], lang)
-    return _named(out, lang)
+            required, actual = _range(row.low, row.high, kind), _amount(row.actual, kind)
+            line = {"rule": label + (f" {row.label}" if row.label else ""), "required": required, "actual": actual, "met": row.met}
+            rows.append((rule, line))
+    return rows
 
 
 def rule_label(rule: RuleRef, lang: str | None = None) -> str:

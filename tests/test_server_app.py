@@ -253,6 +253,21 @@ def test_a_wrong_password_is_refused_and_repeated_failures_lock(server):
     assert len(refused) == access.MAX_FAILURES + 1
 
 
+def test_the_sign_in_form_speaks_english_on_request_and_the_session_keeps_it(server):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    assert at.button[0].label == "登录"
+    at.radio(key="sign_in_language").set_value("en").run()
+    assert at.button[0].label == "Sign in" and at.text_input(key="sign_in_name").label == "User name"
+    at.text_input(key="sign_in_name").input("county")
+    at.text_input(key="sign_in_password").input("wrong password")
+    at.button[0].click().run()
+    assert [e.value for e in at.error] == ["Wrong user name or password"]
+    at.text_input(key="sign_in_password").input(PASSWORD)
+    at.button[0].click().run()
+    clean(at)
+    assert at.session_state["ws"]["lang"] == "en" and at.radio(key="language_choice").value == "en"
+
+
 def test_sign_out_ends_the_session(server):
     at = signed_in("panel")
     token = at.session_state["token"]

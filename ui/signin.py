@@ -7,9 +7,21 @@ import streamlit as st
 
 from ui.state import tr, try_sign_in
 
+LANGUAGES = {"zh": "中文", "en": "English"}
+
 
 def sign_in_form() -> None:
+    """Name, password and the language the session starts in (kept as ``pre_lang`` until a workspace exists)."""
     st.title(tr("ui.title"))
+    st.radio(
+        tr("ui.language"),
+        list(LANGUAGES),
+        index=list(LANGUAGES).index(st.session_state.get("pre_lang", "zh")),
+        format_func=LANGUAGES.get,
+        horizontal=True,
+        key="sign_in_language",
+        on_change=lambda: st.session_state.update(pre_lang=st.session_state["sign_in_language"]),
+    )
     with st.form("sign_in"):
         st.subheader(tr("ui.access.title"))
         name = st.text_input(tr("ui.access.name"), key="sign_in_name")

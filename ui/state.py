@@ -112,7 +112,7 @@ def start_session() -> None:
             wanted = st.query_params.get("ws", "")
             saved = load_workspace(wanted)
             state["ws_id"] = wanted if saved is not None else new_workspace_id()
-        state["ws"] = new_workspace() | (saved or {})
+        state["ws"] = new_workspace() | (saved or {}) | ({"lang": state["pre_lang"]} if "pre_lang" in state else {})
         _settled()
         save()
     if not server_mode() and st.query_params.get("ws") != state["ws_id"]:
@@ -216,7 +216,7 @@ def remember(name: str, value) -> None:
 
 
 def lang() -> str:
-    return ws()["lang"] if "ws" in st.session_state else "zh"
+    return ws()["lang"] if "ws" in st.session_state else st.session_state.get("pre_lang", "zh")  # sign-in form
 
 
 def tr(code: str, **params) -> str:
@@ -568,7 +568,34 @@ def xlsx_bytes(o, language: str) -> bytes:
     """The same workbook as ``baicun solve --out`` (one builder); built only when the user clicks download."""
     from report.files import workbook_bytes
 
-    return workbook_bytes(o, language)
+    return workbook_bytes(o, language, run_changes(o, language))
+
+
+def summary_pdf_bytes(o, language: str) -> bytes:
+    """The meeting summary PDF (``report.summary``, as ``baicun solve --out x.pdf``); built when downloaded."""
+    from report.summary import summary_pdf
+
+    return summary_pdf(o, language, run_changes(o, language))
+
+
+@st.cache_resource(show_spinner=False)
+def pdf_font_missing() -> InputError | None:
+    """Why no PDF can be made on this server (no CJK font), once per process; None when one can."""
+    from report.summary import cjk_font
+
+    try:
+        cjk_font()
+    except InputError as error:
+        return error
+    return None
+
+
+def run_changes(o, language: str) -> list[str]:
+    """What the run ``o`` changed in the session's scenario file, in words (the meeting summary's list)."""
+    from report.changes import change_lines, ordered
+
+    after = _without_pool(tomllib.loads(o.inputs.loaded.text))
+    return change_lines(ordered(scenario_changes(_without_pool(tomllib.loads(ws()["loaded_text"])), after)), after, language)
 
 
 def frame_xlsx(frame: pd.DataFrame) -> bytes:

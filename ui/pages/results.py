@@ -23,6 +23,7 @@ from ui.state import (
     lang,
     md,
     page_top,
+    pdf_font_missing,
     pick,
     publish,
     published,
@@ -31,6 +32,7 @@ from ui.state import (
     server_mode,
     show_problems,
     solve_and_keep,
+    summary_pdf_bytes,
     tr,
     ws,
     xlsx_bytes,
@@ -106,6 +108,11 @@ with tabs[0]:
         type="primary",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
+    if pdf_font_missing() is None:
+        pdf = partial(summary_pdf_bytes, o, lang())
+        st.download_button(tr("ui.results.download_summary"), pdf, "会议摘要.pdf", key="download_summary", mime="application/pdf")
+    else:
+        st.caption(md(pdf_font_missing().title(lang())))
 
 with tabs[1]:
     frame = o.inputs.pool.frame

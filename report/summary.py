@@ -1,0 +1,330 @@
+"""会议摘要: the one page a review panel files with its minutes — the scenario and what the session changed in it,
+the status with its gap, the key figures, the shortlist by city against its bounds, the map, every rule with what
+it required, what the shortlist achieved and what the rule cost (its price, ``analysis.whatif``), and the 示例数据
+label when the pool is the synthetic sample.
+
+One set of data (``meeting_summary``) is drawn two ways: as an A4 PDF page (``summary_pdf``) and as the workbook's
+first sheet (``write_summary_sheet``). The renderer is matplotlib: it draws text, tables and charts into a PDF with
+the fonts embedded, needs no browser (kaleido does) and no system libraries (WeasyPrint needs Pango), works offline,
+and is already a dependency of the statistics the expert review uses. Every text is drawn with mathtext off, so a
+name such as ``$x$`` stays the characters typed.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.outcome import Outcome
+from contract import __version__
+from contract.errors import InputError, Problem
+from contract.texts import SAMPLE_LABEL, t
+from report.status import status_text
+from report.tables import attainment_rows, distribution_table
+
+# Fonts with Chinese glyphs, in order of preference: Debian/Ubuntu (fonts-noto-cjk), Adobe's release of the same
+# design, Windows (Microsoft YaHei, SimHei), macOS, and the common open Linux fonts.
+CJK_FONTS = (
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "Source Han Sans CN",
+    "Microsoft YaHei",
+    "SimHei",
+    "PingFang SC",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "Noto Sans SC",
+)
+A4 = (8.27, 11.69)  # inches, portrait
+RULE_ROWS = 16  # rules listed on the page; the workbook's 规则达成情况 and 各规则的代价 sheets hold every one
+CHANGE_LINES = 6
+SAMPLE_RED = "#C00000"
+
+
+@dataclass(frozen=True)
+class MeetingSummary:
+    """What the page says, as data in the reader's language (made by ``meeting_summary``)."""
+
+    title: str  # the scenario's name
+    sample: bool  # the pool is the synthetic sample: the page says 示例数据
+    status: str  # 已证明最优 / 可行，差距 g …
+    figures: list[tuple[str, str]]  # (label, value): selected, total score, budget, eligible
+    changes: list[str]  # what the session changed in the scenario, one line each ([] : the scenario file as is)
+    rules: pd.DataFrame  # columns rule, required, actual, met, price (labels in the reader's language)
+    by_city: pd.DataFrame  # city (label), selected_count, low, high (NaN where no bound)
+    provenance: list[tuple[str, str]]  # (label, value): pool file and fingerprint, solver, generated, version
+    lang: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)  # rules' column labels
+
+
+def meeting_summary(o: Outcome, lang: str | None = None, changes: list[str] | None = None) -> MeetingSummary:
+    """The page's data for a found selection ``o``; ``changes`` are the session's changes to the scenario file in
+    words (``report.changes.change_lines``), None or [] when the scenario was run as written."""
+    s, pool = o.selection, o.inputs.pool
+    budget = s.rules.budget
+    used = s.check.budget_used if s.check else 0.0
+    figures = [
+        (t("info.count", lang), f"{s.count:,}"),
+        (t("info.objective", lang), f"{s.objective:.4f}" if s.objective is not None else "—"),
+        (t("meeting.budget", lang), f"{used:,.0f} / {budget:,.0f}" if budget else f"{used:,.0f}"),
+        (t("meeting.eligible", lang), f"{int(o.scores.eligible.sum()):,} / {pool.size:,}"),
+    ]
+    by_city = distribution_table(o, "city", lang, named=False)
+    for bound in ("low", "high"):
+        if bound not in by_city:
+            by_city[bound] = float("nan")
+    provenance = [
+        (t("info.pool_file", lang), str(pool.source)),
+        (t("info.fingerprint", lang), pool.fingerprint),
+        (t("info.backend", lang), s.version),
+        (t("info.generated", lang), _dt.datetime.now().strftime("%Y-%m-%d %H:%M")),
+        (t("info.version", lang), __version__),
+    ]
+    headers = {k: t(f"col.{k}", lang) for k in ("rule", "required", "actual", "met", "price")}
+    return MeetingSummary(
+        o.inputs.loaded.scenario.name,
+        pool.is_sample,
+        status_text(s, lang),
+        figures,
+        list(changes or []),
+        _rules_with_prices(o, lang),
+        by_city[["city", "selected_count", "low", "high"]],
+        provenance,
+        lang,
+        headers,
+    )
+
+
+def _rules_with_prices(o: Outcome, lang) -> pd.DataFrame:
+    """Each rule's line of the checker's report beside its price: the score the panel gives up for the rule."""
+    prices = {p.rule: p.price for p in o.prices} if o.prices is not None else {}
+    rows = []
+    for ref, row in attainment_rows(o, lang):
+        price = prices.get(ref)
+        rows.append({**row, "met": t("word.yes" if row["met"] else "word.no", lang), "price": "—" if price is None else f"{price:.4f}"})
+    return pd.DataFrame(rows, columns=["rule", "required", "actual", "met", "price"])
+
+
+# --- the PDF page ------------------------------------------------------------------------------------------------
+
+
+def cjk_font() -> str:
+    """The name of an installed font with Chinese glyphs (``CJK_FONTS``, first found). Raises ``InputError`` when
+    there is none: without one every Chinese character would be drawn as an empty box."""
+    from matplotlib import font_manager
+
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    for name in CJK_FONTS:
+        if name in installed:
+            return name
+    fonts = "、".join(CJK_FONTS[:5])
+    raise InputError("meeting.no_font", [Problem("meeting.no_font", params={"fonts": fonts})], fonts=fonts)
+
+
+def summary_figure(summary: MeetingSummary, map_png: bytes | None = None):
+    """The A4 page as a matplotlib ``Figure`` (inches ``A4``): heading, status, figures, changes, the by-city chart
+    (beside the map when ``map_png`` is given), the rules and their prices, the provenance line."""
+    from matplotlib.figure import Figure
+
+    font = cjk_font()
+    figure = Figure(figsize=A4)
+    lang = summary.lang
+    y = 0.965
+
+    def line(text: str, size: float = 9.5, colour: str = "black", weight: str = "normal", x: float = 0.06) -> None:
+        nonlocal y
+        figure.text(x, y, text, fontsize=size, color=colour, weight=weight, family=font, va="top", parse_math=False)
+        y -= size / 72 / A4[1] * 1.55
+
+    line(t("meeting.title", lang, name=summary.title), 15, weight="bold")
+    if summary.sample:
+        line(t("meeting.sample", lang, label=SAMPLE_LABEL), 10.5, SAMPLE_RED, "bold")
+    line(t("meeting.status", lang, status=summary.status), 10.5)
+    y -= 0.006
+    _figure_boxes(figure, summary.figures, y, font)
+    y -= 0.075
+    line(t("meeting.changes", lang), 10.5, weight="bold")
+    shown = summary.changes[:CHANGE_LINES]
+    for text in shown or [t("meeting.no_changes", lang)]:
+        line("· " + text, 9, x=0.08)
+    if len(summary.changes) > len(shown):
+        line(t("change.more", lang, count=len(summary.changes) - len(shown)), 9, x=0.08)
+    chart_top = y - 0.01
+    chart_height = 0.30
+    chart_width = 0.40 if map_png else 0.84
+    axes = figure.add_axes((0.12, chart_top - chart_height, chart_width - 0.06, chart_height - 0.03))
+    draw_by_city(axes, summary, font)
+    if map_png:
+        _draw_map(figure, map_png, (0.52, chart_top - chart_height, 0.44, chart_height))
+    y = chart_top - chart_height - 0.025
+    line(t("meeting.rules", lang), 10.5, weight="bold")
+    _rules_table(figure, summary, y, font)
+    footer = "  ·  ".join(f"{k}: {v}" for k, v in summary.provenance)
+    figure.text(0.06, 0.018, footer, fontsize=6, color="#555555", family=font, parse_math=False, wrap=True)
+    return figure
+
+
+def _figure_boxes(figure, figures: list[tuple[str, str]], top: float, font: str) -> None:
+    width = 0.88 / len(figures)
+    for i, (label, value) in enumerate(figures):
+        x = 0.06 + i * width
+        figure.text(x, top, label, fontsize=8, color="#444444", family=font, va="top", parse_math=False)
+        figure.text(x, top - 0.022, value, fontsize=14, weight="bold", family=font, va="top", parse_math=False)
+
+
+def draw_by_city(axes, summary: MeetingSummary, font: str) -> None:
+    """Villages selected per city (bars) against the group bounds (markers), cities top to bottom as in the tables."""
+    table = summary.by_city.iloc[::-1]
+    names = table["city"].astype(str).tolist()
+    positions = range(len(names))
+    axes.barh(positions, table["selected_count"], color="#2f6db5", label=t("ui.metric.selected", summary.lang))
+    for bound, marker, colour in (("low", ">", "#d62728"), ("high", "<", "#222222")):
+        values = table[bound]
+        if values.notna().any():
+            axes.scatter(values, positions, marker=marker, color=colour, zorder=3, label=t(f"col.{bound}", summary.lang))
+    axes.set_yticks(list(positions), names, fontsize=7.5, family=font)
+    for label in axes.get_yticklabels():
+        label.set_parse_math(False)
+    axes.tick_params(axis="x", labelsize=7)
+    axes.set_title(t("meeting.by_city", summary.lang), fontsize=9.5, family=font, loc="left")
+    axes.legend(prop={"family": font, "size": 7}, loc="upper right", frameon=False, scatterpoints=1)
+    axes.spines[["top", "right"]].set_visible(False)
+
+
+def _draw_map(figure, png: bytes, box: tuple[float, float, float, float]) -> None:
+    from matplotlib.image import imread
+
+    axes = figure.add_axes(box)
+    axes.imshow(imread(io.BytesIO(png), format="png"))
+    axes.set_axis_off()
+
+
+def _rules_table(figure, summary: MeetingSummary, top: float, font: str) -> None:
+    rows = summary.rules.head(RULE_ROWS)
+    header = [summary.headers[k] for k in rows.columns]
+    cells = [[str(v) for v in row] for row in rows.itertuples(index=False)]
+    height = min(top - 0.06, 0.021 * (len(cells) + 1))
+    axes = figure.add_axes((0.06, top - height - 0.005, 0.88, height))
+    axes.set_axis_off()
+    if not cells:
+        return
+    table = axes.table(cellText=cells, colLabels=header, colWidths=[0.40, 0.17, 0.15, 0.10, 0.18], loc="upper center", cellLoc="left")
+    table.auto_set_font_size(False)
+    table.set_fontsize(7.5)
+    for (row, _), cell in table.get_celld().items():
+        cell.get_text().set_family(font)
+        cell.get_text().set_parse_math(False)
+        cell.set_edgecolor("#bbbbbb")
+        if row == 0:
+            cell.set_facecolor("#DDEBF7")
+    more = len(summary.rules) - len(rows)
+    if more > 0:
+        figure.text(0.06, top - height - 0.02, t("meeting.more_rules", summary.lang, count=more), fontsize=7.5, family=font, parse_math=False)
+
+
+def _rendered(figure, fmt: str, dpi: int = 150) -> bytes:
+    import matplotlib
+
+    buffer = io.BytesIO()
+    with matplotlib.rc_context({"pdf.fonttype": 42, "text.parse_math": False}):  # fonts embedded as TrueType
+        figure.savefig(buffer, format=fmt, dpi=dpi)
+    return buffer.getvalue()
+
+
+def summary_pdf(o: Outcome, lang: str | None = None, changes: list[str] | None = None, map_png: bytes | None = None) -> bytes:
+    """The meeting summary of ``o`` as the bytes of a one-page A4 PDF. Raises ``InputError`` without a CJK font."""
+    return _rendered(summary_figure(meeting_summary(o, lang, changes), map_png), "pdf")
+
+
+def write_summary_pdf(o: Outcome, path: Path, lang: str | None = None, changes: list[str] | None = None) -> None:
+    """``summary_pdf`` written atomically to ``path`` (never half-written)."""
+    from report.sheets import atomic_path
+
+    data = summary_pdf(o, lang, changes)  # rendered first: a missing font leaves no file behind
+    with atomic_path(path) as temporary:
+        Path(temporary).write_bytes(data)
+
+
+# --- the workbook's first sheet ----------------------------------------------------------------------------------
+
+
+def write_summary_sheet(writer, o: Outcome, lang: str | None, formats: dict, changes: list[str] | None = None) -> None:
+    """The summary as the workbook's first sheet 会议摘要: the same data as the PDF page, as cells (copyable) and the
+    by-city chart as a picture. ``formats``: xlsxwriter formats ``banner``, ``sample``, ``header``, ``quoted``."""
+    from report.sheets import write_text
+
+    summary = meeting_summary(o, lang, changes)
+    sheet = writer.book.add_worksheet(t("sheet.meeting", lang))
+    rows: list[tuple[str, str, object]] = [("banner", t("meeting.title", lang, name=summary.title), None)]
+    if summary.sample:
+        rows.append(("sample", t("meeting.sample", lang, label=SAMPLE_LABEL), None))
+    rows.append(("pair", t("info.status", lang), summary.status))
+    rows += [("pair", label, value) for label, value in summary.figures]
+    rows.append(("heading", t("meeting.changes", lang), None))
+    rows += [("line", "· " + text, None) for text in summary.changes or [t("meeting.no_changes", lang)]]
+    rows.append(("heading", t("meeting.rules", lang), None))
+    row = 0
+    for kind, first, second in rows:
+        fmt = formats.get({"banner": "banner", "sample": "sample", "heading": "header"}.get(kind, ""))
+        write_text(sheet, row, 0, first, fmt, formats["quoted"])
+        if second is not None:
+            write_text(sheet, row, 1, second, None, formats["quoted"])
+        row += 1
+    for column, key in enumerate(summary.rules.columns):
+        write_text(sheet, row, column, summary.headers[key], formats["header"], formats["quoted"])
+    for values in summary.rules.itertuples(index=False):
+        row += 1
+        for column, value in enumerate(values):
+            write_text(sheet, row, column, value, None, formats["quoted"])
+    row += 2
+    for label, value in summary.provenance:
+        write_text(sheet, row, 0, label, None, formats["quoted"])
+        write_text(sheet, row, 1, value, None, formats["quoted"])
+        row += 1
+    sheet.set_column(0, 0, 46)
+    sheet.set_column(1, 4, 18)
+    _by_city_chart(writer.book, sheet, summary, row + 2, formats)
+
+
+def _by_city_chart(book, sheet, summary: MeetingSummary, first_row: int, formats: dict) -> None:
+    """The by-city figures as cells under the summary and a native Excel chart of them beside it (columns: villages
+    selected; markers: the group bounds) — editable in Excel/WPS, and no plotting library loaded for a workbook."""
+    from report.sheets import write_text
+
+    lang = summary.lang
+    table = summary.by_city
+    labels = [t("summary.city_header", lang), t("ui.metric.selected", lang), t("col.low", lang), t("col.high", lang)]
+    for column, label in enumerate(labels):
+        write_text(sheet, first_row, column, label, formats["header"], formats["quoted"])
+    for offset, item in enumerate(table.itertuples(index=False), start=1):
+        write_text(sheet, first_row + offset, 0, item.city, None, formats["quoted"])
+        for column, value in enumerate((item.selected_count, item.low, item.high), start=1):
+            if pd.notna(value):
+                sheet.write_number(first_row + offset, column, float(value))
+    last = first_row + len(table)
+    name = sheet.get_name()
+    chart = book.add_chart({"type": "column"})
+    categories = [name, first_row + 1, 0, last, 0]
+    chart.add_series({"name": labels[1], "categories": categories, "values": [name, first_row + 1, 1, last, 1], "fill": {"color": "#2f6db5"}})
+    bounds = book.add_chart({"type": "line"})
+    for column, colour in ((2, "#d62728"), (3, "#222222")):
+        if table[["low", "high"][column - 2]].notna().any():
+            marker = {"type": "triangle", "size": 8, "fill": {"color": colour}, "border": {"color": colour}}
+            bounds.add_series(
+                {
+                    "name": labels[column],
+                    "categories": categories,
+                    "values": [name, first_row + 1, column, last, column],
+                    "line": {"none": True},
+                    "marker": marker,
+                }
+            )
+    chart.combine(bounds)
+    chart.set_title({"name": t("meeting.by_city", lang), "name_font": {"size": 11}})
+    chart.set_legend({"position": "bottom"})
+    chart.set_size({"width": 620, "height": 340})
+    sheet.insert_chart(0, 6, chart)
