@@ -215,7 +215,7 @@ def cjk_font() -> str:
     for name in CJK_FONTS:
         if name in have:
             return name
-    raise InputError([Problem("map.no_font", params={"fonts": ", ".join(CJK_FONTS[:1] + CJK_FONTS[-3:])})])
+    raise InputError("output.invalid", [Problem("map.no_font", params={"fonts": ", ".join(CJK_FONTS[:1] + CJK_FONTS[-3:])})])
 
 
 def map_png(o: Outcome, colour: str = "status", lang: str | None = None, width_in: float = 10.0, dpi: int = 150) -> bytes:
@@ -258,3 +258,105 @@ def map_png(o: Outcome, colour: str = "status", lang: str | None = None, width_i
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     return buffer.getvalue()
+
+
+# --- value for money (analysis/value.py) --------------------------------------------------------------------------
+
+
+def curve_table(o: Outcome, lang: str | None = None) -> pd.DataFrame:
+    """The value curves' points as a table (the workbook's 预算与总分 sheet): curve, bound, optimal total score,
+    villages selected, budget used; empty when the run has no curves."""
+    rows = [
+        {
+            t("value.kind", lang): t(f"value.kind.{c.kind}", lang),
+            t("value.bound", lang): p.bound,
+            t("value.objective", lang): None if p.objective is None else round(p.objective, 4),
+            t("value.count", lang): p.count,
+            t("value.spent", lang): p.spent,
+            t("value.today", lang): "✓" if p.bound == c.today else "",
+        }
+        for c in o.curves or ()
+        for p in c.points
+    ]
+    return pd.DataFrame(rows)
+
+
+def value_scatter(o: Outcome, lang: str | None = None, height: int = 520):
+    """Score against 计划投资 for the eligible villages: selected ones highlighted, the best-value frontier as a
+    step line through the non-dominated villages (``analysis.value.frontier``)."""
+    import plotly.graph_objects as go
+
+    from analysis.value import frontier
+
+    frame = o.inputs.pool.frame
+    eligible = np.flatnonzero(np.asarray(o.scores.eligible, dtype=bool))
+    cost = frame["cost"].to_numpy(float)[eligible]
+    score = o.scores.table["score"].to_numpy(float)[eligible]
+    chosen = np.asarray(o.selection.selected, dtype=bool)[eligible]
+    known = ~np.isnan(cost) & ~np.isnan(score)
+    figure = go.Figure()
+    for mask, key, size in ((~chosen & known, "eligible", 5), (chosen & known, "selected", 8)):
+        rows = eligible[mask]
+        figure.add_trace(
+            go.Scattergl(
+                x=cost[mask], y=score[mask], mode="markers", name=t(f"map.{key}", lang), customdata=frame["village_id"].to_numpy()[rows],
+                text=_hover(frame, rows), hoverinfo="text+x+y", marker={"size": size, "color": COLOURS[key], "opacity": 0.75},
+            )
+        )  # fmt: skip
+    best = np.flatnonzero(known)[frontier(cost[known], score[known])]
+    order = best[np.argsort(cost[best])]
+    figure.add_trace(
+        go.Scatter(
+            x=cost[order], y=score[order], mode="lines+markers", line={"shape": "hv", "color": "#2ca02c", "width": 2},
+            marker={"size": 9, "symbol": "diamond", "color": "#2ca02c"}, name=t("value.frontier", lang),
+            text=_hover(frame, eligible[order]), hoverinfo="text+x+y",
+        )
+    )  # fmt: skip
+    figure.update_layout(height=height, margin={"t": 30, "l": 10, "r": 10}, legend={"orientation": "h", "y": -0.15}, title=t("value.scatter", lang))
+    figure.update_xaxes(title=t("value.cost", lang))
+    figure.update_yaxes(title=t("value.score", lang))
+    return figure
+
+
+def curve_figure(curve, lang: str | None = None, height: int = 420):
+    """z* against the bound, the run's own bound marked (a dashed line and a marker)."""
+    import plotly.graph_objects as go
+
+    solved = [p for p in curve.points if p.objective is not None]
+    figure = go.Figure(
+        go.Scatter(
+            x=[p.bound for p in solved], y=[p.objective for p in solved], mode="lines+markers", name=t("value.axis.objective", lang),
+            customdata=[[p.count, p.spent or 0] for p in solved],
+            hovertemplate="%{x:,.0f} → %{y:.4f}<br>%{customdata[0]} · %{customdata[1]:,.0f}<extra></extra>",
+        )
+    )  # fmt: skip
+    today = [p for p in solved if p.bound == curve.today]
+    if today:
+        figure.add_trace(
+            go.Scatter(
+                x=[curve.today],
+                y=[today[0].objective],
+                mode="markers",
+                marker={"size": 14, "color": COLOURS["selected"]},
+                name=t("value.today", lang),
+            )
+        )
+    figure.add_vline(x=curve.today, line_dash="dash", line_color=COLOURS["selected"])
+    figure.update_layout(
+        height=height, margin={"t": 30, "l": 10, "r": 10}, title=t(f"value.curve.{curve.kind}", lang), legend={"orientation": "h", "y": -0.2}
+    )
+    figure.update_xaxes(title=t(f"value.axis.{curve.kind}", lang))
+    figure.update_yaxes(title=t("value.axis.objective", lang))
+    return figure
+
+
+def budget_more(curve, lang: str | None = None) -> str | None:
+    """ "What would 10,000 万元 more buy": the gain in total score and villages from today's budget to today's + 10,000
+    万元, when both points were solved."""
+    from analysis.value import BUDGET_MORE
+
+    at = {p.bound: p for p in curve.points}
+    now, more = at.get(curve.today), at.get(curve.today + BUDGET_MORE)
+    if curve.kind != "budget" or now is None or more is None or now.objective is None or more.objective is None:
+        return None
+    return t("value.more", lang, more=BUDGET_MORE, gain=more.objective - now.objective, count=more.count - now.count)

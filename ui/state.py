@@ -568,7 +568,7 @@ def xlsx_bytes(o, language: str) -> bytes:
     """The same workbook as ``baicun solve --out`` (one builder); built only when the user clicks download."""
     from report.files import workbook_bytes
 
-    return workbook_bytes(o, language)
+    return workbook_bytes(o, language, map_picture=True)
 
 
 def frame_xlsx(frame: pd.DataFrame) -> bytes:
