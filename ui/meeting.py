@@ -26,7 +26,7 @@ def lock(village_id: str, side: str | None) -> None:
         ids = [v for v in get(("selection", name), []) if v != village_id]
         if key == side:
             ids.append(village_id)
-        put(("selection", name), ids if ids or get(("selection", name)) is not None else None)
+        put(("selection", name), ids or None)  # an emptied list goes: the default is the empty list
     save()
 
 
