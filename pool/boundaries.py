@@ -65,16 +65,18 @@ def place_codes(frame: pd.DataFrame) -> dict[str, dict[str, str]]:
     unique by ``pool/places.py``), the province name from the pool or from its code."""
     if not uses_codes(frame):
         return {level: {} for level in LEVELS}
-    ids = frame["village_id"].astype(str)
+    county = frame["village_id"].astype(str).str[:6]
+    rows = frame[~county.duplicated().to_numpy()]  # one row per county: every level's identity is a prefix of it
+    ids = rows["village_id"].astype(str)
     names = {
-        "province": frame["province"] if "province" in frame else ids.str[:2].map(PROVINCE_CODES),
-        "city": frame["city_place"],
-        "county": frame["county_place"],
+        "province": rows["province"] if "province" in rows else ids.str[:2].map(PROVINCE_CODES),
+        "city": rows["city_place"],
+        "county": rows["county_place"],
     }
     codes = {}
     for level in LEVELS:
-        code = ids.str[: DIGITS[level]].str.ljust(6, "0")
-        codes[level] = dict(sorted(pd.Series(names[level].to_numpy(), index=code.to_numpy()).groupby(level=0).first().items()))
+        code = ids.str[: DIGITS[level]].str.ljust(6, "0").to_numpy()
+        codes[level] = dict(sorted(dict(zip(code[::-1], names[level].to_numpy()[::-1])).items()))  # reversed: the first row's name wins
     return codes
 
 
@@ -137,17 +139,23 @@ def _lines(shape) -> tuple[np.ndarray, np.ndarray]:
 
 
 def outlines(frame: pd.DataFrame) -> Outlines:
-    """The province, city and county outlines of a pool's places (see the module doc)."""
+    """The province, city and county outlines of a pool's places (see the module doc); made once per set of places
+    in a process (the app draws the same pool's map on every rerun)."""
+    codes = place_codes(frame)
+    return _outlines(tuple((level, code, str(name)) for level, names in codes.items() for code, name in names.items()))
+
+
+@lru_cache(maxsize=32)
+def _outlines(places: tuple[tuple[str, str, str], ...]) -> Outlines:
     import shapely
 
-    places, missing = [], []
-    for level, names in place_codes(frame).items():
-        for code, name in names.items():
-            shape = simplified(code, TOLERANCE[level])
-            if shape is None or shape.is_empty:
-                missing.append(code)
-                continue
-            lon, lat = _lines(shape)
-            point = shapely.point_on_surface(shape)
-            places.append(Outline(code, level, str(name), lon, lat, (float(point.x), float(point.y))))
-    return Outlines(tuple(places), tuple(missing))
+    drawn, missing = [], []
+    for level, code, name in places:
+        shape = simplified(code, TOLERANCE[level])
+        if shape is None or shape.is_empty:
+            missing.append(code)
+            continue
+        lon, lat = _lines(shape)
+        point = shapely.point_on_surface(shape)
+        drawn.append(Outline(code, level, name, lon, lat, (float(point.x), float(point.y))))
+    return Outlines(tuple(drawn), tuple(missing))

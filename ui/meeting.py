@@ -19,6 +19,23 @@ state = st.session_state
 LISTS = {"in": "must_include", "out": "must_exclude"}
 
 
+def _run_key(o) -> tuple:
+    """What identifies a result for the caches below (as for the county preview in ``ui/state.py``)."""
+    return (o.inputs.pool.fingerprint, o.inputs.loaded.text, o.selection.objective, o.stability is not None)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _figure(run_key: tuple, colour: str, language: str, _o):
+    """The map of a result (plotly only reads it: a cached figure is never changed by a page that shows it)."""
+    return map_figure(_o, colour, language, height=620)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _explained(run_key: tuple, village_id: str, _o):
+    """One village's explanation (a re-solve or two), once per result: a rerun of the page does not re-solve."""
+    return explain(_o, village_id)
+
+
 def lock(village_id: str, side: str | None) -> None:
     """Put the village in must_include (``side`` "in") or must_exclude ("out"), out of the other list; None takes
     it out of both."""
@@ -55,7 +72,7 @@ def map_tab(o) -> None:
     if "city_place" not in frame or not frame["village_id"].astype(str).str.fullmatch(r"\d{12}").all():
         st.caption(tr("map.no_outlines"))
     event = st.plotly_chart(
-        map_figure(o, colour, lang(), height=620),
+        _figure(_run_key(o), colour, lang(), o),
         width="stretch",
         key="map_chart",
         on_select="rerun",
@@ -103,7 +120,7 @@ def village_panel(o) -> None:
     if now is not None:
         st.info(tr(f"ui.map.locked_{now}", village=f"{picked} {names[picked]}"))
     with st.spinner(tr("ui.results.solving")):
-        explanation = explain(o, picked)
+        explanation = _explained(_run_key(o), picked, o)
     for line in explanation_lines(o.inputs.pool, o.selection, explanation):
         st.text("• " + line)
 
