@@ -28,7 +28,7 @@ YEAR_COLOURS = ("#d62728", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2"
 CLASS_COLOURS = {"always_in": "#1a9850", "depends": "#fdae61", "never_in": "#4575b4", "undecided": "#984ea3", "ineligible": "#b0b0b0"}
 SIZES = {"selected": 8, "eligible": 5, "ineligible": 3}
 OUTLINE = {"province": ("#333333", 1.6), "city": ("#555555", 1.0), "county": ("#a0a0a0", 0.5)}
-BELT_COLOUR = "#7f0000"
+BELT_COLOUR = "#111111"  # black links over red markers
 CJK_FONTS = (
     "Noto Sans CJK SC",
     "Noto Sans CJK JP",
@@ -155,17 +155,6 @@ def map_figure(o: Outcome, colour: str = "status", lang: str | None = None, heig
                 legendgroup="outline",
             )
         )
-    if len(layers.belt_lon):
-        figure.add_trace(
-            go.Scatter(
-                x=layers.belt_lon,
-                y=layers.belt_lat,
-                mode="lines",
-                line={"color": BELT_COLOUR, "width": 2},
-                hoverinfo="skip",
-                name=t("map.belts", lang),
-            )
-        )
     for group in layers.groups:
         part = frame.iloc[group.rows]
         figure.add_trace(
@@ -180,6 +169,9 @@ def map_figure(o: Outcome, colour: str = "status", lang: str | None = None, heig
                 marker={"size": group.size, "color": group.colour, "line": {"width": 0}},
             )
         )
+    if len(layers.belt_lon):  # WebGL like the markers, so the links are drawn over them
+        line = {"color": BELT_COLOUR, "width": 2}
+        figure.add_trace(go.Scattergl(x=layers.belt_lon, y=layers.belt_lat, mode="lines", line=line, hoverinfo="skip", name=t("map.belts", lang)))
     cities = layers.outlines.level("city")
     if cities:
         figure.add_trace(
@@ -241,7 +233,7 @@ def map_png(o: Outcome, colour: str = "status", lang: str | None = None, width_i
         for p in layers.outlines.level(level):
             axes.plot(p.lon, p.lat, color=colour_, linewidth=width * 0.8, zorder=1)
     if len(layers.belt_lon):
-        axes.plot(layers.belt_lon, layers.belt_lat, color=BELT_COLOUR, linewidth=1.4, zorder=2, label=t("map.belts", lang))
+        axes.plot(layers.belt_lon, layers.belt_lat, color=BELT_COLOUR, linewidth=1.0, zorder=3.5, label=t("map.belts", lang))
     for group in layers.groups:
         part = frame.iloc[group.rows]
         axes.scatter(part["lon"], part["lat"], s=group.size**2 / 2.5, c=group.colour, linewidths=0, label=group.name, zorder=3)

@@ -148,3 +148,67 @@ def sample_outcome():
     inputs = load_inputs(ROOT / "scenarios" / "baicun_2024.toml")
     scores, selection = solve(inputs)
     return analyse(inputs, scores, selection)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_belt_links_join_neighbours_of_one_belt_and_connect_each_belt(seed):
+    from types import SimpleNamespace
+
+    from analysis.outcome import Belts
+    from report.maps import _belt_links
+    from solver.spatial import belts, haversine_km
+    from tests.factories import with_coordinates
+
+    rng = np.random.default_rng(seed)
+    pool = with_coordinates(tiny_pool(rng, 9), rng)
+    data = {
+        "scoring": {"normalize": "none", "weights": {"industry_base": 1.0}},
+        "selection": {"count": [0, 6]},
+        "spatial": {"radius_km": 20.0, "weight": 2.0},
+    }
+    scenario, scores, rules = prepared(pool, data)
+    selection = select(pool, scenario, scores)
+    frame = pool.frame
+    table, number = belts(frame[selection.selected], 20.0)
+    o = SimpleNamespace(belts=Belts(table, number), selection=selection, inputs=SimpleNamespace(pool=pool))
+    lon, lat = _belt_links(o)
+    links = np.column_stack([lon, lat]).reshape(-1, 3, 2)[:, :2] if len(lon) else np.empty((0, 2, 2))
+    where = {(round(x, 9), round(y, 9)): i for i, (x, y) in zip(frame.index, zip(frame["lon"], frame["lat"]))}
+    ends = [(where[tuple(np.round(a, 9))], where[tuple(np.round(b, 9))]) for a, b in links]
+    for i, j in ends:  # a link joins two villages of one belt, within the radius
+        assert number[i] == number[j] > 0
+        assert haversine_km(frame.at[i, "lon"], frame.at[i, "lat"], frame.at[j, "lon"], frame.at[j, "lat"]) <= 20.0 + 1e-9
+    for belt in table["belt"]:  # and each belt's links connect all of its villages
+        members = set(number.index[number == belt])
+        reached, frontier_ = {min(members)}, [min(members)]
+        while frontier_:
+            k = frontier_.pop()
+            for i, j in ends:
+                for a, b in ((i, j), (j, i)):
+                    if a == k and b not in reached:
+                        reached.add(b)
+                        frontier_.append(b)
+        assert reached == members
+
+
+def test_a_plan_is_coloured_by_year_and_a_proved_region_by_class(sample_outcome):
+    from types import SimpleNamespace
+
+    from report.maps import CLASS_COLOURS, YEAR_COLOURS, map_layers
+
+    s = sample_outcome.selection
+    year = np.where(s.selected, np.where(np.arange(len(s.selected)) % 2 == 0, 2024, 2025), 0)
+    planned = replace(sample_outcome, selection=replace(s, year=year, plan=SimpleNamespace(years=(2024, 2025))))
+    groups = {g.key: g for g in map_layers(planned, lang="en").groups}
+    assert set(groups) == {"ineligible", "eligible", "year:2024", "year:2025"}
+    assert set(groups["year:2025"].rows) == set(np.flatnonzero(year == 2025))
+    assert len({g.colour for g in groups.values()}) == 4 and groups["year:2024"].colour == YEAR_COLOURS[0]
+
+    frame = sample_outcome.inputs.pool.frame
+    classes = np.where(~np.asarray(sample_outcome.scores.eligible), "ineligible", np.where(s.selected, "always_in", "depends"))
+    table = pd.DataFrame({"village_id": frame["village_id"], "class": classes})
+    proved = replace(sample_outcome, stability=SimpleNamespace(table=table))
+    groups = {g.key: g for g in map_layers(proved, "stability").groups}
+    assert set(groups) == {"class:ineligible", "class:depends", "class:always_in"}
+    assert set(groups["class:always_in"].rows) == set(np.flatnonzero(s.selected))
+    assert groups["class:depends"].colour == CLASS_COLOURS["depends"]
