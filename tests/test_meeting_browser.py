@@ -88,6 +88,8 @@ def test_a_village_clicked_on_the_map_is_explained_and_locked_in_then_out():
         click_village(page, village)
         wait_idle(page)
         page.get_by_text(village).first.wait_for(timeout=60_000)  # the explanation's header names it
+        page.get_by_role("button", name="锁定入选（写入“必选”）").scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / "meeting-explain-1366x768.png"))
         page.get_by_role("button", name="锁定入选（写入“必选”）").click()
         wait_idle(page)
         eventually(lambda: _holds(workspace(page.url, data)["scenario"], "must_include", village))

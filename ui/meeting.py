@@ -68,7 +68,15 @@ def map_tab(o) -> None:
     modes = colour_modes(o)
     colour = modes[0]
     if len(modes) > 1:
-        colour = st.radio(tr("ui.map.colour"), modes, format_func=lambda m: tr(f"ui.map.colour.{m}"), horizontal=True, key="map_colour")
+        colour = st.radio(
+            tr("ui.map.colour"),
+            modes,
+            index=modes.index(pick("map_colour", "status")) if pick("map_colour", "status") in modes else 0,
+            format_func=lambda m: tr(f"ui.map.colour.{m}"),
+            horizontal=True,
+            key="map_colour",
+            on_change=lambda: remember("map_colour", state["map_colour"]),
+        )
     if "city_place" not in frame or not frame["village_id"].astype(str).str.fullmatch(r"\d{12}").all():
         st.caption(tr("map.no_outlines"))
     event = st.plotly_chart(
