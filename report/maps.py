@@ -129,9 +129,10 @@ def _hover(frame: pd.DataFrame, rows: np.ndarray) -> pd.Series:
     return (part["village"].astype(str) + " · " + part["county_place"].astype(str) + " · " + part["village_id"].astype(str)).map(html)
 
 
-def map_figure(o: Outcome, colour: str = "status", lang: str | None = None, height: int = 640):
+def map_figure(o: Outcome, colour: str = "status", lang: str | None = None, height: int = 640, highlight: str | None = None):
     """The plotly figure: outlines as line traces, one scatter trace per village group (``customdata``: the
-    village_id, which a click or box selection returns), belt links, city labels."""
+    village_id, which a click or box selection returns), belt links, city labels; ``highlight``: a village_id
+    ringed (the one being explained)."""
     import plotly.graph_objects as go
 
     layers = map_layers(o, colour, lang)
@@ -172,6 +173,22 @@ def map_figure(o: Outcome, colour: str = "status", lang: str | None = None, heig
     if len(layers.belt_lon):  # WebGL like the markers, so the links are drawn over them
         line = {"color": BELT_COLOUR, "width": 2}
         figure.add_trace(go.Scattergl(x=layers.belt_lon, y=layers.belt_lat, mode="lines", line=line, hoverinfo="skip", name=t("map.belts", lang)))
+    ringed = frame[frame["village_id"] == highlight]
+    if len(ringed):
+        ring = {"size": 20, "color": "rgba(0,0,0,0)", "line": {"width": 3, "color": "#000000"}}
+        text = _hover(frame, np.flatnonzero(frame["village_id"].to_numpy() == highlight))
+        figure.add_trace(
+            go.Scattergl(
+                x=ringed["lon"],
+                y=ringed["lat"],
+                mode="markers",
+                marker=ring,
+                text=text,
+                customdata=ringed["village_id"],
+                hoverinfo="text",
+                showlegend=False,
+            )
+        )
     cities = layers.outlines.level("city")
     if cities:
         figure.add_trace(

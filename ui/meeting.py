@@ -25,9 +25,9 @@ def _run_key(o) -> tuple:
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _figure(run_key: tuple, colour: str, language: str, _o):
+def _figure(run_key: tuple, colour: str, language: str, highlight: str | None, _o):
     """The map of a result (plotly only reads it: a cached figure is never changed by a page that shows it)."""
-    return map_figure(_o, colour, language, height=620)
+    return map_figure(_o, colour, language, height=620, highlight=highlight)
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
@@ -80,7 +80,7 @@ def map_tab(o) -> None:
     if "city_place" not in frame or not frame["village_id"].astype(str).str.fullmatch(r"\d{12}").all():
         st.caption(tr("map.no_outlines"))
     event = st.plotly_chart(
-        _figure(_run_key(o), colour, lang(), o),
+        _figure(_run_key(o), colour, lang(), state.get("map_village") or pick("map_village"), o),
         width="stretch",
         key="map_chart",
         on_select="rerun",
