@@ -17,6 +17,7 @@ import pandas as pd
 from analysis.reasons import Reasons, village_reasons
 from analysis.region import build_region
 from analysis.stability import Stability, stability
+from analysis.value import ValueCurve, curve_kinds, default_bounds, value_curve
 from analysis.whatif import RulePrice, rule_prices
 from pool.bind import Inputs
 from scoring.score import Scores
@@ -42,6 +43,7 @@ class Outcome:
     prices: tuple[RulePrice, ...] | None = None  # None: not computed
     belts: Belts | None = None  # with [spatial]
     stability: Stability | None = None  # with [robustness]: classes proved over the panel's weight region
+    curves: tuple[ValueCurve, ...] | None = None  # total score against budget / count (analysis/value.py), on request
 
     @cached_property
     def reasons(self) -> Reasons:
@@ -62,6 +64,18 @@ def prices_backend(selection: Selection) -> str:
 def with_prices(o: Outcome) -> Outcome:
     """The outcome with the price of every rule (each a re-solve without the rule)."""
     return replace(o, prices=tuple(rule_prices(o.selection, prices_backend(o.selection))))
+
+
+def with_curves(o: Outcome, progress=None) -> Outcome:
+    """The outcome with its value curves (``analysis.value``): z* against the budget and the count, one re-solve a
+    point on the prices' backend; ``progress(done, total)`` over all the points."""
+    bounds = {kind: default_bounds(o.selection, kind) for kind in curve_kinds(o.selection)}
+    total, before, curves = sum(map(len, bounds.values())), 0, []
+    for kind, points in bounds.items():
+        step = (lambda done, n, before=before: progress(before + done, total)) if progress else None
+        curves.append(value_curve(o.selection, kind, points, backend=prices_backend(o.selection), progress=step))
+        before += len(points)
+    return replace(o, curves=tuple(curves))
 
 
 def stability_by_default(inputs: Inputs, selection: Selection) -> bool:

@@ -283,6 +283,7 @@ def solve_command(
     save: bool = typer.Option(False, "--save", help="保存为运行记录 / save the run"),
     label: str = typer.Option("", "--label", help="运行记录的标签 / label of the saved run"),
     db: str | None = typer.Option(None, "--db", help="运行记录数据库：文件路径或 SQLAlchemy URL / run database"),
+    map_picture: bool = typer.Option(False, "--map/--no-map", help="Excel 中加“地图”图片页（与网页下载相同）/ a map picture sheet in the workbook"),
 ) -> None:
     """求解一个遴选情景 / run one selection. Exit 0 a list, 1 infeasible, 2 bad input, 3 failed the independent
     check, 4 internal error, 5 no list within the time limit."""
@@ -320,7 +321,7 @@ def solve_command(
         raise typer.Exit(code)
     try:
         for path in sorted(out, key=lambda p: p.suffix.lower() != ".pdf"):  # the PDF, which needs a font, first:
-            write_output(result, path, headers)  # without one nothing at all is written
+            write_output(result, path, headers, map_picture)  # without one nothing at all is written
             written(path)
     except InputError as error:
         fail(error)

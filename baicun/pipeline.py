@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from analysis.diagnose import diagnose
-from analysis.outcome import Outcome, analyse, with_prices
+from analysis.outcome import Outcome, analyse, with_curves, with_prices
 from analysis.preview import CountyPreview, county_preview
 from analysis.region import Region, build_region
 from analysis.stability import Stability, stability
@@ -210,6 +210,11 @@ def entropy_suggestion(inputs: Inputs) -> dict[str, float]:
 def priced(o: Outcome) -> Outcome:
     """The outcome with every rule's price (one re-solve per rule): the app's 计算各规则的代价 button."""
     return with_prices(o)
+
+
+def valued(o: Outcome, progress=None) -> Outcome:
+    """The outcome with the total score against budget and count (a handful of re-solves; the app's 性价比 button)."""
+    return with_curves(o, progress)
 
 
 def explain(o: Outcome, village_id: str) -> Explanation:

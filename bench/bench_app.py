@@ -4,7 +4,9 @@ on the sample pool with the default scenario:
 * press 求解 → the shortlist on screen: the first press (a new solve), presses with unchanged rules (cached) and
   presses after a moved weight (new solves);
 * the first render of every page (click in the sidebar → the script run finished);
-* the workbook download (click → file saved).
+* the workbook download (click → file saved);
+* the map (click the 地图 tab → boundaries and villages drawn), against ``report.maps.map_figure`` in process
+  (first call: plotly's import and the boundaries read from their cache; then warm). Aim (issue 22): under 1 s.
 
     python bench/bench_app.py [repeats]
 
@@ -42,6 +44,31 @@ def baseline() -> tuple[float, float]:
     return solved, time.perf_counter() - start
 
 
+def map_baseline() -> tuple[float, float]:
+    """(seconds for the first ``map_figure`` of the default scenario's outcome in this process, seconds warm)."""
+    from baicun.pipeline import load_inputs, outcome, solve
+    from report.maps import map_figure
+
+    inputs = load_inputs(ROOT / "scenarios" / "baicun_2024.toml")
+    result = outcome(inputs, *solve(inputs))
+    start = time.perf_counter()
+    map_figure(result).to_json()
+    first = time.perf_counter() - start
+    start = time.perf_counter()
+    map_figure(result).to_json()
+    return first, time.perf_counter() - start
+
+
+def show_map(page) -> float:
+    """Click 地图 → the script run over and the figure's village markers drawn."""
+    start = time.perf_counter()
+    page.get_by_role("tab", name="地图").click()
+    wait_idle(page)
+    page.locator(".js-plotly-plot .scatterlayer").first.wait_for()
+    page.wait_for_function("() => [...document.querySelectorAll('.js-plotly-plot')].some(p => p.offsetParent !== null && p._fullData)")
+    return time.perf_counter() - start
+
+
 def render(page, title: str) -> float:
     start = time.perf_counter()
     open_page(page, title)
@@ -77,6 +104,7 @@ def move_weight(page, steps: int) -> None:
 if __name__ == "__main__":
     repeats = int(sys.argv[1]) if len(sys.argv) > 1 else 3
     solve_base, workbook_base = baseline()
+    map_first, map_warm = map_baseline()
     rows = []
 
     def row(case: str, seconds: float, base: float) -> None:
@@ -95,5 +123,14 @@ if __name__ == "__main__":
             open_page(page, "结果")
             row(f"求解 after moving a weight #{i + 1} (new solve)", press_solve(page), solve_base)
         row("下载 Excel (click → file saved)", download(page), workbook_base)
+        row("map: in process, first map_figure", map_first, map_warm)
+        for i in range(repeats):
+            page.get_by_role("tab", name="入选名单").click()
+            wait_idle(page)
+            row(f"地图 tab #{i + 1} (click → drawn)", show_map(page), map_warm)
     title = "The app in Chromium at 1366×768 against the same work in process (sample pool, default scenario; 示例数据)"
-    print_table(rows, title + "\nbaseline: pipeline.solve for renders and solves, report.files.workbook_bytes for the download")
+    print_table(
+        rows,
+        title + "\nbaseline: pipeline.solve for renders and solves, report.files.workbook_bytes for the download, "
+        "report.maps.map_figure (warm, in process) for the map",
+    )

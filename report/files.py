@@ -10,6 +10,7 @@ import pandas as pd
 
 from analysis.outcome import Outcome
 from contract.texts import SAMPLE_LABEL, t
+from report.maps import curve_table
 from report.sheets import excel_writer, quoted_format, write_csv_table, write_frame, write_text, written_bytes
 from report.summary import write_summary_pdf, write_summary_sheet
 from report.tables import attainment_table, distribution_table, later_tables, left_out_table, run_info, shortlist_table, village_table
@@ -22,11 +23,15 @@ def write_csv(o: Outcome, path: Path, lang: str | None = None) -> None:
 OUTPUT_SUFFIXES = (".xlsx", ".csv", ".pdf")
 
 
-def write_output(o: Outcome, path: Path, lang: str | None = None) -> None:
-    """One output of ``baicun solve --out``, by its suffix (``OUTPUT_SUFFIXES``): the workbook of SPEC §5, the
-    per-village CSV of SPEC §4, or the one-page meeting summary PDF (``report.summary``)."""
-    writer = {".xlsx": write_xlsx, ".csv": write_csv, ".pdf": write_summary_pdf}[path.suffix.lower()]
-    writer(o, path, lang)
+def write_output(o: Outcome, path: Path, lang: str | None = None, map_picture: bool = False) -> None:
+    """One output of ``baicun solve --out``, by its suffix (``OUTPUT_SUFFIXES``): the workbook of SPEC §5 (with the
+    map picture when ``map_picture``), the per-village CSV of SPEC §4, or the one-page meeting summary PDF
+    (``report.summary``, which always draws the map)."""
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        write_xlsx(o, path, lang, map_picture=map_picture)
+    else:
+        (write_csv if suffix == ".csv" else write_summary_pdf)(o, path, lang)
 
 
 def workbook_sheets(o: Outcome, lang: str | None = None) -> list[tuple[str, pd.DataFrame]]:
@@ -39,18 +44,22 @@ def workbook_sheets(o: Outcome, lang: str | None = None) -> list[tuple[str, pd.D
         (t("sheet.left_out", lang), left_out_table(o, lang)),
     ]
     sheets += later_tables(o, lang)
+    if o.curves:
+        sheets.append((t("sheet.value_curve", lang), curve_table(o, lang)))
     sheets.append((t("sheet.run", lang), run_info(o, lang=lang)))
     return sheets
 
 
-def workbook_bytes(o: Outcome, lang: str | None = None, changes: list[str] | None = None) -> bytes:
+def workbook_bytes(o: Outcome, lang: str | None = None, changes: list[str] | None = None, map_picture: bool = False) -> bytes:
     """The workbook ``write_xlsx`` writes, as bytes (the app's download)."""
-    return written_bytes(lambda path: write_xlsx(o, path, lang, changes))
+    return written_bytes(lambda path: write_xlsx(o, path, lang, changes, map_picture))
 
 
-def write_xlsx(o: Outcome, path: Path, lang: str | None = None, changes: list[str] | None = None) -> None:
+def write_xlsx(o: Outcome, path: Path, lang: str | None = None, changes: list[str] | None = None, map_picture: bool = False) -> None:
     """The workbook of SPEC §5 (the only builder: ``baicun solve --out`` and the app's download both use it), opening
-    with the meeting summary (``report.summary``; ``changes``: the session's changes to the scenario, in words)."""
+    with the meeting summary (``report.summary``; ``changes``: the session's changes to the scenario, in words);
+    ``map_picture``: a 地图 sheet with the map (``report.maps.map_png``) after the shortlist, when a shortlist was
+    found — off by default because drawing it loads matplotlib (about a second)."""
     name = o.inputs.loaded.scenario.name
     title = name if not o.inputs.pool.is_sample or SAMPLE_LABEL in name else f"{name}（{SAMPLE_LABEL}）"
     with excel_writer(path) as writer:
@@ -62,8 +71,10 @@ def write_xlsx(o: Outcome, path: Path, lang: str | None = None, changes: list[st
         sample = book.add_format(banner_style | {"font_color": "#C00000"})
         formats = {"banner": banner[0], "sample": sample, "header": header[0], "quoted": quoted_format(book)}
         write_summary_sheet(writer, o, lang, formats, changes)
-        for name, table in workbook_sheets(o, lang):
+        for k, (name, table) in enumerate(workbook_sheets(o, lang)):
             _write_sheet(writer, name[:31], table, f"{title} — {name}", header, banner)
+            if k == 0 and map_picture and o.selection.found:
+                _write_map(writer, o, lang, f"{title} — {t('sheet.map', lang)}", banner)
         _write_scenario(writer, o, lang, header)
 
 
@@ -77,6 +88,23 @@ def _write_sheet(writer, name: str, table: pd.DataFrame, title: str, header, ban
     sheet.freeze_panes(2, 0)
     if len(table.columns):
         sheet.autofilter(1, 0, 1 + len(table), len(table.columns) - 1)
+
+
+def _write_map(writer, o: Outcome, lang, title: str, banner) -> None:
+    """The map as a picture; without a CJK font, the message that says which to install, in its place."""
+    import io
+
+    from contract.errors import InputError
+    from report.maps import map_png
+
+    sheet = writer.book.add_worksheet(t("sheet.map", lang)[:31])
+    write_text(sheet, 0, 0, title, *banner)
+    try:
+        picture = map_png(o, lang=lang, width_in=10.0, dpi=110)
+    except InputError as error:
+        write_text(sheet, 2, 0, error.problems[0].render(lang), None, quoted_format(writer.book))
+        return
+    sheet.insert_image(2, 0, "map.png", {"image_data": io.BytesIO(picture), "object_position": 3})
 
 
 def _write_scenario(writer, o: Outcome, lang, header) -> None:

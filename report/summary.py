@@ -21,24 +21,11 @@ import pandas as pd
 
 from analysis.outcome import Outcome
 from contract import __version__
-from contract.errors import InputError, Problem
 from contract.texts import SAMPLE_LABEL, t
+from report.fonts import cjk_font
 from report.status import status_text
 from report.tables import attainment_rows, distribution_table
 
-# Fonts with Chinese glyphs, in order of preference: Debian/Ubuntu (fonts-noto-cjk), Adobe's release of the same
-# design, Windows (Microsoft YaHei, SimHei), macOS, and the common open Linux fonts.
-CJK_FONTS = (
-    "Noto Sans CJK SC",
-    "Source Han Sans SC",
-    "Source Han Sans CN",
-    "Microsoft YaHei",
-    "SimHei",
-    "PingFang SC",
-    "WenQuanYi Zen Hei",
-    "WenQuanYi Micro Hei",
-    "Noto Sans SC",
-)
 A4 = (8.27, 11.69)  # inches, portrait
 RULE_ROWS = 16  # rules listed on the page; the workbook's 规则达成情况 and 各规则的代价 sheets hold every one
 CHANGE_LINES = 6
@@ -112,19 +99,6 @@ def _rules_with_prices(o: Outcome, lang) -> pd.DataFrame:
 # --- the PDF page ------------------------------------------------------------------------------------------------
 
 
-def cjk_font() -> str:
-    """The name of an installed font with Chinese glyphs (``CJK_FONTS``, first found). Raises ``InputError`` when
-    there is none: without one every Chinese character would be drawn as an empty box."""
-    from matplotlib import font_manager
-
-    installed = {f.name for f in font_manager.fontManager.ttflist}
-    for name in CJK_FONTS:
-        if name in installed:
-            return name
-    fonts = "、".join(CJK_FONTS[:5])
-    raise InputError("meeting.no_font", [Problem("meeting.no_font", params={"fonts": fonts})], fonts=fonts)
-
-
 def summary_figure(summary: MeetingSummary, map_png: bytes | None = None):
     """The A4 page as a matplotlib ``Figure`` (inches ``A4``): heading, status, figures, changes, the by-city chart
     (beside the map when ``map_png`` is given), the rules and their prices, the provenance line."""
@@ -154,7 +128,7 @@ def summary_figure(summary: MeetingSummary, map_png: bytes | None = None):
     if len(summary.changes) > len(shown):
         line(t("change.more", lang, count=len(summary.changes) - len(shown)), 9, x=0.08)
     chart_top = y - 0.01
-    chart_height = 0.30
+    chart_height = 0.38
     chart_width = 0.40 if map_png else 0.84
     axes = figure.add_axes((0.12, chart_top - chart_height, chart_width - 0.06, chart_height - 0.03))
     draw_by_city(axes, summary, font)
@@ -235,9 +209,18 @@ def _rendered(figure, fmt: str, dpi: int = 150) -> bytes:
     return buffer.getvalue()
 
 
-def summary_pdf(o: Outcome, lang: str | None = None, changes: list[str] | None = None, map_png: bytes | None = None) -> bytes:
-    """The meeting summary of ``o`` as the bytes of a one-page A4 PDF. Raises ``InputError`` without a CJK font."""
-    return _rendered(summary_figure(meeting_summary(o, lang, changes), map_png), "pdf")
+def summary_pdf(o: Outcome, lang: str | None = None, changes: list[str] | None = None) -> bytes:
+    """The meeting summary of ``o`` as the bytes of a one-page A4 PDF, with the map (``report.maps.map_png``) when
+    the pool has coordinates. Raises ``InputError`` without a CJK font."""
+    return _rendered(summary_figure(meeting_summary(o, lang, changes), _map_picture(o, lang)), "pdf")
+
+
+def _map_picture(o: Outcome, lang) -> bytes | None:
+    from report.maps import map_png
+
+    frame = o.inputs.pool.frame
+    located = {"lon", "lat"} <= set(frame) and bool(frame[["lon", "lat"]].notna().all(axis=1).any())
+    return map_png(o, lang=lang, width_in=5.0, dpi=200) if located else None
 
 
 def write_summary_pdf(o: Outcome, path: Path, lang: str | None = None, changes: list[str] | None = None) -> None:

@@ -334,7 +334,7 @@ def test_every_solve_is_a_stored_run_named_by_what_changed():
 
 
 def test_the_web_workbook_is_the_cli_workbook(tmp_path):
-    """One builder: the app's download and `baicun solve --out` give the same sheets and cells for one scenario."""
+    """One builder: the app's download and `baicun solve --out --map` give the same sheets and cells for one scenario."""
     import subprocess
     import sys
 
@@ -351,7 +351,7 @@ def test_the_web_workbook_is_the_cli_workbook(tmp_path):
     scenario.write_text(scenario_text_of(at), encoding="utf-8")
     cli = tmp_path / "cli.xlsx"
     done = subprocess.run(
-        [sys.executable, "-m", "baicun", "solve", str(scenario), "--pool", str(SAMPLE_CSV), "--out", str(cli), "--no-prices"],
+        [sys.executable, "-m", "baicun", "solve", str(scenario), "--pool", str(SAMPLE_CSV), "--out", str(cli), "--no-prices", "--map"],
         capture_output=True,
         text=True,
     )

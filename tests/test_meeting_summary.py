@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from baicun.cli import app
 from contract.texts import SAMPLE_LABEL
+from report import fonts
 from report import summary as summary_module
 from tests.hostile import hostile_pool
 
@@ -118,7 +119,7 @@ def test_a_hostile_name_is_drawn_and_written_as_typed(tmp_path, name):
 
 
 def test_without_a_chinese_font_nothing_is_written(tmp_path, monkeypatch):
-    monkeypatch.setattr(summary_module, "CJK_FONTS", ("No Such Font Anywhere",))
+    monkeypatch.setattr(fonts, "CJK_FONTS", ("No Such Font Anywhere",))
     pdf, book = tmp_path / "s.pdf", tmp_path / "s.xlsx"
     result = cli("solve", "scenarios/baicun_2024.toml", "--no-prices", "--out", book, "--out", pdf, code=2)
     assert "fonts-noto-cjk" in result.stderr
@@ -139,7 +140,7 @@ def test_the_by_city_chart_is_a_native_chart_of_the_sheets_own_cells(solved):
 
 
 def test_without_a_chinese_font_the_workbook_is_written_as_ever(tmp_path, monkeypatch):
-    monkeypatch.setattr(summary_module, "CJK_FONTS", ("No Such Font Anywhere",))
+    monkeypatch.setattr(fonts, "CJK_FONTS", ("No Such Font Anywhere",))
     book = tmp_path / "s.xlsx"
     cli("solve", "scenarios/baicun_2024.toml", "--no-prices", "--out", book)
     assert openpyxl.load_workbook(book).worksheets[0].title == "会议摘要"

@@ -568,7 +568,7 @@ def xlsx_bytes(o, language: str) -> bytes:
     """The same workbook as ``baicun solve --out`` (one builder); built only when the user clicks download."""
     from report.files import workbook_bytes
 
-    return workbook_bytes(o, language, run_changes(o, language))
+    return workbook_bytes(o, language, run_changes(o, language), map_picture=True)
 
 
 def summary_pdf_bytes(o, language: str) -> bytes:
@@ -581,7 +581,7 @@ def summary_pdf_bytes(o, language: str) -> bytes:
 @st.cache_resource(show_spinner=False)
 def pdf_font_missing() -> InputError | None:
     """Why no PDF can be made on this server (no CJK font), once per process; None when one can."""
-    from report.summary import cjk_font
+    from report.fonts import cjk_font
 
     try:
         cjk_font()

@@ -15,6 +15,7 @@ from report.status import status_text
 from report.tables import attainment_table, distribution_table, later_tables, prices_table, shortlist_table
 from report.text import explanation_lines
 from solver.rules import RuleRef
+from ui.meeting import map_tab, value_tab
 from ui.state import (
     can,
     current_result,
@@ -90,6 +91,7 @@ tabs = st.tabs(
     [
         tr("ui.results.shortlist"),
         tr("ui.results.map"),
+        tr("ui.results.value"),
         tr("ui.results.distribution"),
         tr("ui.results.rules"),
         tr("ui.results.prices"),
@@ -115,35 +117,12 @@ with tabs[0]:
         st.caption(md(pdf_font_missing().title(lang())))
 
 with tabs[1]:
-    frame = o.inputs.pool.frame
-    eligible = frame[o.scores.eligible]
-    chosen = s.selected[eligible.index]
-    # one trace per plan year (or one for the shortlist), drawn over the villages left out
-    groups = [(tr("ui.results.left_legend"), ~chosen, "#b8c4d6", 4)]
-    if s.year is not None:
-        years = s.year[eligible.index]
-        groups += [(tr("ui.results.year_legend", year=y), chosen & (years == y), None, 7) for y in s.plan.years]
-    else:
-        groups.append((tr("ui.results.selected_legend"), chosen, "#d62728", 7))
-    figure = go.Figure()
-    for name, rows, colour, size in groups:
-        part = eligible[rows]
-        figure.add_trace(
-            go.Scattergl(
-                x=part["lon"],
-                y=part["lat"],
-                mode="markers",
-                name=name,
-                text=(part["village"] + " · " + part["county_place"]).map(html),  # plotly reads tags in labels
-                hoverinfo="text",
-                marker={"size": size} | ({"color": colour} if colour else {}),
-            )
-        )
-    figure.update_layout(height=540, xaxis_title=header_of("lon"), yaxis_title=header_of("lat"), margin={"t": 10})
-    figure.update_yaxes(scaleanchor="x", scaleratio=1.35)
-    st.plotly_chart(figure, width="stretch")
+    map_tab(o)
 
 with tabs[2]:
+    value_tab(o)
+
+with tabs[3]:
     by = st.radio(
         tr("ui.results.by"),
         ["city", "county"],
@@ -171,7 +150,7 @@ with tabs[2]:
     figure.update_layout(height=max(320, 22 * len(raw)), margin={"t": 10, "l": 10}, legend={"orientation": "h"})
     st.plotly_chart(figure, width="stretch")
 
-with tabs[3]:
+with tabs[4]:
     rules = s.rules
     if rules.budget:
         st.progress(min(1.0, s.check.budget_used / rules.budget), text=tr("ui.results.budget_gauge", used=s.check.budget_used, budget=rules.budget))
@@ -184,7 +163,7 @@ with tabs[3]:
             )
     show(attainment_table(o, lang()))
 
-with tabs[4]:
+with tabs[5]:
     if o.prices is None:
         if st.button(tr("ui.results.prices_button"), key="prices"):
             with st.spinner(tr("ui.results.solving")):
@@ -193,7 +172,7 @@ with tabs[4]:
     else:
         show(prices_table(o.prices, lang()))
 
-with tabs[5]:
+with tabs[6]:
     frame = o.inputs.pool.frame
     order = o.scores.table.sort_values("rank").index
     ids = frame.loc[order, "village_id"].tolist()
@@ -215,7 +194,7 @@ with tabs[5]:
             st.text("• " + line)
 
 if later:
-    with tabs[6]:
+    with tabs[7]:
         for name, table in later:
             st.subheader(md(name))
             show(table)
