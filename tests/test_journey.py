@@ -170,6 +170,14 @@ def test_every_rule_set_survives_pages_language_and_reload_and_is_what_is_solved
         assert run.label and "产业基础 0.3→0.4" in run.label
         page.screenshot(path=str(ARTIFACTS / "journey-2-results-1366x768.png"))
 
+        # the meeting summary to download: the session's changes, in the panel's words, on the page
+        with page.expect_download(timeout=120_000) as download:
+            page.get_by_role("button", name="下载会议摘要（PDF，一页）").click()
+        from pypdf import PdfReader
+
+        summary = "".join(p.extract_text() for p in PdfReader(download.value.path()).pages).replace(" ", "").replace("\n", "")
+        assert "产业基础0.3→0.4" in summary and EXPECTED["name"].replace(" ", "") in summary
+
         # a reload on the results page reopens the stored run
         page.reload()
         wait_idle(page)

@@ -564,18 +564,19 @@ def show_problems(error: InputError, heading: str | None = None) -> None:
     st.dataframe(problem_table(error, lang()), hide_index=True, width="stretch", placeholder="—")
 
 
-def xlsx_bytes(o, language: str) -> bytes:
-    """The same workbook as ``baicun solve --out`` (one builder); built only when the user clicks download."""
+def xlsx_bytes(o, language: str, changes: list[str] | None = None) -> bytes:
+    """The same workbook as ``baicun solve --out --map`` (one builder), its summary listing ``changes``
+    (``run_changes``, made while the page runs); built only when the user clicks download."""
     from report.files import workbook_bytes
 
-    return workbook_bytes(o, language, run_changes(o, language), map_picture=True)
+    return workbook_bytes(o, language, changes, map_picture=True)
 
 
-def summary_pdf_bytes(o, language: str) -> bytes:
+def summary_pdf_bytes(o, language: str, changes: list[str] | None = None) -> bytes:
     """The meeting summary PDF (``report.summary``, as ``baicun solve --out x.pdf``); built when downloaded."""
     from report.summary import summary_pdf
 
-    return summary_pdf(o, language, run_changes(o, language))
+    return summary_pdf(o, language, changes)
 
 
 @st.cache_resource(show_spinner=False)

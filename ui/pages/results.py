@@ -30,6 +30,7 @@ from ui.state import (
     published,
     remember,
     replace_run,
+    run_changes,
     server_mode,
     show_problems,
     solve_and_keep,
@@ -104,14 +105,14 @@ with tabs[0]:
     show(shortlist_table(o, lang()), height=560)
     st.download_button(
         tr("ui.results.download"),
-        partial(xlsx_bytes, o, lang()),
+        partial(xlsx_bytes, o, lang(), run_changes(o, lang())),
         "百村遴选结果.xlsx",
         key="download_xlsx",
         type="primary",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     if pdf_font_missing() is None:
-        pdf = partial(summary_pdf_bytes, o, lang())
+        pdf = partial(summary_pdf_bytes, o, lang(), run_changes(o, lang()))
         st.download_button(tr("ui.results.download_summary"), pdf, "会议摘要.pdf", key="download_summary", mime="application/pdf")
     else:
         st.caption(md(pdf_font_missing().title(lang())))
