@@ -796,7 +796,14 @@ def _streamlit(port: int, address: str, environment: dict) -> int:
         "--browser.gatherUsageStats",
         "false",
     ]
-    return subprocess.call(command, cwd=root, env=environment)
+    if os.name == "posix":  # streamlit becomes this process: stopping `baicun serve` stops the server, no orphan
+        os.chdir(root)
+        os.execve(sys.executable, command, environment)
+    with subprocess.Popen(command, cwd=root, env=environment) as server:
+        try:
+            return server.wait()
+        finally:
+            server.terminate()  # Windows: the server ends with this command
 
 
 def main() -> None:

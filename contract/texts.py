@@ -957,8 +957,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.access.submit": ("登录", "Sign in"),
     "ui.access.bad": ("用户名或密码不对", "Wrong user name or password"),
     "ui.access.locked": (
-        "登录失败次数过多，账号已锁定到 {until}（可请管理员用 baicun users unlock 解锁）",
-        "Too many failed sign-ins: the account is locked until {until} (an administrator can lift it with baicun users unlock)",
+        "登录失败次数过多，账号已锁定，{minutes} 分钟后可再试（可请管理员用 baicun users unlock 解锁）",
+        "Too many failed sign-ins: the account is locked; try again in {minutes} minutes (an administrator can lift it with baicun users unlock)",
     ),
     "ui.access.who": ("{name}（{role}{county}）", "{name} ({role}{county})"),
     "ui.access.sign_out": ("退出登录", "Sign out"),
@@ -1301,6 +1301,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "audit.scenario_upload": ("上传情景", "uploaded a scenario"),
     "audit.pool_upload": ("上传村庄库", "uploaded a pool"),
     "audit.application_upload": ("上传本县申报表", "uploaded a county application"),
+    "audit.application_refused": ("本县申报表未通过检查", "a county application was refused"),
     "audit.publish": ("发布结果", "published a result"),
     "audit.user_add": ("添加用户", "added a user"),
     "audit.user_unlock": ("解除锁定", "unlocked a user"),

@@ -8,7 +8,7 @@ Roles (SPEC §6): ``panel`` (everything), ``county`` (its own county only, by th
 Passwords are argon2id hashes (argon2-cffi's ``PasswordHasher``: RFC 9106's parameters, a random salt each);
 a hash made with weaker parameters is re-made at the next successful sign-in. A name that does not exist is
 checked against a dummy hash, so the time a refusal takes does not tell which names exist, and the refusal says
-the same thing for both.
+the same thing for both — including the lock after ``MAX_FAILURES`` tries, replayed from the audit trail.
 
 Lock-out: ``MAX_FAILURES`` wrong passwords in a row lock the account for ``LOCK_MINUTES`` (a correct password
 during the lock is refused too); a successful sign-in resets the count. ``baicun users unlock`` lifts it.
@@ -128,7 +128,7 @@ def sign_in(engine: Engine, name: str, password: str, now: _dt.datetime | None =
         user = session.get(User, name.strip())
         if user is None:
             _verify(_DUMMY, password)  # the same work as for a real name
-            return Attempt(refusal="bad")
+            return _as_if_locking(engine, name.strip()[:100], now)
         if user.locked_until is not None and user.locked_until > now:
             return Attempt(refusal="locked", until=user.locked_until)
         if not _verify(user.password_hash, password):
@@ -144,6 +144,24 @@ def sign_in(engine: Engine, name: str, password: str, now: _dt.datetime | None =
         session.add(SignIn(token_hash=_digest(token), user=user.name, started_at=now, last_seen=now))
         session.commit()
         return Attempt(account=Account(user.name, user.role, user.county), token=token)
+
+
+def _as_if_locking(engine: Engine, name: str, now: _dt.datetime) -> Attempt:
+    """The answer an account would give to this wrong attempt, for a name that does not exist: replayed from the
+    name's refused sign-ins in the audit trail, so that after ``MAX_FAILURES`` tries it too reports a lock — the
+    lock message must not tell which names exist."""
+    from store.audit import events
+
+    since = now - _dt.timedelta(days=1)
+    tries = sorted(e.at for e in events(engine, user=name, action="sign_in_refused") if e.at >= since) + [now]
+    failures, locked_until = 0, None
+    for at in tries:
+        if locked_until is not None and at < locked_until:
+            continue  # a try during the lock neither counts nor extends it, as for an account
+        failures, locked_until = failures + 1, None
+        if failures >= MAX_FAILURES:
+            failures, locked_until = 0, at + _dt.timedelta(minutes=LOCK_MINUTES)
+    return Attempt(refusal="locked", until=locked_until) if locked_until is not None and locked_until > now else Attempt(refusal="bad")
 
 
 def _verify(password_hash: str, password: str) -> bool:

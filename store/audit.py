@@ -27,6 +27,7 @@ ACTIONS = (
     "scenario_upload",
     "pool_upload",
     "application_upload",
+    "application_refused",
     "publish",
     "user_add",
     "user_unlock",

@@ -241,13 +241,15 @@ def test_roles_are_enforced_in_ui_state_not_only_by_hidden_widgets(server):
     assert refused["panel"] == set()
 
 
-def test_a_wrong_password_is_refused_and_repeated_failures_lock(server):
+@pytest.mark.parametrize("name", ["county", "无此用户"])
+def test_a_wrong_password_is_refused_and_repeated_failures_lock(server, name):
+    """The same answers for a real account and for a name that does not exist: the lock must not tell them apart."""
     for _ in range(access.MAX_FAILURES - 1):
-        at = signed_in("county", "wrong password")
-        assert any("用户名或密码不对" in e.value for e in at.error)
-    at = signed_in("county", "wrong password")
+        at = signed_in(name, "wrong password")
+        assert [e.value for e in at.error] == ["用户名或密码不对"]
+    at = signed_in(name, "wrong password")
     assert any("锁定" in e.value for e in at.error)
-    at = signed_in("county")  # the right password, during the lock
+    at = signed_in(name)  # the right password (for the real account), during the lock
     assert any("锁定" in e.value for e in at.error) and "account" not in at.session_state
     refused = [e for e in audit.events(server) if e.action == "sign_in_refused"]
     assert len(refused) == access.MAX_FAILURES + 1
@@ -313,5 +315,7 @@ def test_a_county_previews_its_own_application_and_nothing_else(server, download
     assert county.session_state["ws"]["application"]["name"] == "本县申报.csv"  # the preview keeps what it had
     trail = [e for e in audit.events(server) if e.action == "application_upload"]
     assert [(e.user, e.detail["file"]) for e in trail] == [("county", "本县申报.csv")]
+    refused = [e for e in audit.events(server) if e.action == "application_refused"]
+    assert [(e.user, e.detail["file"], e.detail["problems"]) for e in refused] == [("county", "越界.csv", 1)]
     county.button(key="application_drop").click().run()
     assert "application" not in county.session_state["ws"]

@@ -3,6 +3,9 @@ the database (argon2id hashes, lock-out after repeated failures, every attempt a
 
 from __future__ import annotations
 
+import datetime
+import math
+
 import streamlit as st
 
 from ui.state import tr, try_sign_in
@@ -10,17 +13,31 @@ from ui.state import tr, try_sign_in
 LANGUAGES = {"zh": "中文", "en": "English"}
 
 
+def pre_lang() -> str:
+    """The sign-in page's language: chosen on the form, kept in the address (``?lang=``) so a reload keeps it."""
+    state = st.session_state
+    if "pre_lang" not in state and st.query_params.get("lang") in LANGUAGES:
+        state["pre_lang"] = st.query_params["lang"]
+    return state.get("pre_lang", "zh")
+
+
+def _choose_language() -> None:
+    st.session_state["pre_lang"] = st.session_state["sign_in_language"]
+    st.query_params["lang"] = st.session_state["pre_lang"]
+
+
 def sign_in_form() -> None:
     """Name, password and the language the session starts in (kept as ``pre_lang`` until a workspace exists)."""
+    pre_lang()  # before the first word is drawn
     st.title(tr("ui.title"))
     st.radio(
         tr("ui.language"),
         list(LANGUAGES),
-        index=list(LANGUAGES).index(st.session_state.get("pre_lang", "zh")),
+        index=list(LANGUAGES).index(pre_lang()),
         format_func=LANGUAGES.get,
         horizontal=True,
         key="sign_in_language",
-        on_change=lambda: st.session_state.update(pre_lang=st.session_state["sign_in_language"]),
+        on_change=_choose_language,
     )
     with st.form("sign_in"):
         st.subheader(tr("ui.access.title"))
@@ -33,6 +50,8 @@ def sign_in_form() -> None:
     if attempt.token:
         st.rerun()
     elif attempt.refusal == "locked":
-        st.error(tr("ui.access.locked", until=attempt.until.strftime("%H:%M")))
+        # minutes left, not a clock time: the server's clock and time zone need not be the reader's
+        minutes = max(1, math.ceil((attempt.until - datetime.datetime.now()).total_seconds() / 60))
+        st.error(tr("ui.access.locked", minutes=minutes))
     else:
         st.error(tr("ui.access.bad"))

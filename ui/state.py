@@ -538,7 +538,11 @@ def upload_application(name: str, data: bytes) -> None:
     if o is None:
         raise PermissionError(tr("ui.access.not_published"))
     path = keep_upload(name, data)
-    merged = with_application(o.inputs, path, county_named(o.inputs, account().county))  # raises InputError
+    try:
+        merged = with_application(o.inputs, path, county_named(o.inputs, account().county))
+    except InputError as error:  # refused files are audited too: who tried what, and how many problems
+        _audit("application_refused", {"file": Path(name).name, "problems": len(error.problems)}, run_id)
+        raise
     ws()["application"] = {"path": str(path), "name": Path(name).name, "run": run_id}
     save()
     _audit("application_upload", {"file": Path(name).name, "fingerprint": merged.pool.fingerprint}, run_id)
