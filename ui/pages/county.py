@@ -9,7 +9,21 @@ import streamlit as st
 from contract.columns import header_of
 from contract.errors import InputError
 from report.escape import html
-from ui.state import can, county_view, drop_application, frame_xlsx, md, page_top, pick, remember, show_problems, tr, upload_application
+from ui.state import (
+    can,
+    county_exact_done,
+    county_report_xlsx,
+    county_view,
+    drop_application,
+    frame_xlsx,
+    md,
+    page_top,
+    pick,
+    remember,
+    show_problems,
+    tr,
+    upload_application,
+)
 from ui.tables import show
 
 state = st.session_state
@@ -55,10 +69,25 @@ result = view.preview
 cols = st.columns(3)
 cols[0].metric(tr("ui.metric.eligible"), result.eligible)
 cols[1].metric(tr("ui.metric.selected"), result.selected)
-cols[2].metric(tr("ui.county.cutoff", cutoff=""), f"{result.cutoff:.4f}" if result.cutoff is not None else "—")
+cols[2].metric(tr("ui.county.lowest"), f"{result.cutoff:.4f}" if result.cutoff is not None else "—", help=tr("ui.county.lowest_help"))
 st.caption(tr("ui.county.table"))
-show(view.table, height=480)
-st.download_button(tr("ui.county.download"), frame_xlsx(view.table), "县级预审.xlsx", key="county_download")
+if not result.complete:
+
+    @st.fragment(run_every=2.0)
+    def exact_progress() -> None:
+        """Re-run the page when the background pass has more of this county's exact margins."""
+        done = county_exact_done(view)
+        if done > result.exact_done:
+            st.rerun(scope="app")
+        st.caption(tr("ui.county.exact_progress", done=done, total=result.exact_total))
+
+    exact_progress()
+show(view.table, height=480, wide=(tr("col.standing"),))
+downloads = st.columns(2)
+downloads[0].download_button(tr("ui.county.download"), frame_xlsx(view.table), "县级预审.xlsx", key="county_download")
+downloads[1].download_button(
+    tr("ui.county.report"), lambda: county_report_xlsx(view), "县级预审报告.xlsx", key="county_report_download", on_click="ignore"
+)
 frame = view.frame.dropna(subset=["lon", "lat"]) if {"lon", "lat"} <= set(view.frame) else view.frame.iloc[0:0]
 if len(frame):
     st.subheader(tr("ui.county.map"))
