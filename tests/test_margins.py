@@ -43,7 +43,7 @@ def test_a_higher_scored_dearer_village_of_the_county_is_out_because_of_the_budg
     # issue 22: 甲县 has two places; 村0 (9 points, 1000 万元) scores above 村1 (8 points, 840 万元), which is in.
     # The county's cap is not what keeps 村0 out — swapping them would keep the county at two — the budget is.
     frame = _frame([10, 9, 8, 5], [900, 1000, 840, 300], ["甲县", "甲县", "甲县", "乙县"])
-    pool, scores, selection = _case(frame, {"count": [3, 3], "budget": 2100, "group": [{"by": "county", "max": 2}]})
+    pool, scores, selection = _case(frame, {"count": [3, 3], "budget": 2150, "group": [{"by": "county", "max": 2}]})
     assert selection.selected.tolist() == [True, False, True, True]
     causes = binding_causes(pool, scores, selection, range(4))
     assert causes.code[1] == "budget" and causes.holder[1] == 2
@@ -116,7 +116,7 @@ def test_margins_bounds_and_the_budget_cause_match_brute_force(score, cost, coun
 
 def test_the_county_preview_names_the_budget_with_both_costs():
     frame = _frame([10, 9, 8, 5], [900, 1000, 840, 300], ["甲县", "甲县", "甲县", "乙县"])
-    pool, scores, selection = _case(frame, {"count": [3, 3], "budget": 2100, "group": [{"by": "county", "max": 2}]})
+    pool, scores, selection = _case(frame, {"count": [3, 3], "budget": 2150, "group": [{"by": "county", "max": 2}]})
     preview = county_preview(pool, scores, selection, "甲县")
     assert preview.complete
     row = preview.table.set_index("village")
