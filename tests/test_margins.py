@@ -127,3 +127,47 @@ def test_the_county_preview_names_the_budget_with_both_costs():
     words = dict(zip(preview.table["village"], standing_texts(preview, [""] * len(preview.table), "zh")))
     assert words["村1"] == "落选：因预算——得分够（高于已入选的「村2」），但计划投资更高（1,000 万元 vs 840 万元）"
     assert words["村0"].startswith("入选：综合得分第 1 名，得分再降低 ")
+
+
+# --- the eligibility funnel (scoring.eligibility.steps, report.funnel) ------------------------------------------------
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(4, 12))
+def test_the_funnel_adds_up_and_ends_at_the_selection(seed, n):
+    from report.funnel import funnel_table, funnel_villages
+    from tests.factories import random_rules, tiny_pool
+
+    rng = np.random.default_rng(seed)
+    pool = tiny_pool(rng, n)
+    data = random_rules(rng, pool)
+    data.setdefault("eligibility", {})["min"] = {"leader": int(rng.integers(50, 90))}
+    data["eligibility"]["exclude"] = {"debt_risk": [3]}
+    scenario, scores, _ = prepared(pool, data)
+    selection = select(pool, scenario, scores)
+    table = funnel_table(pool, scores, selection, "zh")
+    remaining, removed = table["剩余村数"].to_numpy(), table["本步去掉"].to_numpy()
+    assert remaining[0] == n
+    steps = len(scores.eligibility.rules)
+    assert all(remaining[k] == remaining[k - 1] - removed[k] for k in range(1, steps + 1))  # each rule in turn
+    assert remaining[steps + 1] == scores.eligible.sum() == n - removed[1 : steps + 1].sum()
+    if selection.found:
+        assert table["步骤"].iat[-1] == "入选" and remaining[-1] == selection.count
+    villages = funnel_villages(pool, scores, "zh")
+    assert sorted(villages["村庄代码"]) == sorted(pool.frame.loc[~scores.eligible, "village_id"])  # each removed once
+
+
+def test_the_funnel_starts_with_the_qiancun_rule_and_is_a_workbook_sheet(tmp_path):
+    import openpyxl
+
+    from baicun.pipeline import load_inputs, outcome, solve
+    from report.files import write_xlsx
+    from tests.conftest import ROOT
+
+    inputs = load_inputs(ROOT / "scenarios" / "baicun_2024.toml")
+    scores, selection = solve(inputs)
+    write_xlsx(outcome(inputs, scores, selection), tmp_path / "s.xlsx")
+    rows = list(openpyxl.load_workbook(tmp_path / "s.xlsx")["资格漏斗"].iter_rows(min_row=3, values_only=True))
+    assert rows[0][:2] == ("全部村庄", inputs.pool.size)
+    assert "千村创建年度" in rows[1][0]
+    assert rows[-2][:2] == ("符合资格", int(scores.eligible.sum())) and rows[-1][:2] == ("入选", selection.count)
