@@ -3,12 +3,13 @@ server), the county a reader is looking at first. A county pick never waits for 
 margins found so far and the proven LP bound for the rest (``analysis.margins``), and the page refreshes as the
 pass goes on. The pass is shared by every session looking at the same run (``ui.state.margin_pass``).
 
-One worker, so the background work takes at most one core; a pass nobody has looked at for ``IDLE_S`` seconds is
-left unfinished (it resumes when someone looks again).
+One worker, so the background work takes at most one core; a pass nobody has asked for in ``IDLE_S`` seconds (the page asks every
+2 s while it is open) is left unfinished, and resumes when someone looks again.
 """
 
 from __future__ import annotations
 
+import atexit
 import threading
 import time
 
@@ -16,11 +17,12 @@ import numpy as np
 
 from baicun.pipeline import exact_margins, margin_bounds
 
-IDLE_S = 300.0
+IDLE_S = 30.0  # the county page asks again every 2 s while it is open
 
 _lock = threading.Condition()
 _passes: list[MarginPass] = []
 _worker: threading.Thread | None = None
+_stopping = threading.Event()
 
 
 class MarginPass:
@@ -70,12 +72,14 @@ def _pick() -> tuple[MarginPass, int] | None:
 
 
 def _run() -> None:
-    while True:
+    while not _stopping.is_set():
         with _lock:
             picked = _pick()
-            while picked is None:
+            while picked is None and not _stopping.is_set():
                 _lock.wait(timeout=30.0)
                 picked = _pick()
+        if picked is None:
+            return
         job, position = picked
         margin = exact_margins(job.o, [position]).get(position)
         with _lock:
@@ -92,3 +96,14 @@ def _start() -> None:
     if _worker is None or not _worker.is_alive():
         _worker = threading.Thread(target=_run, name="baicun-margins", daemon=True)
         _worker.start()
+
+
+@atexit.register
+def _stop() -> None:
+    """Let the worker finish its re-solve before the interpreter goes: a HiGHS run cut off by the interpreter's
+    exit aborts the process."""
+    _stopping.set()
+    with _lock:
+        _lock.notify_all()
+    if _worker is not None:
+        _worker.join(timeout=60.0)

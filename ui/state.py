@@ -530,7 +530,9 @@ def county_view(choice: str | None = None) -> CountyView | None:
 def county_exact_done(view: CountyView) -> int:
     """How many of the county's eligible villages have their exact margin now (the background pass goes on)."""
     rows = county_positions(view.outcome.inputs.pool, view.county)
-    known = margin_pass(_run_key(view.outcome), view.outcome).known()
+    margins = margin_pass(_run_key(view.outcome), view.outcome)
+    margins.want(rows)  # still looked at: keep the pass going
+    known = margins.known()
     return sum(1 for p in rows if p in known)
 
 
