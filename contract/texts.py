@@ -1129,7 +1129,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.robust.need_result": ("请先在“结果”页求解", "Solve on the Results page first"),
     "ui.robust.frequency": ("各村入选频率", "Selection frequency per village"),
     "ui.county.pick": ("选择县(市、区)", "Choose a county"),
-    "ui.county.cutoff": ("全省入选分数线 {cutoff}", "provincial cut-off {cutoff}"),
     "ui.county.table": ("本县村庄：资格、得分、排名、离入选还差什么", "This county's villages: eligibility, score, rank, what each needs"),
     "sheet.belts": ("示范带", "belts"),
     "sheet.plan_summary": ("规划汇总(年度×市州)", "plan by year and city"),

@@ -1,7 +1,9 @@
-"""县级预审: one county's villages — eligible or not and why, score, rank, exact distance to the cut-off, a map and
-the table to download. Everything comes from ``ui.state.county_view``, filtered there on the server: a county user
-gets its own county in the published run and nothing of any other county's villages; the province appears only
-as aggregates (the cut-off, totals)."""
+"""县级预审: one county's villages — eligible or not, score, rank, and what each needs to get in (or could lose and
+stay in) in the county's words, a map, the table and the one-page report to download. The panel arriving with no
+result gets the workspace's scenario solved (a stored run, as on 结果); margins come from one pass per solve
+(``ui.background``), so a pick never waits for a re-solve. Everything comes from ``ui.state.county_view``,
+filtered there on the server: a county user gets its own county in the published run and nothing of any other
+county's villages; the province appears only as aggregates (the lowest selected score, totals)."""
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -31,7 +33,10 @@ with st.spinner(tr("ui.results.solving")):
     view = county_view(pick("county"))
 if view is None:
     page_top("county", sample=False)
-    st.info(tr("ui.robust.need_result") if can("province") else tr("ui.access.not_published"))
+    if can("province") and state.get("run_error") is not None:  # the arrival's solve: the scenario does not fit the pool
+        show_problems(state["run_error"])
+    else:
+        st.info(tr("ui.robust.need_result") if can("province") else tr("ui.access.not_published"))
     st.stop()
 page_top("county", sample=view.is_sample)
 if view.choices is not None:
