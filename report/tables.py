@@ -338,6 +338,7 @@ def preview_table(o: Outcome, preview, lang: str | None = None) -> pd.DataFrame:
     table["selected"] = _yes(table["selected"], lang)
     for column in ("score", "distance", "at_least"):
         table[column] = table[column].astype(float).round(4)
+    table["rank"] = table["rank"].astype("Int64")  # a rank is a whole number (blank for an ineligible village)
     standing = pd.Series(standing_texts(preview, reasons, lang), index=table.index)
     if o.stability is not None:  # the proved stability class, as in every reason column
         from report.stability import stability_notes
