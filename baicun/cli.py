@@ -615,7 +615,7 @@ def preview_command(
     application: Path | None = typer.Option(None, "--application", help="本县申报文件，并入省级村庄库后预审 / the county's own file"),
 ) -> None:
     """县级预审：本县各村的资格、得分、排名与入选线的距离 / a county's villages under the scenario."""
-    from analysis.preview import county_preview
+    from baicun.pipeline import county as county_preview
     from baicun.pipeline import county_named, outcome, with_application
     from report.text import preview_lines
 
@@ -627,7 +627,7 @@ def preview_command(
 
     inputs, scores, selection = _solved(scenario, pool, with_county)
     result = outcome(inputs, scores, selection, stable=None)
-    echo(*preview_lines(result, county_preview(inputs.pool, scores, selection, chosen["county"])))
+    echo(*preview_lines(result, county_preview(result, chosen["county"])))
 
 
 def _application_county(inputs, county: str, application: Path) -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from analysis.diagnose import diagnose
+from analysis.margins import lp_bounds, province_margins
 from analysis.outcome import Outcome, analyse, with_curves, with_prices
 from analysis.preview import CountyPreview, county_preview
 from analysis.region import Region, build_region
@@ -222,9 +223,20 @@ def explain(o: Outcome, village_id: str) -> Explanation:
     return explain_village(o.inputs.pool, o.scores, o.selection, village_id)
 
 
-def county(o: Outcome, name: str) -> CountyPreview:
-    """One county's villages with exact margins (``baicun preview``, the app's 县级预审)."""
-    return county_preview(o.inputs.pool, o.scores, o.selection, name)
+def county(o: Outcome, name: str, exact: dict | None = None, bounds=None) -> CountyPreview:
+    """One county's villages with their margins and what holds each back (``baicun preview``, the app's 县级预审).
+    ``exact`` and ``bounds``: the solve's margins (``margins_pass``), computed here for the county when None."""
+    return county_preview(o.inputs.pool, o.scores, o.selection, name, exact, bounds)
+
+
+def margin_bounds(o: Outcome):
+    """The proven LP bound of every village's margin (``analysis.margins.lp_bounds``): one pass per solve."""
+    return lp_bounds(o.selection)
+
+
+def exact_margins(o: Outcome, positions) -> dict:
+    """Exact margins of the eligible villages at ``positions`` (``analysis.margins.province_margins``)."""
+    return province_margins(o.inputs.pool, o.scores, o.selection, positions)
 
 
 # --- stability over a weight region ---------------------------------------------------------------------------

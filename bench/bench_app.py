@@ -7,6 +7,9 @@ on the sample pool with the default scenario:
 * the workbook download (click → file saved);
 * the map (click the 地图 tab → boundaries and villages drawn), against ``report.maps.map_figure`` in process
   (first call: plotly's import and the boundaries read from their cache; then warm). Aim (issue 22): under 1 s.
+* 县级预审: picking a county → its villages on screen (issue 22's aim: under 2 s), against the old in-process
+  preview of one county (an exact re-solve per village on each pick); the new in-process pick and the once-per-solve
+  LP pass beside it.
 
     python bench/bench_app.py [repeats]
 
@@ -69,6 +72,44 @@ def show_map(page) -> float:
     return time.perf_counter() - start
 
 
+PICKS = ("九台区", "榆树市", "德惠市")  # counties picked on 县级预审 (九台区 has 44 eligible villages)
+
+
+def county_baseline() -> dict[str, float]:
+    """In-process seconds, one county (九台区): ``old`` — the preview as it was (an exact re-solve per village of the
+    county, on each pick); ``bounds`` — the LP pass over the province, once per solve; ``pick`` — a pick now (the
+    bounds and the exact margins known so far given)."""
+    from baicun.pipeline import county, load_inputs, margin_bounds, outcome, solve
+
+    inputs = load_inputs(ROOT / "scenarios" / "baicun_2024.toml")
+    o = outcome(inputs, *solve(inputs))
+    start = time.perf_counter()
+    county(o, PICKS[0])
+    old = time.perf_counter() - start
+    start = time.perf_counter()
+    bounds = margin_bounds(o)
+    lp = time.perf_counter() - start
+    start = time.perf_counter()
+    county(o, PICKS[0], {}, bounds)
+    return {"old": old, "bounds": lp, "pick": time.perf_counter() - start}
+
+
+def pick_county(page, name: str) -> float:
+    """Choose a county on 县级预审 → its table rendered."""
+    start = time.perf_counter()
+    box = page.locator('[data-testid="stSelectbox"]').filter(has_text="选择县(市、区)").first
+    box.click()
+    page.keyboard.type(name)
+    page.get_by_role("option", name=name, exact=True).first.click()
+    page.wait_for_timeout(50)
+    wait_idle(page)
+    page.locator('[data-testid="stDataFrame"]').first.wait_for()
+    seconds = time.perf_counter() - start
+    shown = box.inner_text() + box.locator("input").first.input_value() + (box.locator("input").first.get_attribute("aria-label") or "")
+    assert name in shown, shown
+    return seconds
+
+
 def render(page, title: str) -> float:
     start = time.perf_counter()
     open_page(page, title)
@@ -105,6 +146,7 @@ if __name__ == "__main__":
     repeats = int(sys.argv[1]) if len(sys.argv) > 1 else 3
     solve_base, workbook_base = baseline()
     map_first, map_warm = map_baseline()
+    county_base = county_baseline()
     rows = []
 
     def row(case: str, seconds: float, base: float) -> None:
@@ -128,6 +170,11 @@ if __name__ == "__main__":
             page.get_by_role("tab", name="入选名单").click()
             wait_idle(page)
             row(f"地图 tab #{i + 1} (click → drawn)", show_map(page), map_warm)
+        open_page(page, "县级预审")
+        for name in PICKS:
+            row(f"县级预审: pick {name} (browser) vs the old in-process preview", pick_county(page, name), county_base["old"])
+    row("县级预审: a pick in process now vs the old in-process preview", county_base["pick"], county_base["old"])
+    row("县级预审: the LP bound pass, once per solve vs the old in-process preview", county_base["bounds"], county_base["old"])
     title = "The app in Chromium at 1366×768 against the same work in process (sample pool, default scenario; 示例数据)"
     print_table(
         rows,

@@ -10,6 +10,7 @@ import pandas as pd
 
 from analysis.outcome import Outcome
 from contract.texts import SAMPLE_LABEL, t
+from report.funnel import funnel_table
 from report.maps import curve_table
 from report.sheets import excel_writer, quoted_format, write_csv_table, write_frame, write_text, written_bytes
 from report.summary import write_summary_pdf, write_summary_sheet
@@ -42,6 +43,7 @@ def workbook_sheets(o: Outcome, lang: str | None = None) -> list[tuple[str, pd.D
         (t("sheet.by_county", lang), distribution_table(o, "county", lang)),
         (t("sheet.rules", lang), attainment_table(o, lang)),
         (t("sheet.left_out", lang), left_out_table(o, lang)),
+        (t("sheet.funnel", lang), funnel_table(o.inputs.pool, o.scores, o.selection, lang)),
     ]
     sheets += later_tables(o, lang)
     if o.curves:

@@ -10,6 +10,7 @@ from analysis.reasons import Reasons
 from contract.columns import header_of
 from contract.texts import list_separator, render, t
 from scoring.eligibility import Eligibility
+from solver import families
 
 
 def eligibility_texts(eligibility: Eligibility, lang: str | None = None) -> pd.Series:
@@ -56,3 +57,42 @@ def reason_text(reasons: Reasons, position: int, lang: str | None = None) -> str
     """The sentence of one eligible village (``why.*`` codes other than ``why.ineligible``)."""
     code, params = reasons.of(position)
     return t(code, lang, **{k: _words(k, v) for k, v in params.items()})
+
+
+def _gap(value: float) -> str:
+    return f"{abs(value):.4f}"
+
+
+def standing_texts(preview, reasons: pd.Series, lang: str | None = None) -> list[str]:
+    """One sentence per row of a county preview (``analysis.preview.CountyPreview.table``): how far each village is
+    from getting in (or from dropping out), in the county's words — the exact gap, the proven bound while the exact
+    one is being computed, the budget (with both costs) or the full group (with who holds it) when that is what
+    holds it back. ``reasons``: each row's province-wide reason (used for ineligible villages)."""
+    out = []
+    for row, reason in zip(preview.table.itertuples(index=False), reasons):
+        rank = int(row.rank) if pd.notna(row.rank) else ""
+        blocked = render(families.label(row.blocked), lang) if row.blocked is not None else None
+        if not row.eligible:
+            out.append(reason)
+        elif row.selected:
+            if blocked:
+                out.append(t("standing.in_fixed", lang, rank=rank, rule=blocked))
+            elif pd.notna(row.distance):
+                out.append(t("standing.in", lang, rank=rank, gap=_gap(row.distance)))
+            else:
+                out.append(t("standing.in_pending", lang, rank=rank))
+        elif row.cause == "excluded":
+            out.append(t("standing.out_must", lang))
+        elif blocked:
+            out.append(t("standing.out_blocked", lang, rule=blocked))
+        elif row.cause == "budget":
+            out.append(t("standing.out_budget", lang, holder=row.holder, cost=f"{row.cost:,.0f}", holder_cost=f"{row.holder_cost:,.0f}"))
+        elif row.cause == "group":
+            out.append(t("standing.out_group", lang, by=header_of(row.by), holder=row.holder))
+        elif pd.notna(row.distance):
+            out.append(t("standing.out_score", lang, gap=_gap(row.distance)))
+        elif pd.notna(row.at_least):
+            out.append(t("standing.out_score_bound", lang, gap=_gap(row.at_least)))
+        else:
+            out.append(reason)
+    return out

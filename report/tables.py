@@ -326,10 +326,24 @@ def later_tables(o: Outcome, lang: str | None = None) -> list[tuple[str, pd.Data
 
 
 def preview_table(o: Outcome, preview, lang: str | None = None) -> pd.DataFrame:
-    """A county preview's villages (analysis/preview.py) with yes/no words and each village's reason."""
-    table = preview.table.copy()
+    """A county preview's villages (analysis/preview.py) with yes/no words, scores and margins to 4 decimals and
+    each village's standing in the county's words (``report.reasons.standing_texts``)."""
+    from report.reasons import standing_texts
+
+    source = preview.table
+    reasons = reason_column(o, lang).to_numpy()[source["position"].to_numpy()]
+    table = source[["village_id", "village", "township", "eligible", "score", "rank", "selected", "distance", "at_least"]].copy()
     table["eligible"] = _yes(table["eligible"], lang)
     table["selected"] = _yes(table["selected"], lang)
-    reasons = reason_column(o, lang)
-    table["reason"] = reasons.to_numpy()[table.pop("position").to_numpy()]
+    for column in ("score", "distance", "at_least"):
+        table[column] = table[column].astype(float).round(4)
+    table["rank"] = table["rank"].astype("Int64")  # a rank is a whole number (blank for an ineligible village)
+    standing = pd.Series(standing_texts(preview, reasons, lang), index=table.index)
+    if o.stability is not None:  # the proved stability class, as in every reason column
+        from report.stability import stability_notes
+
+        classes = pd.Series(o.stability.table["class"].to_numpy()[source["position"].to_numpy()], index=table.index)
+        eligible = source["eligible"].to_numpy()
+        standing[eligible] = standing[eligible] + stability_notes(o.stability.region, classes[eligible], lang)
+    table["standing"] = standing
     return _named(table, lang)

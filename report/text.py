@@ -184,7 +184,7 @@ def preview_lines(o, preview) -> list:
     )
     if preview.nearest is not None:
         n = preview.nearest
-        lines.append(t("preview.nearest", village=n["village"], village_id=n["village_id"], score=f"{n['score']:.4f}", gap=f"{-n['distance']:.6f}"))
+        lines.append(t("preview.nearest", village=n["village"], village_id=n["village_id"], score=f"{n['score']:.4f}", gap=f"{-n['distance']:.4f}"))
     lines.append(table_of(preview_table(o, preview)))
     lines.append(t("preview.distance_note"))
     if o.stability is not None:

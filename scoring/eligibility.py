@@ -77,15 +77,22 @@ class Eligibility:
         """Every reason the village at ``position`` is not eligible (empty when it is)."""
         return [rule.reason(self.frame[rule.column].iat[position]) for rule in self.rules if rule.failed[position]]
 
+    def steps(self) -> list[tuple[Rule, np.ndarray]]:
+        """The eligibility funnel: the rules applied one after another — the 千村 rule (``qiancun_year``) first, so
+        the first step is the pool narrowed to 千村 villages — each with the villages it removes that no earlier
+        rule removed (bool per pool row). The removed villages of all steps are exactly the ineligible ones."""
+        ordered = sorted(self.rules, key=lambda rule: rule.column != "qiancun_year")  # stable: the rest keep their order
+        taken = np.zeros(len(self.frame), dtype=bool)
+        out = []
+        for rule in ordered:
+            out.append((rule, rule.failed & ~taken))
+            taken |= rule.failed
+        return out
+
     def reason_counts(self) -> pd.DataFrame:
-        """Per rule (its ``describe`` message): villages for which it is the first reason (these add up to the
-        ineligible count) and all villages it excludes."""
-        first_taken = np.zeros(len(self.frame), dtype=bool)
-        rows = []
-        for rule in self.rules:
-            first = rule.failed & ~first_taken
-            first_taken |= rule.failed
-            rows.append({"rule": rule.describe(), "first": int(first.sum()), "all": int(rule.failed.sum())})
+        """Per rule (its ``describe`` message), in the funnel's order (``steps``): villages for which it is the
+        first reason (these add up to the ineligible count) and all villages it excludes."""
+        rows = [{"rule": rule.describe(), "first": int(removed.sum()), "all": int(rule.failed.sum())} for rule, removed in self.steps()]
         return pd.DataFrame(rows, columns=["rule", "first", "all"])
 
 

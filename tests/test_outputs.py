@@ -20,7 +20,7 @@ from tests.conftest import SAMPLE_CSV
 from tests.conftest import write_csv as write_pool_csv
 from tests.scenario_helpers import DEFAULT_SCENARIO, scenario_with
 
-SHEETS_ZH = ["会议摘要", "入选名单", "按市(州)汇总", "按县(市、区)汇总", "规则达成情况", "落选村及原因", "运行信息", "情景"]
+SHEETS_ZH = ["会议摘要", "入选名单", "按市(州)汇总", "按县(市、区)汇总", "规则达成情况", "落选村及原因", "资格漏斗", "运行信息", "情景"]
 
 
 def baicun(*args) -> subprocess.CompletedProcess:

@@ -332,7 +332,7 @@ def test_solve_with_a_robustness_table_adds_the_class_to_reasons_and_the_county_
     out = o.stability.table[(classes == "never_in")].iloc[0]
     preview = county_preview(inputs.pool, scores, selection, out["county"])
     lines = [line for line in preview_lines(o, preview) if isinstance(line, str)]
-    assert "；任意权重都不入选（±5%）" in preview_table(o, preview, "zh").set_index("村庄代码").at[out["village_id"], "入选/落选理由"]
+    assert "；任意权重都不入选（±5%）" in preview_table(o, preview, "zh").set_index("村庄代码").at[out["village_id"], "离入选还差什么"]
     assert any(line.startswith(f"「{out['village']}」在权重±5%内始终落选") for line in lines)
     plain = outcome(inputs, scores, selection)
     assert plain.stability is None and not village_table(plain, "zh", named=False)["reason"].str.contains("任意权重").any()

@@ -9,6 +9,7 @@ import numpy as np
 import openpyxl
 import pytest
 
+from analysis.margins import province_margins
 from analysis.preview import county_preview
 from analysis.whatif import explain_village, rule_prices
 from baicun.pipeline import bind, outcome, solve
@@ -99,18 +100,22 @@ def test_prices_sheet_in_the_workbook(tmp_path, solved):
 
 def test_county_preview_shows_only_the_county_and_exact_margins(solved):
     pool, inputs, scores, selection = solved
-    preview = county_preview(pool, scores, selection, "九台区", exact=3)
+    rows = np.flatnonzero((pool.frame["county"] == "九台区").to_numpy())
+    out_rows = [p for p in rows if scores.eligible[p] and not selection.selected[p]]
+    known = province_margins(pool, scores, selection, [p for p in rows if selection.selected[p]] + out_rows[:3])
+    preview = county_preview(pool, scores, selection, "九台区", exact=known)
     assert set(pool.frame.set_index("village_id").loc[preview.table["village_id"], "county"]) == {"九台区"}
     assert len(preview.table) == (pool.frame["county"] == "九台区").sum()
     chosen = preview.table[preview.table["selected"]]
     assert (chosen["distance"].dropna() >= 0).all()
     out = preview.table[preview.table["eligible"] & ~preview.table["selected"]]
-    exact, bounded = out.iloc[:3], out.iloc[3:]
-    assert exact["distance"].notna().all() and (exact["distance"] <= 0).all() and bounded["distance"].isna().all()
+    exact, bounded = out[out["position"].isin(out_rows[:3])], out[~out["position"].isin(out_rows[:3])]
+    assert len(exact) == 3 and exact["distance"].notna().all() and (exact["distance"] <= 0).all() and bounded["distance"].isna().all()
+    assert preview.exact_done == len(known) < preview.exact_total and not preview.complete
     nearest = explain_village(pool, scores, selection, preview.nearest["village_id"])
     assert np.isclose(-preview.nearest["distance"], nearest.needed_increase, atol=1e-9)
     # the LP bound never exceeds the exact gain
-    for _, row in out.iloc[3:6].iterrows():
+    for _, row in bounded.iloc[:3].iterrows():
         exact_gain = explain_village(pool, scores, selection, row["village_id"]).needed_increase
         assert row["at_least"] <= exact_gain + 1e-9
 

@@ -40,6 +40,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from analysis.preview import county_positions
 from baicun.pipeline import (
     Inputs,
     admit,
@@ -65,6 +66,7 @@ from store import audit
 from store.access import Account, Attempt, allowed, session_account, sign_in, sign_out
 from store.files import keep_upload, load_workspace, new_workspace_id, save_workspace
 from store.runs import get_run, list_runs, open_store, run_fields, save_run
+from ui.background import MarginPass
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SCENARIO = ROOT / "scenarios" / "baicun_2024.toml"
@@ -482,14 +484,22 @@ class CountyView:
     run_id: int | None
     choices: list[str] | None
     application: str | None = None  # the county's own application file merged in for this preview (its name)
+    outcome: object = None  # the Outcome previewed (a county user's: the published run, with its application)
 
 
 def county_view(choice: str | None = None) -> CountyView | None:
     """The county page's data, filtered here on the server: a county user's own county (by its code) in the
-    published run; for the panel and viewers the chosen county in their current result. None when there is no
-    result (or none published, or the county has no village in its pool)."""
+    published run; for the panel and viewers the chosen county in their current result — for the panel, the
+    workspace's scenario solved (a stored run, as on the results page) when there is none yet. None when there is
+    no result (or none published, or the county has no village in its pool)."""
     if can("province"):
         o, run_id = current_result(), ws()["run"]
+        if o is None and can("solve"):
+            try:
+                o, run_id = solve_and_keep(), ws()["run"]
+            except InputError as error:
+                st.session_state["run_error"] = error
+                return None
         if o is None or not o.selection.found:
             return None
         choices = sorted(o.inputs.pool.frame["county_place"].unique())  # by identity: two 朝阳区 are two entries
@@ -506,12 +516,41 @@ def county_view(choice: str | None = None) -> CountyView | None:
         application = _application(run_id)
         if application is not None:
             o = _with_application(o, application["path"], name)
-    result = _preview((o.inputs.pool.fingerprint, o.inputs.loaded.text, o.selection.objective), name, o)
+    margins = margin_pass(_run_key(o), o)
+    rows = county_positions(o.inputs.pool, name)
+    margins.want(rows)
+    result = county_preview_of(o, name, margins.known(), margins.bounds)
     mine = o.inputs.pool.frame["county_place"] == name
     columns = [c for c in ("village_id", "village", "township", "lon", "lat") if c in o.inputs.pool.frame]
     frame = o.inputs.pool.frame.loc[mine, columns].assign(selected=o.selection.selected[mine.to_numpy()]).reset_index(drop=True)
     table = preview_table(o, result, lang())
-    return CountyView(name, frame, result, table, o.inputs.pool.is_sample, run_id, choices, (_application(run_id) or {}).get("name"))
+    return CountyView(name, frame, result, table, o.inputs.pool.is_sample, run_id, choices, (_application(run_id) or {}).get("name"), o)
+
+
+def county_exact_done(view: CountyView) -> int:
+    """How many of the county's eligible villages have their exact margin now (the background pass goes on)."""
+    rows = county_positions(view.outcome.inputs.pool, view.county)
+    margins = margin_pass(_run_key(view.outcome), view.outcome)
+    margins.want(rows)  # still looked at: keep the pass going
+    known = margins.known()
+    return sum(1 for p in rows if p in known)
+
+
+def county_report_xlsx(view: CountyView) -> bytes:
+    """The county's one-page report (``report.county``) as an Excel file, in the reader's language."""
+    from report.county import county_report, county_report_bytes
+
+    return county_report_bytes(county_report(view.outcome, view.preview, lang(), view.run_id), lang())
+
+
+def _run_key(o) -> tuple:
+    return (o.inputs.pool.fingerprint, o.inputs.loaded.text, o.selection.objective)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def margin_pass(run_key: tuple, _o) -> MarginPass:
+    """The one background pass of exact margins for a run (``ui.background``), shared by every session."""
+    return MarginPass(_o)
 
 
 def _application(run_id: int | None) -> dict | None:
@@ -551,11 +590,6 @@ def upload_application(name: str, data: bytes) -> None:
 def drop_application() -> None:
     ws().pop("application", None)
     save()
-
-
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _preview(run_key: tuple, county_name: str, _o):
-    return county_preview_of(_o, county_name)
 
 
 # --- rendering helpers ---------------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ def column_formats(frame: pd.DataFrame) -> dict:
 ROW_HEIGHT = 30  # px; Streamlit's 35 shows only ~9 shortlist rows above the fold on a 1366×768 projector
 
 
-def show(frame: pd.DataFrame, height: int | str = "auto", **kwargs) -> None:
-    st.dataframe(
-        frame, hide_index=True, width="stretch", placeholder="—", height=height, row_height=ROW_HEIGHT, column_config=column_formats(frame), **kwargs
-    )
+def show(frame: pd.DataFrame, height: int | str = "auto", wide: tuple[str, ...] = (), **kwargs) -> None:
+    """``wide``: text columns given the large width (a sentence readable at 1366 px without opening the cell)."""
+    config = column_formats(frame) | {name: st.column_config.TextColumn(width="large") for name in wide if name in frame}
+    st.dataframe(frame, hide_index=True, width="stretch", placeholder="—", height=height, row_height=ROW_HEIGHT, column_config=config, **kwargs)

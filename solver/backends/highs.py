@@ -104,6 +104,12 @@ def run(h: highspy.Highs, time_limit: float | None = None) -> Status:
     return Status.kInterrupt if status is None else status
 
 
+# highspy keeps the "solver running" locks of startSolve on the class, not the instance: a second watched run
+# started in another thread (two sessions of the app, the app's background margins) fails with "Solver is already
+# running". Watched runs therefore take turns in a process.
+_one_watched_run = threading.Lock()
+
+
 def run_watched(h: highspy.Highs, time_limit: float | None = None) -> tuple[Status | None, str]:
     """(model status, how it stopped): HiGHS is asked to stop at ``time_limit``; if it is still running at
     ``watchdog_after(time_limit)`` (HiGHS does not look at the clock everywhere — a 10,000-item knapsack stayed in
@@ -115,7 +121,7 @@ def run_watched(h: highspy.Highs, time_limit: float | None = None) -> tuple[Stat
         return h.getModelStatus(), ""
     h.setOptionValue("time_limit", max(float(time_limit), 0.01))
     h.HandleUserInterrupt = True
-    with library_output_to_log():
+    with _one_watched_run, library_output_to_log():
         thread = h.startSolve()
         finished, _ = h.wait(watchdog_after(time_limit))
         if not finished:

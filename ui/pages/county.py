@@ -1,7 +1,9 @@
-"""县级预审: one county's villages — eligible or not and why, score, rank, exact distance to the cut-off, a map and
-the table to download. Everything comes from ``ui.state.county_view``, filtered there on the server: a county user
-gets its own county in the published run and nothing of any other county's villages; the province appears only
-as aggregates (the cut-off, totals)."""
+"""县级预审: one county's villages — eligible or not, score, rank, and what each needs to get in (or could lose and
+stay in) in the county's words, a map, the table and the one-page report to download. The panel arriving with no
+result gets the workspace's scenario solved (a stored run, as on 结果); margins come from one pass per solve
+(``ui.background``), so a pick never waits for a re-solve. Everything comes from ``ui.state.county_view``,
+filtered there on the server: a county user gets its own county in the published run and nothing of any other
+county's villages; the province appears only as aggregates (the lowest selected score, totals)."""
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -9,7 +11,21 @@ import streamlit as st
 from contract.columns import header_of
 from contract.errors import InputError
 from report.escape import html
-from ui.state import can, county_view, drop_application, frame_xlsx, md, page_top, pick, remember, show_problems, tr, upload_application
+from ui.state import (
+    can,
+    county_exact_done,
+    county_report_xlsx,
+    county_view,
+    drop_application,
+    frame_xlsx,
+    md,
+    page_top,
+    pick,
+    remember,
+    show_problems,
+    tr,
+    upload_application,
+)
 from ui.tables import show
 
 state = st.session_state
@@ -17,7 +33,10 @@ with st.spinner(tr("ui.results.solving")):
     view = county_view(pick("county"))
 if view is None:
     page_top("county", sample=False)
-    st.info(tr("ui.robust.need_result") if can("province") else tr("ui.access.not_published"))
+    if can("province") and state.get("run_error") is not None:  # the arrival's solve: the scenario does not fit the pool
+        show_problems(state["run_error"])
+    else:
+        st.info(tr("ui.robust.need_result") if can("province") else tr("ui.access.not_published"))
     st.stop()
 page_top("county", sample=view.is_sample)
 if view.choices is not None:
@@ -55,10 +74,25 @@ result = view.preview
 cols = st.columns(3)
 cols[0].metric(tr("ui.metric.eligible"), result.eligible)
 cols[1].metric(tr("ui.metric.selected"), result.selected)
-cols[2].metric(tr("ui.county.cutoff", cutoff=""), f"{result.cutoff:.4f}" if result.cutoff is not None else "—")
+cols[2].metric(tr("ui.county.lowest"), f"{result.cutoff:.4f}" if result.cutoff is not None else "—", help=tr("ui.county.lowest_help"))
 st.caption(tr("ui.county.table"))
-show(view.table, height=480)
-st.download_button(tr("ui.county.download"), frame_xlsx(view.table), "县级预审.xlsx", key="county_download")
+if not result.complete:
+
+    @st.fragment(run_every=2.0)
+    def exact_progress() -> None:
+        """Re-run the page when the background pass has more of this county's exact margins."""
+        done = county_exact_done(view)
+        if done > result.exact_done:
+            st.rerun(scope="app")
+        st.caption(tr("ui.county.exact_progress", done=done, total=result.exact_total))
+
+    exact_progress()
+show(view.table, height=480, wide=(tr("col.standing"),))
+downloads = st.columns(2)
+downloads[0].download_button(tr("ui.county.download"), frame_xlsx(view.table), "县级预审.xlsx", key="county_download")
+downloads[1].download_button(
+    tr("ui.county.report"), lambda: county_report_xlsx(view), "县级预审报告.xlsx", key="county_report_download", on_click="ignore"
+)
 frame = view.frame.dropna(subset=["lon", "lat"]) if {"lon", "lat"} <= set(view.frame) else view.frame.iloc[0:0]
 if len(frame):
     st.subheader(tr("ui.county.map"))

@@ -9,6 +9,7 @@ from contract.columns import CATALOGUE, header_of
 from contract.errors import InputError
 from pool.summary import summarize
 from report.escape import html
+from ui.funnel import show_funnel
 from ui.state import banner, can, frame_xlsx, lang, md, pick, pool, remember, show_problems, tr, upload_pool, use_sample, ws
 from ui.tables import show
 
@@ -66,6 +67,8 @@ names = {
     "poverty": header_of("poverty_alleviated"),
 }
 show(summary.by_city.rename(columns=names).rename_axis(header_of("city")).reset_index())
+
+show_funnel("data")
 
 st.subheader(tr("ui.data.map"))
 flags = [c.key for c in CATALOGUE if c.kind == "flag" and c.key in the_pool.frame]

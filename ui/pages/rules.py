@@ -12,6 +12,7 @@ from scoring.score import judgement_matrix
 from scoring.weights import ahp, direct
 from ui.fields import bound, get, key, put, rule_table
 from ui.forms import as_pair, bounds_from_rows, bounds_rows, id_list, number_list, number_text, one_or_many, rule_rows, rules_from_rows
+from ui.funnel import show_funnel
 from ui.state import (
     inputs,
     load_scenario_text,
@@ -396,5 +397,6 @@ with solver_tab:
 try:
     scores = scored(pool().fingerprint, scenario_text(), ws()["loaded_name"], pool())  # binds the scenario to the pool
     st.success(tr("ui.rules.valid", eligible=int(scores.eligible.sum())))
+    show_funnel("rules")
 except InputError as error:
     show_problems(error, tr("ui.rules.invalid"))

@@ -1,0 +1,94 @@
+"""A county officer's journey in a real browser (issue 22): the panel's 县级预审 works on arrival (the scenario is
+solved, no "solve first"); the county user, once the panel has published, arrives at its county's villages with
+what each needs, uploads its own application (the same checks as ``baicun preview --application``: a row of
+another county is refused at its row), and downloads its one-page report — its own villages only."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+from playwright.sync_api import sync_playwright
+
+from pool.read import read_pool
+from store import access
+from store.runs import open_store
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, ROOT, open_page, running_app, wait_idle
+from tests.conftest import SAMPLE_CSV
+from tests.test_server_browser import COUNTY, PASSWORD, ids_in, sign_in
+
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def application_file(folder: Path, foreign: bool = False) -> Path:
+    """The county's rows of the sample pool as its own CSV, its first village improved; ``foreign``: with a row
+    of another county."""
+    frame = pd.read_csv(SAMPLE_CSV, dtype=str, encoding="utf-8-sig", keep_default_na=False)
+    own = frame[frame["村庄代码"].str.startswith(COUNTY)].copy()
+    for column, value in {
+        "产业基础": "100",
+        "带头人": "100",
+        "九有六无验收": "是",
+        "后续运营规划": "是",
+        "千村创建年度": "2022",
+        "百村提升年度": "",
+    }.items():
+        own.iloc[0, own.columns.get_loc(column)] = value
+    if foreign:
+        own = pd.concat([own, frame[~frame["村庄代码"].str.startswith(COUNTY)].head(1)])
+    path = folder / ("越界.csv" if foreign else "本县申报.csv")
+    path.write_bytes(own.to_csv(index=False).encode("utf-8"))
+    return path
+
+
+def upload(page, path: Path) -> None:
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(path))
+    page.wait_for_timeout(300)
+    wait_idle(page)
+
+
+def test_a_county_officer_arrives_uploads_and_downloads_the_report(tmp_path):
+    assert Path(CHROMIUM).exists(), "Chromium is missing: .ci/run installs it with apt (chromium, fonts-noto-cjk)"
+    ARTIFACTS.mkdir(exist_ok=True)
+    db = f"sqlite:///{tmp_path / 'server.sqlite'}"
+    engine = open_store(db)
+    access.add_user(engine, "评审甲", PASSWORD, "panel")
+    access.add_user(engine, "榆树", PASSWORD, "county", COUNTY)
+    frame = read_pool(SAMPLE_CSV).frame
+    others = set(frame.loc[~frame["village_id"].str.startswith(COUNTY), "village_id"])
+    environment = {"BAICUN_SERVER": "1", "BAICUN_DB": db, "BAICUN_DATA": str(tmp_path / "data")}
+    with running_app(environment=environment) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            contexts = [browser.new_context(viewport={"width": 1366, "height": 768}, accept_downloads=True, locale="zh-CN") for _ in range(2)]
+            panel, county = (context.new_page() for context in contexts)
+            sign_in(panel, url, "评审甲")
+            open_page(panel, "县级预审")  # arrival: nobody has solved yet
+            panel.get_by_text("离入选还差什么").first.wait_for(timeout=60_000)
+            assert panel.get_by_text("请先在结果页求解").count() == 0
+            open_page(panel, "结果")  # the arrival's solve is the session's run: publish it
+            panel.get_by_role("button", name=re.compile("发布此结果")).click()
+            panel.get_by_text(re.compile(r"已发布：运行 \d+")).wait_for(timeout=60_000)
+
+            sign_in(county, url, "榆树")
+            county.get_by_text("离入选还差什么").first.wait_for(timeout=60_000)
+            assert county.get_by_text("入选村最低得分").count() and county.get_by_text("全省入选分数线").count() == 0
+            upload(county, application_file(tmp_path, foreign=True))
+            county.get_by_text(re.compile("越界")).first.wait_for(timeout=60_000)
+            assert county.get_by_text("本预审已并入本县申报表").count() == 0  # refused: the preview keeps what it had
+            upload(county, application_file(tmp_path))
+            county.get_by_text(re.compile("本预审已并入本县申报表")).wait_for(timeout=60_000)
+            county.screenshot(path=str(ARTIFACTS / "county-journey.png"), full_page=True)
+            assert not ids_in(county.content()) & others
+            with county.expect_download() as download:
+                county.get_by_role("button", name="下载本县预审报告（Excel）").click()
+            with zipfile.ZipFile(io.BytesIO(Path(download.value.path()).read_bytes())) as book:
+                text = "\n".join(book.read(name).decode("utf-8", errors="replace") for name in book.namelist())
+            found = ids_in(text)
+            assert found and all(v.startswith(COUNTY) for v in found)
+            assert "县级预审报告" in text and "离入选还差什么" in text and "示例数据" in text
+        finally:
+            browser.close()

@@ -1,0 +1,173 @@
+"""The county's "how far from getting in" (analysis/margins.py, report/reasons.standing_texts): the LP bounds,
+the exact margins and the binding cause, against brute force on small hand-made pools."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analysis.margins import binding_causes, lp_bounds, province_margins
+from analysis.preview import county_preview
+from analysis.whatif import explain_village
+from solver.solve import select
+from tests.factories import make_pool, prepared
+
+
+def _case(frame: pd.DataFrame, selection: dict):
+    pool = make_pool(frame)
+    data = {"name": "小例", "scoring": {"normalize": "none", "weights": {"industry_base": 1.0}}, "selection": selection}
+    scenario, scores, _ = prepared(pool, data)
+    return pool, scores, select(pool, scenario, scores)
+
+
+def _frame(score, cost, county) -> pd.DataFrame:
+    n = len(score)
+    return pd.DataFrame(
+        {
+            "village_id": [f"2200000000{i:02d}" for i in range(n)],
+            "village": [f"村{i}" for i in range(n)],
+            "township": "镇",
+            "county": county,
+            "city": "甲市",
+            "industry_base": np.asarray(score, dtype=float),
+            "cost": np.asarray(cost, dtype=float),
+        }
+    )
+
+
+def test_a_higher_scored_dearer_village_of_the_county_is_out_because_of_the_budget():
+    # issue 22: 甲县 has two places; 村0 (9 points, 1000 万元) scores above 村1 (8 points, 840 万元), which is in.
+    # The county's cap is not what keeps 村0 out — swapping them would keep the county at two — the budget is.
+    frame = _frame([10, 9, 8, 5], [900, 1000, 840, 300], ["甲县", "甲县", "甲县", "乙县"])
+    pool, scores, selection = _case(frame, {"count": [3, 3], "budget": 2150, "group": [{"by": "county", "max": 2}]})
+    assert selection.selected.tolist() == [True, False, True, True]
+    causes = binding_causes(pool, scores, selection, range(4))
+    assert causes.code[1] == "budget" and causes.holder[1] == 2
+    # with room in the budget the same village is in: the budget was the binding cause
+    _, _, roomy = _case(frame, {"count": [3, 3], "budget": 2200, "group": [{"by": "county", "max": 2}]})
+    assert roomy.selected[1]
+
+
+def test_a_village_of_a_full_county_is_held_by_the_county_not_the_budget():
+    frame = _frame([10, 9, 8, 5], [500, 500, 500, 500], ["甲县", "甲县", "甲县", "乙县"])
+    pool, scores, selection = _case(frame, {"count": [3, 3], "budget": 5000, "group": [{"by": "county", "max": 2}]})
+    assert selection.selected.tolist() == [True, True, False, True]
+    causes = binding_causes(pool, scores, selection, range(4))
+    assert causes.code[2] == "group" and causes.by[2] == "county_place" and causes.holder[2] == 1
+
+
+def _best(frame, selection: dict, forced: int | None = None) -> float | None:
+    """Best total score by enumeration, optionally with village ``forced`` in."""
+    score, cost, county = frame["industry_base"].to_numpy(), frame["cost"].to_numpy(), frame["county"].to_numpy()
+    low, high = selection["count"]
+    best = None
+    for size in range(low, high + 1):
+        for chosen in itertools.combinations(range(len(frame)), size):
+            if forced is not None and forced not in chosen:
+                continue
+            if cost[list(chosen)].sum() > selection["budget"] + 1e-9:
+                continue
+            if max(pd.Series(county[list(chosen)]).value_counts().max() if chosen else 0, 0) > selection["group"][0]["max"]:
+                continue
+            total = float(score[list(chosen)].sum())
+            best = total if best is None or total > best else best
+    return best
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    st.lists(st.integers(1, 20), min_size=5, max_size=6),
+    st.lists(st.integers(1, 9), min_size=7, max_size=7),
+    st.lists(st.sampled_from(["甲县", "乙县"]), min_size=7, max_size=7),
+    st.integers(8, 30),
+)
+def test_margins_bounds_and_the_budget_cause_match_brute_force(score, cost, county, budget):
+    n = len(score)
+    frame = _frame(score, cost[:n], county[:n])
+    rules = {"count": [2, 3], "budget": budget, "group": [{"by": "county", "max": 2}]}
+    pool, scores, selection = _case(frame, rules)
+    if not selection.found:
+        return
+    best = _best(frame, rules)
+    margins = province_margins(pool, scores, selection, range(n))
+    bounds = lp_bounds(selection)
+    causes = binding_causes(pool, scores, selection, range(n))
+    used = float(frame["cost"].to_numpy()[selection.selected].sum())
+    for p in range(n):
+        if selection.selected[p]:
+            continue
+        forced = _best(frame, rules, p)
+        assert (margins[p].distance is None) == (forced is None)
+        if forced is not None:
+            assert np.isclose(-margins[p].distance, best - forced, atol=1e-6)  # the exact gain
+            assert -bounds[p] <= best - forced + 1e-6  # the LP bound is a lower bound
+        # "budget" exactly when a selected village of the same county scores less: swapping the two keeps every
+        # rule but the budget, so (the shortlist being optimal) the swap must break the budget
+        lower = [j for j in range(n) if selection.selected[j] and county[j] == county[p] and score[j] < score[p]]
+        assert (causes.code[p] == "budget") == bool(lower)
+        if lower:
+            j = causes.holder[p]
+            assert j in lower and used - cost[j] + cost[p] > budget
+
+
+def test_the_county_preview_names_the_budget_with_both_costs():
+    frame = _frame([10, 9, 8, 5], [900, 1000, 840, 300], ["甲县", "甲县", "甲县", "乙县"])
+    pool, scores, selection = _case(frame, {"count": [3, 3], "budget": 2150, "group": [{"by": "county", "max": 2}]})
+    preview = county_preview(pool, scores, selection, "甲县")
+    assert preview.complete
+    row = preview.table.set_index("village")
+    assert row.at["村1", "cause"] == "budget" and row.at["村1", "holder"] == "村2" and row.at["村1", "holder_cost"] == 840
+    assert np.isclose(-row.at["村1", "distance"], explain_village(pool, scores, selection, "220000000001").needed_increase)
+    from report.reasons import standing_texts
+
+    words = dict(zip(preview.table["village"], standing_texts(preview, [""] * len(preview.table), "zh")))
+    assert words["村1"] == "落选：因预算——得分够（高于已入选的「村2」），但计划投资更高（1,000 万元 vs 840 万元）"
+    assert words["村0"].startswith("入选：综合得分第 1 名，得分再降低 ")
+
+
+# --- the eligibility funnel (scoring.eligibility.steps, report.funnel) ------------------------------------------------
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(4, 12))
+def test_the_funnel_adds_up_and_ends_at_the_selection(seed, n):
+    from report.funnel import funnel_table, funnel_villages
+    from tests.factories import random_rules, tiny_pool
+
+    rng = np.random.default_rng(seed)
+    pool = tiny_pool(rng, n)
+    data = random_rules(rng, pool)
+    data.setdefault("eligibility", {})["min"] = {"leader": int(rng.integers(50, 90))}
+    data["eligibility"]["exclude"] = {"debt_risk": [3]}
+    scenario, scores, _ = prepared(pool, data)
+    selection = select(pool, scenario, scores)
+    table = funnel_table(pool, scores, selection, "zh")
+    remaining, removed = table["剩余村数"].to_numpy(), table["本步去掉"].to_numpy()
+    assert remaining[0] == n
+    steps = len(scores.eligibility.rules)
+    assert all(remaining[k] == remaining[k - 1] - removed[k] for k in range(1, steps + 1))  # each rule in turn
+    assert remaining[steps + 1] == scores.eligible.sum() == n - removed[1 : steps + 1].sum()
+    if selection.found:
+        assert table["步骤"].iat[-1] == "入选" and remaining[-1] == selection.count
+    villages = funnel_villages(pool, scores, "zh")
+    assert sorted(villages["村庄代码"]) == sorted(pool.frame.loc[~scores.eligible, "village_id"])  # each removed once
+
+
+def test_the_funnel_starts_with_the_qiancun_rule_and_is_a_workbook_sheet(tmp_path):
+    import openpyxl
+
+    from baicun.pipeline import load_inputs, outcome, solve
+    from report.files import write_xlsx
+    from tests.conftest import ROOT
+
+    inputs = load_inputs(ROOT / "scenarios" / "baicun_2024.toml")
+    scores, selection = solve(inputs)
+    write_xlsx(outcome(inputs, scores, selection), tmp_path / "s.xlsx")
+    rows = list(openpyxl.load_workbook(tmp_path / "s.xlsx")["资格漏斗"].iter_rows(min_row=3, values_only=True))
+    assert rows[0][:2] == ("全部村庄", inputs.pool.size)
+    assert "千村创建年度" in rows[1][0]
+    assert rows[-2][:2] == ("符合资格", int(scores.eligible.sum())) and rows[-1][:2] == ("入选", selection.count)
