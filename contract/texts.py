@@ -1277,6 +1277,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "county.report_lowest": ("全省入选村最低得分（不是分数线）", "lowest selected score in the province (not a cut-off)"),
     "county.report_sample": ("示例数据", "sample data"),
     "county.report_item": ("项目", "item"),
+    "county.pdf_ineligible": (
+        "另有 {count} 个村不符合资格，逐村原因见 Excel 报告",
+        "{count} more villages are not eligible: each one's reasons are in the Excel report",
+    ),
+    "ui.county.report_pdf": ("下载本县一页报告（PDF）", "Download the county's one-page report (PDF)"),
     "county.report_value": ("内容", "value"),
     "funnel.pool": ("全部村庄", "whole pool"),
     "funnel.eligible": ("符合资格", "eligible"),

@@ -6,6 +6,7 @@ here; a PDF renderer takes the same ``CountyReport``); ``county_report_bytes`` w
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,3 +81,80 @@ def write_county_xlsx(report: CountyReport, path: Path, lang: str | None = None)
 def county_report_bytes(report: CountyReport, lang: str | None = None) -> bytes:
     """The Excel page as bytes (the app's download)."""
     return written_bytes(lambda path: write_county_xlsx(report, path, lang))
+
+
+PDF_ROWS = (26, 38)  # villages the first page (under the summary) and each further page hold legibly
+PDF_COLUMNS = {"village": 0.13, "village_id": 0.11, "score": 0.07, "rank": 0.05, "selected": 0.05, "standing": 0.59}
+STANDING_CHARS = 64  # a longer standing is cut with "…" on paper; the Excel report holds it whole
+
+
+def county_pdf(report: CountyReport, lang: str | None = None) -> bytes:
+    """The report as an A4 landscape PDF drawn with matplotlib (fonts embedded; ``report.summary`` says why this
+    renderer): the title (示例数据 in red for the sample), the summary, and the county's eligible villages — the
+    ones a margin is about — with their standing; the ineligible villages are counted in one line (their reasons
+    are in the Excel report). One page for up to ``PDF_ROWS[0]`` eligible villages, ``PDF_ROWS[1]`` more a page. Raises ``InputError`` without a
+    CJK font (``report.fonts``)."""
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    from report.fonts import cjk_font
+    from report.summary import rendering
+    from report.tables import column_name
+
+    font = cjk_font()
+    villages = report.villages
+    eligible = villages[villages[column_name("eligible", lang)] == t("word.yes", lang)]
+    shown = eligible[[column_name(k, lang) for k in PDF_COLUMNS]].copy()
+    score = column_name("score", lang)
+    shown[score] = shown[score].map(lambda x: f"{x:.4f}")  # one number of decimals down the column
+    shown = shown.astype(str).replace({"<NA>": "—", "nan": "—"})
+    standing = column_name("standing", lang)
+    shown[standing] = shown[standing].map(lambda s: s if len(s) <= STANDING_CHARS else s[: STANDING_CHARS - 1] + "…")
+    first, rest = PDF_ROWS
+    pages = [shown.iloc[:first]] + [shown.iloc[i : i + rest] for i in range(first, len(shown), rest)]
+    ineligible = t("county.pdf_ineligible", lang, count=len(villages) - len(eligible))
+    buffer = io.BytesIO()
+    with rendering(), PdfPages(buffer) as pdf:
+        for number, rows in enumerate(pages):
+            pdf.savefig(_county_page(report, rows, ineligible if number == len(pages) - 1 else None, font, number))
+    return buffer.getvalue()
+
+
+def _county_page(report: CountyReport, rows: pd.DataFrame, footer: str | None, font: str, number: int):
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(11.69, 8.27))
+    text = {"family": font, "parse_math": False, "va": "top"}
+    figure.text(
+        0.04,
+        0.96,
+        report.title + (f"（{number + 1}）" if number else ""),
+        fontsize=14,
+        weight="bold",
+        color="#C00000" if report.sample else "black",
+        **text,
+    )
+    top = 0.91
+    if number == 0:
+        for item, value in report.summary.itertuples(index=False):
+            figure.text(0.04, top, f"{item}：{value}", fontsize=9, **text)
+            top -= 0.028
+    top -= 0.01
+    if len(rows):
+        height = min(top - 0.06, 0.022 * (len(rows) + 1))
+        axes = figure.add_axes((0.04, top - height, 0.92, height))
+        axes.set_axis_off()
+        table = axes.table(
+            cellText=rows.values.tolist(), colLabels=list(rows.columns), colWidths=list(PDF_COLUMNS.values()), loc="upper center", cellLoc="left"
+        )
+        table.auto_set_font_size(False)
+        table.set_fontsize(7.5)
+        for (row, _), cell in table.get_celld().items():
+            cell.get_text().set_family(font)
+            cell.get_text().set_parse_math(False)
+            cell.set_edgecolor("#bbbbbb")
+            if row == 0:
+                cell.set_facecolor("#DDEBF7")
+        top -= height + 0.02
+    if footer:
+        figure.text(0.04, top, footer, fontsize=8.5, color="#444444", **text)
+    return figure

@@ -200,11 +200,17 @@ def _rules_table(figure, summary: MeetingSummary, top: float, font: str) -> None
         figure.text(0.06, top - height - 0.02, t("meeting.more_rules", summary.lang, count=more), fontsize=7.5, family=font, parse_math=False)
 
 
-def _rendered(figure, fmt: str, dpi: int = 150) -> bytes:
+def rendering():
+    """The settings every page is saved under: fonts embedded as TrueType (the page reads the same on any machine)
+    and mathtext off (a name such as ``$x$`` is drawn as typed)."""
     import matplotlib
 
+    return matplotlib.rc_context({"pdf.fonttype": 42, "text.parse_math": False})
+
+
+def _rendered(figure, fmt: str, dpi: int = 150) -> bytes:
     buffer = io.BytesIO()
-    with matplotlib.rc_context({"pdf.fonttype": 42, "text.parse_math": False}):  # fonts embedded as TrueType
+    with rendering():
         figure.savefig(buffer, format=fmt, dpi=dpi)
     return buffer.getvalue()
 

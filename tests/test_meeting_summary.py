@@ -144,3 +144,27 @@ def test_without_a_chinese_font_the_workbook_is_written_as_ever(tmp_path, monkey
     book = tmp_path / "s.xlsx"
     cli("solve", "scenarios/baicun_2024.toml", "--no-prices", "--out", book)
     assert openpyxl.load_workbook(book).worksheets[0].title == "会议摘要"
+
+
+def test_the_county_report_pdf_lists_every_eligible_village_of_the_county_and_no_other(tmp_path):
+    """The county's one-page report as a PDF: its eligible villages with their standing, the ineligible ones
+    counted, 示例数据 — and no village id of another county."""
+    from baicun.pipeline import county, load_inputs, margin_bounds, outcome, solve
+    from report.county import county_pdf, county_report
+
+    inputs = load_inputs("scenarios/baicun_2024.toml")
+    o = outcome(inputs, *solve(inputs))
+    name = "榆树市"
+    preview = county(o, name, {}, margin_bounds(o))
+    path = tmp_path / "county.pdf"
+    path.write_bytes(county_pdf(county_report(o, preview, "zh"), "zh"))
+    pages, text = pdf_text(path)
+    flat = text.replace(" ", "").replace("\n", "")
+    table = preview.table
+    eligible = table[table["eligible"]]
+    assert pages == 1 and 0 < len(eligible) <= 26
+    assert all(v in flat for v in eligible["village_id"])  # every eligible village of the county, by its code
+    assert not any(v in flat for v in table.loc[~table["eligible"], "village_id"])  # the ineligible are counted
+    assert f"另有{len(table) - len(eligible)}个村不符合资格" in flat and SAMPLE_LABEL in flat
+    others = set(o.inputs.pool.frame["village_id"]) - set(table["village_id"])
+    assert not any(v in flat for v in others)

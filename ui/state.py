@@ -536,6 +536,13 @@ def county_exact_done(view: CountyView) -> int:
     return sum(1 for p in rows if p in known)
 
 
+def county_report_pdf(view: CountyView) -> bytes:
+    """The county's report (``report.county``) as a PDF, in the reader's language."""
+    from report.county import county_pdf, county_report
+
+    return county_pdf(county_report(view.outcome, view.preview, lang(), view.run_id), lang())
+
+
 def county_report_xlsx(view: CountyView) -> bytes:
     """The county's one-page report (``report.county``) as an Excel file, in the reader's language."""
     from report.county import county_report, county_report_bytes

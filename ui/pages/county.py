@@ -14,12 +14,14 @@ from report.escape import html
 from ui.state import (
     can,
     county_exact_done,
+    county_report_pdf,
     county_report_xlsx,
     county_view,
     drop_application,
     frame_xlsx,
     md,
     page_top,
+    pdf_font_missing,
     pick,
     remember,
     show_problems,
@@ -88,11 +90,20 @@ if not result.complete:
 
     exact_progress()
 show(view.table, height=480, wide=(tr("col.standing"),))
-downloads = st.columns(2)
+downloads = st.columns(3)
 downloads[0].download_button(tr("ui.county.download"), frame_xlsx(view.table), "县级预审.xlsx", key="county_download")
 downloads[1].download_button(
     tr("ui.county.report"), lambda: county_report_xlsx(view), "县级预审报告.xlsx", key="county_report_download", on_click="ignore"
 )
+if pdf_font_missing() is None:
+    downloads[2].download_button(
+        tr("ui.county.report_pdf"),
+        lambda: county_report_pdf(view),
+        "县级预审报告.pdf",
+        key="county_pdf_download",
+        on_click="ignore",
+        mime="application/pdf",
+    )
 frame = view.frame.dropna(subset=["lon", "lat"]) if {"lon", "lat"} <= set(view.frame) else view.frame.iloc[0:0]
 if len(frame):
     st.subheader(tr("ui.county.map"))
