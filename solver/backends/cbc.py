@@ -92,10 +92,13 @@ def run_watched(problem: pulp.LpProblem, solver, time_limit: float) -> str:
     """Solve; "" when CBC ended by itself, "watchdog" when it overran ``watchdog_after(time_limit)`` and was
     interrupted (SIGINT: CBC stops and writes its best list) — then killed if it still did not stop."""
 
+    killer = threading.Timer(WATCHDOG_GRACE_S + WATCHDOG_GRACE_SHARE * time_limit, lambda: kill())
+    killer.daemon = True  # never holds the interpreter open at exit
+
     def interrupt():
         for pid in _our_cbc_processes(solver.tmpDir):
             _signal(pid, signal.SIGINT)
-        threading.Timer(WATCHDOG_GRACE_S + WATCHDOG_GRACE_SHARE * time_limit, kill).start()
+        killer.start()
 
     def kill():
         for pid in _our_cbc_processes(solver.tmpDir):
@@ -107,6 +110,8 @@ def run_watched(problem: pulp.LpProblem, solver, time_limit: float) -> str:
         except pulp.PulpSolverError:
             if not dog["fired"]:
                 raise
+        finally:
+            killer.cancel()  # CBC has ended: nothing left to kill (the timer used to keep the command alive ~1 s)
     return "watchdog" if dog["fired"] else ""
 
 
