@@ -11,7 +11,7 @@ import zipfile
 from pathlib import Path
 
 import pandas as pd
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from pool.read import read_pool
 from store import access
@@ -75,7 +75,8 @@ def test_a_county_officer_arrives_uploads_and_downloads_the_report(tmp_path):
 
             sign_in(county, url, "榆树")
             county.get_by_text("离入选还差什么").first.wait_for(timeout=60_000)
-            assert county.get_by_text("入选村最低得分").count() and county.get_by_text("全省入选分数线").count() == 0
+            expect(county.get_by_text("入选村最低得分")).to_be_visible(timeout=60_000)  # retried: the page may still be drawing
+            assert county.get_by_text("全省入选分数线").count() == 0
             upload(county, application_file(tmp_path, foreign=True))
             county.get_by_text(re.compile("越界")).first.wait_for(timeout=60_000)
             assert county.get_by_text("本预审已并入本县申报表").count() == 0  # refused: the preview keeps what it had
@@ -83,7 +84,10 @@ def test_a_county_officer_arrives_uploads_and_downloads_the_report(tmp_path):
             county.get_by_text(re.compile("本预审已并入本县申报表")).wait_for(timeout=60_000)
             county.screenshot(path=str(ARTIFACTS / "county-journey.png"), full_page=True)
             assert not ids_in(county.content()) & others
-            with county.expect_download() as download:
+            # the report once the county's exact margins are in (the page re-runs once when they are)
+            expect(county.get_by_text(re.compile("精确余量已算出"))).to_have_count(0, timeout=300_000)
+            wait_idle(county)
+            with county.expect_download(timeout=120_000) as download:
                 county.get_by_role("button", name="下载本县预审报告（Excel）").click()
             with zipfile.ZipFile(io.BytesIO(Path(download.value.path()).read_bytes())) as book:
                 text = "\n".join(book.read(name).decode("utf-8", errors="replace") for name in book.namelist())

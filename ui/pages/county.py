@@ -82,9 +82,10 @@ if not result.complete:
 
     @st.fragment(run_every=2.0)
     def exact_progress() -> None:
-        """Re-run the page when the background pass has more of this county's exact margins."""
+        """Progress here; the page re-runs once, when every exact margin of this county is known (re-running at
+        each arrival redrew the table and lost clicks while the user read it)."""
         done = county_exact_done(view)
-        if done > result.exact_done:
+        if done >= result.exact_total:
             st.rerun(scope="app")
         st.caption(tr("ui.county.exact_progress", done=done, total=result.exact_total))
 

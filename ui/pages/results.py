@@ -115,7 +115,8 @@ with tabs[0]:
         pdf = partial(summary_pdf_bytes, o, lang(), run_changes(o, lang()))
         st.download_button(tr("ui.results.download_summary"), pdf, "会议摘要.pdf", key="download_summary", mime="application/pdf")
     else:
-        st.caption(md(pdf_font_missing().title(lang())))
+        missing = pdf_font_missing()
+        st.caption(tr(missing.title_code, **missing.params))
 
 with tabs[1]:
     map_tab(o)
