@@ -26,6 +26,7 @@ from ui.state import (  # noqa: E402
     changes,
     end_session,
     lang,
+    language_switch,
     open_run,
     pool,
     run_name,
@@ -88,16 +89,7 @@ def province_sidebar() -> None:
 
 with st.sidebar:
     st.title(tr("ui.title"))
-    languages = {"zh": "中文", "en": "English"}
-    st.radio(
-        tr("ui.language"),
-        list(languages),
-        index=list(languages).index(lang()),
-        format_func=languages.get,
-        horizontal=True,
-        key="language_choice",
-        on_change=lambda: set_lang(st.session_state["language_choice"]),
-    )
+    language_switch("language_choice", lang(), lambda: set_lang(st.session_state["language_choice"]))
     if server_mode():
         who = account()
         st.caption(tr("ui.access.who", name=who.name, role=tr(f"role.{who.role}"), county=f" {who.county}" if who.county else ""))

@@ -122,6 +122,8 @@ def county_pdf(report: CountyReport, lang: str | None = None) -> bytes:
 def _county_page(report: CountyReport, rows: pd.DataFrame, footer: str | None, font: str, number: int):
     from matplotlib.figure import Figure
 
+    from report.summary import draw_table
+
     figure = Figure(figsize=(11.69, 8.27))
     text = {"family": font, "parse_math": False, "va": "top"}
     figure.text(
@@ -143,17 +145,7 @@ def _county_page(report: CountyReport, rows: pd.DataFrame, footer: str | None, f
         height = min(top - 0.06, 0.022 * (len(rows) + 1))
         axes = figure.add_axes((0.04, top - height, 0.92, height))
         axes.set_axis_off()
-        table = axes.table(
-            cellText=rows.values.tolist(), colLabels=list(rows.columns), colWidths=list(PDF_COLUMNS.values()), loc="upper center", cellLoc="left"
-        )
-        table.auto_set_font_size(False)
-        table.set_fontsize(7.5)
-        for (row, _), cell in table.get_celld().items():
-            cell.get_text().set_family(font)
-            cell.get_text().set_parse_math(False)
-            cell.set_edgecolor("#bbbbbb")
-            if row == 0:
-                cell.set_facecolor("#DDEBF7")
+        draw_table(axes, rows.values.tolist(), list(rows.columns), list(PDF_COLUMNS.values()), font)
         top -= height + 0.02
     if footer:
         figure.text(0.04, top, footer, fontsize=8.5, color="#444444", **text)

@@ -186,15 +186,7 @@ def _rules_table(figure, summary: MeetingSummary, top: float, font: str) -> None
     axes.set_axis_off()
     if not cells:
         return
-    table = axes.table(cellText=cells, colLabels=header, colWidths=[0.40, 0.17, 0.15, 0.10, 0.18], loc="upper center", cellLoc="left")
-    table.auto_set_font_size(False)
-    table.set_fontsize(7.5)
-    for (row, _), cell in table.get_celld().items():
-        cell.get_text().set_family(font)
-        cell.get_text().set_parse_math(False)
-        cell.set_edgecolor("#bbbbbb")
-        if row == 0:
-            cell.set_facecolor("#DDEBF7")
+    draw_table(axes, cells, header, [0.40, 0.17, 0.15, 0.10, 0.18], font)
     more = len(summary.rules) - len(rows)
     if more > 0:
         figure.text(0.06, top - height - 0.02, t("meeting.more_rules", summary.lang, count=more), fontsize=7.5, family=font, parse_math=False)
@@ -206,6 +198,20 @@ def rendering():
     import matplotlib
 
     return matplotlib.rc_context({"pdf.fonttype": 42, "text.parse_math": False})
+
+
+def draw_table(axes, cells: list[list[str]], header: list[str], widths: list[float], font: str) -> None:
+    """A table of text on a page (the summary's rules, the county's villages): ``widths`` as shares of ``axes``,
+    7.5 pt, the header shaded like the workbook's, every cell drawn as typed (mathtext off)."""
+    table = axes.table(cellText=cells, colLabels=header, colWidths=widths, loc="upper center", cellLoc="left")
+    table.auto_set_font_size(False)
+    table.set_fontsize(7.5)
+    for (row, _), cell in table.get_celld().items():
+        cell.get_text().set_family(font)
+        cell.get_text().set_parse_math(False)
+        cell.set_edgecolor("#bbbbbb")
+        if row == 0:
+            cell.set_facecolor("#DDEBF7")
 
 
 def _rendered(figure, fmt: str, dpi: int = 150) -> bytes:

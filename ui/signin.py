@@ -8,9 +8,7 @@ import math
 
 import streamlit as st
 
-from ui.state import tr, try_sign_in
-
-LANGUAGES = {"zh": "中文", "en": "English"}
+from ui.state import LANGUAGES, language_switch, tr, try_sign_in
 
 
 def pre_lang() -> str:
@@ -30,15 +28,7 @@ def sign_in_form() -> None:
     """Name, password and the language the session starts in (kept as ``pre_lang`` until a workspace exists)."""
     pre_lang()  # before the first word is drawn
     st.title(tr("ui.title"))
-    st.radio(
-        tr("ui.language"),
-        list(LANGUAGES),
-        index=list(LANGUAGES).index(pre_lang()),
-        format_func=LANGUAGES.get,
-        horizontal=True,
-        key="sign_in_language",
-        on_change=_choose_language,
-    )
+    language_switch("sign_in_language", pre_lang(), _choose_language)
     with st.form("sign_in"):
         st.subheader(tr("ui.access.title"))
         name = st.text_input(tr("ui.access.name"), key="sign_in_name")

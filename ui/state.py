@@ -234,6 +234,22 @@ def md(text: str) -> str:
     return markdown(text)
 
 
+LANGUAGES = {"zh": "中文", "en": "English"}
+
+
+def language_switch(key: str, current: str, on_change) -> None:
+    """The 中文/English choice (the sidebar's and the sign-in form's): ``on_change`` reads ``st.session_state[key]``."""
+    st.radio(
+        tr("ui.language"),
+        list(LANGUAGES),
+        index=list(LANGUAGES).index(current),
+        format_func=LANGUAGES.get,
+        horizontal=True,
+        key=key,
+        on_change=on_change,
+    )
+
+
 def set_lang(language: str) -> None:
     ws()["lang"] = language
     set_language(language)
