@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -101,6 +102,17 @@ def wait_idle(page, timeout: float = 120_000) -> None:
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
     page.wait_for_timeout(200)  # a rerun triggered just before may not have started yet
     page.wait_for_function(IDLE, timeout=timeout)
+
+
+def wait_text(page, pattern: str, timeout: float = 60_000) -> None:
+    """Until text matching ``pattern`` is visible; failing, the assertion carries what the page showed (CI keeps
+    no screenshot, so the message is the only record of the page)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.get_by_text(re.compile(pattern)).first.wait_for(timeout=timeout)
+    except PlaywrightTimeout:
+        raise AssertionError(f"「{pattern}」 not shown within {timeout / 1000:.0f} s; the page showed:\n{page.inner_text('body')[:4000]}") from None
 
 
 def open_page(page, title: str) -> None:

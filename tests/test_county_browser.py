@@ -16,7 +16,7 @@ from playwright.sync_api import expect, sync_playwright
 from pool.read import read_pool
 from store import access
 from store.runs import open_store
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, ROOT, open_page, running_app, wait_idle
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, ROOT, open_page, running_app, wait_idle, wait_text
 from tests.conftest import SAMPLE_CSV
 from tests.test_server_browser import COUNTY, PASSWORD, ids_in, sign_in
 
@@ -78,10 +78,10 @@ def test_a_county_officer_arrives_uploads_and_downloads_the_report(tmp_path):
             expect(county.get_by_text("入选村最低得分")).to_be_visible(timeout=60_000)  # retried: the page may still be drawing
             assert county.get_by_text("全省入选分数线").count() == 0
             upload(county, application_file(tmp_path, foreign=True))
-            county.get_by_text(re.compile("越界")).first.wait_for(timeout=60_000)
+            wait_text(county, "越界")
             assert county.get_by_text("本预审已并入本县申报表").count() == 0  # refused: the preview keeps what it had
             upload(county, application_file(tmp_path))
-            county.get_by_text(re.compile("本预审已并入本县申报表")).wait_for(timeout=60_000)
+            wait_text(county, "本预审已并入本县申报表")
             county.screenshot(path=str(ARTIFACTS / "county-journey.png"), full_page=True)
             assert not ids_in(county.content()) & others
             # the report once the county's exact margins are in (the page re-runs once when they are)

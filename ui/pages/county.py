@@ -31,6 +31,29 @@ from ui.state import (
 from ui.tables import show
 
 state = st.session_state
+
+
+def application_waiting():
+    """The county's application file in the uploader that has not been taken in yet (None when there is none).
+    Taken by its file id in a run of the whole page, not by an ``on_change`` callback: a callback runs in whichever
+    run first carries the new value, which can be one of the progress fragment's 2-s runs that redraw nothing else
+    (streamlit#9079: uploads lost beside a ``run_every`` fragment); once, in CI, a good file never reached the
+    preview. The fragment asks for a run of the whole page when it sees a file waiting."""
+    uploaded = state.get("application_upload")
+    return uploaded if uploaded is not None and uploaded.file_id != state.get("application_taken") else None
+
+
+def take_application(uploaded) -> None:
+    state["application_taken"] = uploaded.file_id
+    try:
+        upload_application(uploaded.name, uploaded.getvalue())
+        state.pop("application_problem", None)
+    except InputError as error:
+        state["application_problem"] = (uploaded.name, error)
+
+
+if can("apply") and (waiting := application_waiting()) is not None:
+    take_application(waiting)
 with st.spinner(tr("ui.results.solving")):
     view = county_view(pick("county"))
 if view is None:
@@ -54,18 +77,7 @@ else:
     if view.run_id is not None:
         st.caption(tr("ui.access.published", id=view.run_id))
 if can("apply"):
-
-    def take_application() -> None:
-        uploaded = state.get("application_upload")
-        if uploaded is None:
-            return
-        try:
-            upload_application(uploaded.name, uploaded.getvalue())
-            state.pop("application_problem", None)
-        except InputError as error:
-            state["application_problem"] = (uploaded.name, error)
-
-    st.file_uploader(tr("ui.county.application"), type=["csv", "txt", "tsv", "xlsx", "xlsm"], key="application_upload", on_change=take_application)
+    st.file_uploader(tr("ui.county.application"), type=["csv", "txt", "tsv", "xlsx", "xlsm"], key="application_upload")
     if state.get("application_problem"):
         file, error = state["application_problem"]
         show_problems(error, tr("ui.county.application_rejected", file=file))
@@ -85,7 +97,7 @@ if not result.complete:
         """Progress here; the page re-runs once, when every exact margin of this county is known (re-running at
         each arrival redrew the table and lost clicks while the user read it)."""
         done = county_exact_done(view)
-        if done >= result.exact_total:
+        if done >= result.exact_total or application_waiting() is not None:
             st.rerun(scope="app")
         st.caption(tr("ui.county.exact_progress", done=done, total=result.exact_total))
 
