@@ -194,7 +194,7 @@ def map_figure(o: Outcome, colour: str = "status", lang: str | None = None, heig
     figure.update_layout(
         height=height,
         margin={"t": 10, "b": 10, "l": 10, "r": 10},
-        legend={"orientation": "v", "x": 1.0, "xanchor": "left", "y": 1.0},
+        legend={"orientation": "h", "x": 0.0, "y": 0.0, "yanchor": "top"},  # under the map: the map keeps the width
         plot_bgcolor="#ffffff",
         dragmode="pan",
         clickmode="event+select",

@@ -27,7 +27,7 @@ def _run_key(o) -> tuple:
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _figure(run_key: tuple, colour: str, language: str, highlight: str | None, _o):
     """The map of a result (plotly only reads it: a cached figure is never changed by a page that shows it)."""
-    return map_figure(_o, colour, language, height=620, highlight=highlight)
+    return map_figure(_o, colour, language, height=520, highlight=highlight)
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
@@ -79,6 +79,16 @@ def map_tab(o) -> None:
         )
     if "city_place" not in frame or not frame["village_id"].astype(str).str.fullmatch(r"\d{12}").all():
         st.caption(tr("map.no_outlines"))
+    # the village's explanation and its lock buttons beside the map, not under it: at 1366×768 a click on the map
+    # shows its answer without a scroll
+    on_map, beside = st.columns([3, 2])
+    with on_map:
+        _map_chart(o, colour)
+    with beside:
+        village_panel(o)
+
+
+def _map_chart(o, colour: str) -> None:
     event = st.plotly_chart(
         _figure(_run_key(o), colour, lang(), state.get("map_village") or pick("map_village"), o),
         width="stretch",
@@ -95,7 +105,6 @@ def map_tab(o) -> None:
     from pool.boundaries import data_version
 
     st.caption(tr("map.source", version=data_version()) + " · " + tr("ui.map.hint"))
-    village_panel(o)
 
 
 def village_panel(o) -> None:
@@ -117,20 +126,18 @@ def village_panel(o) -> None:
         return
     eligible = bool(o.scores.eligible[ids.index(picked)])
     now = locked(picked)
-    if can("edit"):
-        left, middle, right = st.columns(3)
+    if can("edit"):  # one under another: beside the map a row of three would break each label over lines
         if eligible and now != "in":
-            left.button(tr("ui.map.lock_in"), key="lock_in", on_click=lock, args=(picked, "in"), width="stretch")
+            st.button(tr("ui.map.lock_in"), key="lock_in", on_click=lock, args=(picked, "in"), width="stretch")
         if now != "out":
-            middle.button(tr("ui.map.lock_out"), key="lock_out", on_click=lock, args=(picked, "out"), width="stretch")
+            st.button(tr("ui.map.lock_out"), key="lock_out", on_click=lock, args=(picked, "out"), width="stretch")
         if now is not None:
-            right.button(tr("ui.map.unlock"), key="unlock", on_click=lock, args=(picked, None), width="stretch")
+            st.button(tr("ui.map.unlock"), key="unlock", on_click=lock, args=(picked, None), width="stretch")
     if now is not None:
         st.info(tr(f"ui.map.locked_{now}", village=f"{picked} {names[picked]}"))
     with st.spinner(tr("ui.results.solving")):
         explanation = _explained(_run_key(o), picked, o)
-    for line in explanation_lines(o.inputs.pool, o.selection, explanation):
-        st.text("• " + line)
+    st.markdown("\n".join("- " + md(line) for line in explanation_lines(o.inputs.pool, o.selection, explanation)))
 
 
 def value_tab(o) -> None:

@@ -17,17 +17,18 @@ def apply() -> None:
 
 def css() -> str:
     """The style sheet, with Streamlit's uploader strings replaced by ours (as CSS strings: JSON's quoting, never
-    ``\\uXXXX`` escapes, which CSS does not read)."""
+    ``\\uXXXX`` escapes, which CSS does not read). Only the empty uploader's browse button is relabelled: the
+    buttons beside a chosen file (remove it, add another) are icons and stay so."""
     drop, limit, browse = (json.dumps(tr(code), ensure_ascii=False) for code in ("ui.upload.drop", "ui.upload.limit", "ui.upload.browse"))
     return f"""<style>
 [data-testid="stFileUploaderDropzoneInstructions"] span {{ font-size: 0 !important; }}
 [data-testid="stFileUploaderDropzoneInstructions"] div > span:first-child::after {{ content: {drop}; font-size: 1rem; }}
 [data-testid="stFileUploaderDropzoneInstructions"] div > small {{ font-size: 0 !important; }}
 [data-testid="stFileUploaderDropzoneInstructions"] div > small::after {{ content: {limit}; font-size: 0.8rem; }}
-[data-testid="stFileUploaderDropzone"] button {{ font-size: 0 !important; }}
-[data-testid="stFileUploaderDropzone"] button:not(:has(p))::after {{ content: {browse}; font-size: 0.9rem; }}
-[data-testid="stFileUploaderDropzone"] button p::after {{ content: {browse}; font-size: 0.9rem; }}
-[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {{ font-size: 0 !important; }}
+[data-testid="stFileUploaderDropzone"] > span > button {{ font-size: 0 !important; white-space: nowrap; }}
+[data-testid="stFileUploaderDropzone"] > span > button:not(:has(p))::after {{ content: {browse}; font-size: 0.9rem; }}
+[data-testid="stFileUploaderDropzone"] > span > button p::after {{ content: {browse}; font-size: 0.9rem; }}
+[data-testid="stFileUploaderDropzone"] > span > button [data-testid="stMarkdownContainer"] p {{ font-size: 0 !important; }}
 [data-testid="stFileUploaderDropzoneInstructions"] > div > span:only-child::after {{ content: {drop} " · " {limit}; font-size: 0.9rem; }}
 [data-testid="stMetricValue"] {{ font-size: 1.6rem; white-space: normal; overflow-wrap: anywhere; }}
 [data-testid="stMetricLabel"] p {{ white-space: normal; }}

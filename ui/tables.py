@@ -25,7 +25,20 @@ def column_formats(frame: pd.DataFrame) -> dict:
 ROW_HEIGHT = 30  # px; Streamlit's 35 shows only ~9 shortlist rows above the fold on a 1366×768 projector
 
 
-def show(frame: pd.DataFrame, height: int | str = "auto", wide: tuple[str, ...] = (), **kwargs) -> None:
-    """``wide``: text columns given the large width (a sentence readable at 1366 px without opening the cell)."""
-    config = column_formats(frame) | {name: st.column_config.TextColumn(width="large") for name in wide if name in frame}
+WIDEST = 600  # px: two thirds of the table at 1366 px (about 900 px beside the sidebar), the figures still in view
+
+
+def text_width(values: pd.Series) -> int:
+    """Pixels that show the longest of ``values`` whole in the table's 14 px font: a Chinese character is as wide as
+    the font is high, a Latin letter or digit about half; plus the cell's padding; at most ``WIDEST``."""
+    longest = max((sum(14 if ord(c) > 0x2E7F else 8 for c in str(v)) for v in values), default=0)
+    return min(longest + 24, WIDEST)
+
+
+def show(frame: pd.DataFrame, height: int | str = "auto", wide: tuple[str, ...] = (), pinned: tuple[str, ...] = (), **kwargs) -> None:
+    """``wide``: text columns as wide as their longest sentence (up to ``WIDEST``), so it reads at 1366 px without
+    opening the cell; ``pinned``: columns kept in view while the table scrolls sideways (the village's name)."""
+    config = column_formats(frame)
+    config |= {name: st.column_config.TextColumn(width=text_width(frame[name])) for name in wide if name in frame}
+    config |= {name: st.column_config.TextColumn(pinned=True) for name in pinned if name in frame}
     st.dataframe(frame, hide_index=True, width="stretch", placeholder="—", height=height, row_height=ROW_HEIGHT, column_config=config, **kwargs)

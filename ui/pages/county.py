@@ -102,7 +102,11 @@ if not result.complete:
         st.caption(tr("ui.county.exact_progress", done=done, total=result.exact_total))
 
     exact_progress()
-show(view.table, height=480, wide=(tr("col.standing"),))
+# the name, then what it takes (the sentence a county reads), then the figures behind it, the codes last
+order = [
+    tr(f"col.{key}") for key in ("village", "standing", "score", "rank", "eligible", "selected", "distance", "at_least", "township", "village_id")
+]
+show(view.table, height=480, wide=(tr("col.standing"),), pinned=(tr("col.village"),), column_order=order)
 downloads = st.columns(3)
 downloads[0].download_button(tr("ui.county.download"), frame_xlsx(view.table), "县级预审.xlsx", key="county_download")
 downloads[1].download_button(
