@@ -137,7 +137,8 @@ def village_panel(o) -> None:
         st.info(tr(f"ui.map.locked_{now}", village=f"{picked} {names[picked]}"))
     with st.spinner(tr("ui.results.solving")):
         explanation = _explained(_run_key(o), picked, o)
-    st.markdown("\n".join("- " + md(line) for line in explanation_lines(o.inputs.pool, o.selection, explanation)))
+    for line in explanation_lines(o.inputs.pool, o.selection, explanation):
+        st.markdown("- " + md(line))  # markdown, not st.text: it wraps in the column beside the map
 
 
 def value_tab(o) -> None:
