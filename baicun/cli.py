@@ -682,15 +682,16 @@ def users_list(db: str | None = DB_OPTION) -> None:
     """列出用户、角色、所属县、是否被锁定 / list users, roles, counties and locks."""
     import pandas as pd
 
+    from report.tables import column_name
     from report.text import table_of
     from store.access import users
     from store.runs import open_store
 
     rows = [
-        {"name": a.name, "role": t(f"role.{a.role}"), "county": a.county or "", "failures": failures, "locked_until": until or ""}
+        {"user": a.name, "role": t(f"role.{a.role}"), "county": a.county or "", "failures": failures, "locked_until": until or ""}
         for a, failures, until in users(open_store(db))
     ]
-    echo(table_of(pd.DataFrame(rows)) if rows else t("user.none"))
+    echo(table_of(pd.DataFrame(rows).rename(columns=column_name)) if rows else t("user.none"))
 
 
 @users_app.command("unlock")
@@ -726,6 +727,7 @@ def audit_command(
 
     import pandas as pd
 
+    from report.tables import column_name
     from report.text import table_of
     from store.audit import events
     from store.runs import open_store
@@ -742,7 +744,7 @@ def audit_command(
         return
     rows = [
         {
-            "id": e.id,
+            "entry": e.id,
             "time": e.at.strftime("%Y-%m-%d %H:%M:%S"),
             "user": e.user,
             "role": e.role,
@@ -752,7 +754,7 @@ def audit_command(
         }
         for e in found
     ]
-    echo(table_of(pd.DataFrame(rows)))
+    echo(table_of(pd.DataFrame(rows).rename(columns=column_name)))
 
 
 @app.command("serve")

@@ -144,9 +144,12 @@ def test_the_command_line_adds_users_and_lists_the_audit_trail(db):
     assert access.sign_in(open_store(db), "榆树", "a long password").account.county == "220182"
     listed = baicun("users", "list")
     assert "榆树" in listed.stdout and "220182" in listed.stdout and "password" not in listed.stdout
+    assert "用户" in listed.stdout and "锁定至" in listed.stdout and "locked_until" not in listed.stdout  # headers in the reader's words
+    assert "locked until" in baicun("--lang", "en", "users", "list").stdout
     trail = [json.loads(line) for line in baicun("audit", "--json").stdout.splitlines()]
     assert [(e["action"], e["detail"]["name"]) for e in trail] == [("user_add", "榆树")]
-    assert "添加用户" in baicun("audit").stdout
+    audit_table = baicun("audit").stdout
+    assert "添加用户" in audit_table and "操作" in audit_table and "detail" not in audit_table
 
 
 def test_baicun_serve_makes_the_tables_and_listens_on_the_address_given(db):
