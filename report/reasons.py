@@ -41,16 +41,18 @@ def _words(name: str, value):
     return value
 
 
-def reason_texts(reasons: Reasons, eligibility: Eligibility, lang: str | None = None) -> pd.Series:
-    """One sentence per pool row (the ``reason`` column)."""
+def reason_texts(reasons: Reasons, eligibility: Eligibility, lang: str | None = None, positions=None) -> pd.Series:
+    """One sentence per pool row (the ``reason`` column); with ``positions`` (row positions), only those rows, in
+    that order (a county's preview words its own villages, not the province's)."""
     out = pd.Series("", index=reasons.code.index, dtype=object)
     ineligible = (reasons.code == "why.ineligible").to_numpy()
-    if ineligible.any():
+    wanted = np.ones(len(out), dtype=bool) if positions is None else np.isin(np.arange(len(out)), positions)
+    if (ineligible & wanted).any():
         template = t("why.ineligible", lang, reasons="\0")
         out[ineligible] = [template.replace("\0", w) for w in eligibility_texts(eligibility, lang)[ineligible]]
-    for position in np.flatnonzero(~ineligible):
+    for position in np.flatnonzero(~ineligible & wanted):
         out.iat[position] = reason_text(reasons, position, lang)
-    return out
+    return out if positions is None else out.iloc[np.asarray(positions, dtype=int)]
 
 
 def reason_text(reasons: Reasons, position: int, lang: str | None = None) -> str:

@@ -45,15 +45,15 @@ def _yes(values, lang) -> list[str]:
     return [yes if bool(v) else no for v in values]
 
 
-def reason_column(o: Outcome, lang: str | None = None) -> pd.Series:
-    """Each village's reason, with the proved stability class appended when the scenario states a weight region
-    (``；任意权重都入选（±5%）``)."""
-    reasons = reason_texts(o.reasons, o.scores.eligibility, lang)
+def reason_column(o: Outcome, lang: str | None = None, positions=None) -> pd.Series:
+    """Each village's reason (only those at ``positions``, in that order, when given), with the proved stability
+    class appended when the scenario states a weight region (``；任意权重都入选（±5%）``)."""
+    reasons = reason_texts(o.reasons, o.scores.eligibility, lang, positions)
     if o.stability is None:
         return reasons
     from report.stability import stability_notes
 
-    classes = pd.Series(o.stability.table["class"].to_numpy(), index=reasons.index)
+    classes = pd.Series(o.stability.table["class"].to_numpy(), index=o.reasons.code.index).loc[reasons.index]
     return reasons + stability_notes(o.stability.region, classes, lang)
 
 
@@ -331,7 +331,7 @@ def preview_table(o: Outcome, preview, lang: str | None = None) -> pd.DataFrame:
     from report.reasons import standing_texts
 
     source = preview.table
-    reasons = reason_column(o, lang).to_numpy()[source["position"].to_numpy()]
+    reasons = reason_column(o, lang, source["position"].to_numpy()).to_numpy()
     table = source[["village_id", "village", "township", "eligible", "score", "rank", "selected", "distance", "at_least"]].copy()
     table["eligible"] = _yes(table["eligible"], lang)
     table["selected"] = _yes(table["selected"], lang)

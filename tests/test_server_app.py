@@ -15,6 +15,7 @@ import zipfile
 import pytest
 from google.protobuf.json_format import MessageToDict
 from google.protobuf.message import Message
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
@@ -50,16 +51,24 @@ def server(db, monkeypatch):
 
 @pytest.fixture
 def downloads(monkeypatch):
-    """Every file the app hands to a browser during the test (the bytes behind each download button)."""
+    """Every file the app hands to a browser during the test (the bytes behind each download button) — those made
+    only when clicked (a callable given to the button, as the county's reports are) made here at once."""
     kept: list[bytes] = []
     original = MemoryMediaFileStorage.load_and_get_id
+    original_deferred = MediaFileManager.add_deferred
 
     def keep(self, path_or_data, mimetype, kind, filename=None):
         if isinstance(path_or_data, bytes):
             kept.append(path_or_data)
         return original(self, path_or_data, mimetype, kind, filename)
 
+    def keep_deferred(self, data_callable, *args, **kwargs):
+        data = data_callable()
+        kept.append(data if isinstance(data, bytes) else str(data).encode("utf-8"))
+        return original_deferred(self, data_callable, *args, **kwargs)
+
     monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
+    monkeypatch.setattr(MediaFileManager, "add_deferred", keep_deferred)
     return kept
 
 
@@ -93,6 +102,11 @@ def sent(at: AppTest) -> str:
 
 
 def unpacked(data: bytes) -> str:
+    """The text of a download: a workbook's XML parts, a PDF's text, anything else as UTF-8."""
+    if data[:5] == b"%PDF-":
+        from pypdf import PdfReader
+
+        return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
     if data[:2] != b"PK":
         return data.decode("utf-8", errors="replace")
     with zipfile.ZipFile(io.BytesIO(data)) as book:
@@ -121,6 +135,7 @@ def test_a_county_user_sees_its_own_county_and_nothing_of_another_on_every_page(
     panel = signed_in("panel")
     clean(panel)
     published = solve_and_publish(panel)
+    downloads.clear()  # the panel's files hold the province; from here on, only what the county user is handed
     county = signed_in("county")
     clean(county)
     other_ids, other_counties = others(COUNTY)
@@ -133,8 +148,9 @@ def test_a_county_user_sees_its_own_county_and_nothing_of_another_on_every_page(
     county.switch_page("ui/pages/county.py").run()
     clean(county)
     seen.append(sent(county))
-    county.download_button(key="county_download")  # the county's table is offered …
-    seen += [unpacked(data) for data in downloads]  # … and every file handed out (the panel's included) is read
+    county.download_button(key="county_download")  # the county's table and reports are offered …
+    seen += [unpacked(data) for data in downloads]  # … and every file handed out to the county user is read
+    assert any(data[:5] == b"%PDF-" for data in downloads) and sum(data[:2] == b"PK" for data in downloads) >= 2
     text = "\n".join(seen)
     ids = set(re.findall(r"(?<!\d)\d{12}(?!\d)", text))
     assert ids & own  # the county's own villages are there …

@@ -329,6 +329,11 @@ def test_solve_with_a_robustness_table_adds_the_class_to_reasons_and_the_county_
     assert reasons[classes == "never_in"].str.endswith("；任意权重都不入选（±5%）").all()
     assert not reasons[classes.isin(["depends", "undecided", "ineligible"])].str.contains("任意权重").any()
     assert shortlist_table(o, "en").iloc[:, -1].str.contains("for every weight").any()
+    from report.tables import reason_column
+
+    some = np.random.default_rng(5).permutation(len(reasons))[:60]  # a county's rows: the same words as the province's
+    for lang in ("zh", "en"):
+        assert reason_column(o, lang, some).tolist() == reason_column(o, lang).iloc[some].tolist()
     out = o.stability.table[(classes == "never_in")].iloc[0]
     preview = county_preview(inputs.pool, scores, selection, out["county"])
     lines = [line for line in preview_lines(o, preview) if isinstance(line, str)]

@@ -108,7 +108,7 @@ order = [
 ]
 show(view.table, height=480, wide=(tr("col.standing"),), pinned=(tr("col.village"),), column_order=order)
 downloads = st.columns(3)
-downloads[0].download_button(tr("ui.county.download"), frame_xlsx(view.table), "县级预审.xlsx", key="county_download")
+downloads[0].download_button(tr("ui.county.download"), lambda: frame_xlsx(view.table), "县级预审.xlsx", key="county_download", on_click="ignore")
 downloads[1].download_button(
     tr("ui.county.report"), lambda: county_report_xlsx(view), "县级预审报告.xlsx", key="county_report_download", on_click="ignore"
 )
