@@ -14,14 +14,13 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.outcome import Outcome
-from contract.columns import header_of
 from contract.scenario import scenario_changes
 from contract.texts import t
 from report.changes import change_lines, ordered
 from report.escape import html
 from report.reasons import reason_text
 from report.status import status_text
-from report.tables import attainment_table
+from report.tables import attainment_table, column_name
 
 
 @dataclass(frozen=True)
@@ -143,7 +142,7 @@ def _distribution(names, outcomes, by: str, lang) -> pd.DataFrame:
     )
     for name in names[1:]:
         counts[t("cmp.difference", lang, name=name, a=names[0])] = counts[name] - counts[names[0]]
-    counts.index.name = header_of(by)
+    counts.index.name = column_name(by, lang)
     return counts.reset_index()
 
 
@@ -170,7 +169,7 @@ def city_difference_figure(comparison: Comparison, lang: str | None = None):
         title=t("cmp.figure_title", lang, a=html(comparison.names[0])),
         barmode="group",
         yaxis_title=t("cmp.figure_axis", lang),
-        xaxis_title=header_of("city"),
+        xaxis_title=column_name("city", lang),
         font={"family": "Noto Sans CJK SC, sans-serif"},
     )
     return figure

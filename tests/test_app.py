@@ -3,6 +3,7 @@ numbers on screen."""
 
 from __future__ import annotations
 
+import re
 import tomllib
 
 import pytest
@@ -151,6 +152,8 @@ def test_language_switch_turns_the_interface_english():
     clean(at)
     assert "village selection" in at.title[0].value
     assert metric(at, "villages")
+    headers = [str(c) for table in at.dataframe for c in table.value.columns]
+    assert headers and not [h for h in headers if re.search(r"[\u4e00-\u9fff]", h.replace("千村", ""))], headers  # the by-city table too
 
 
 @pytest.mark.parametrize("name", ["baicun_2024.toml", "baicun_2024_2028.toml", "baicun_2024_belts.toml", "national_2025.toml"])

@@ -61,7 +61,7 @@ from contract.texts import set_language, t
 from pool.read import Pool, read_pool
 from report.changes import change_label
 from report.escape import markdown
-from report.tables import preview_table
+from report.tables import column_name, preview_table
 from store import audit
 from store.access import Account, Attempt, allowed, session_account, sign_in, sign_out
 from store.files import keep_upload, load_workspace, new_workspace_id, save_workspace
@@ -232,6 +232,12 @@ def md(text: str) -> str:
     """A whole rendered sentence that carries user text (a problem at its row, an explanation line), for a
     Streamlit element that renders Markdown."""
     return markdown(text)
+
+
+def heading(key: str) -> str:
+    """A column's header in the reader's language (``report.tables.column_name``: the pool's Chinese header, or
+    its English name), for tables, axes and choices; ``contract.columns.header_of`` is the file's Chinese header."""
+    return column_name(key, lang())
 
 
 LANGUAGES = {"zh": "中文", "en": "English"}

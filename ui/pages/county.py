@@ -8,7 +8,6 @@ county's villages; the province appears only as aggregates (the lowest selected 
 import plotly.graph_objects as go
 import streamlit as st
 
-from contract.columns import header_of
 from contract.errors import InputError
 from report.escape import html
 from ui.state import (
@@ -19,6 +18,7 @@ from ui.state import (
     county_view,
     drop_application,
     frame_xlsx,
+    heading,
     md,
     page_top,
     pdf_font_missing,
@@ -131,6 +131,6 @@ if len(frame):
         text = (part["village"] + " · " + part["village_id"]).map(html)  # plotly reads tags in labels
         marker = {"color": colour, "size": 8}
         figure.add_trace(go.Scatter(x=part["lon"], y=part["lat"], mode="markers", name=name, text=text, hoverinfo="text", marker=marker))
-    figure.update_layout(height=420, xaxis_title=header_of("lon"), yaxis_title=header_of("lat"), margin={"t": 10})
+    figure.update_layout(height=420, xaxis_title=heading("lon"), yaxis_title=heading("lat"), margin={"t": 10})
     figure.update_yaxes(scaleanchor="x", scaleratio=1.35)
     st.plotly_chart(figure, width="stretch")

@@ -10,7 +10,7 @@ from contract.errors import InputError
 from pool.summary import summarize
 from report.escape import html
 from ui.funnel import show_funnel
-from ui.state import banner, can, frame_xlsx, lang, md, pick, pool, remember, show_problems, tr, upload_pool, use_sample, ws
+from ui.state import banner, can, frame_xlsx, heading, lang, md, pick, pool, remember, show_problems, tr, upload_pool, use_sample, ws
 from ui.tables import show
 
 state = st.session_state
@@ -63,10 +63,10 @@ st.subheader(tr("ui.data.by_city"))
 names = {
     "villages": tr("ui.metric.villages"),
     "qiancun": tr("ui.metric.qiancun"),
-    "border": header_of("border"),
-    "poverty": header_of("poverty_alleviated"),
+    "border": heading("border"),
+    "poverty": heading("poverty_alleviated"),
 }
-show(summary.by_city.rename(columns=names).rename_axis(header_of("city")).reset_index())
+show(summary.by_city.rename(columns=names).rename_axis(heading("city")).reset_index())
 
 show_funnel("data")
 
@@ -77,23 +77,23 @@ flag = st.selectbox(
     tr("ui.data.colour_by"),
     flags,
     index=flags.index(chosen) if chosen in flags else 0,
-    format_func=header_of,
+    format_func=header_of,  # one label in both languages: a choice keeps its value across a language switch
     key="map_flag",
     on_change=lambda: remember("map_flag", state["map_flag"]),
 )
 frame = the_pool.frame.dropna(subset=["lon", "lat"]) if {"lon", "lat"} <= set(the_pool.frame) else the_pool.frame.iloc[0:0]
 if len(frame) and flag:
     yes, no, blank = tr("word.yes"), tr("word.no"), tr("word.blank")
-    shown = frame.assign(**{header_of(flag): frame[flag].map({True: yes, False: no}).fillna(blank)})
+    shown = frame.assign(**{heading(flag): frame[flag].map({True: yes, False: no}).fillna(blank)})
     shown = shown.assign(**{c: shown[c].map(html) for c in ("village", "county_place", "village_id")})  # plotly reads tags in labels
     figure = px.scatter(
         shown,
         x="lon",
         y="lat",
-        color=header_of(flag),
+        color=heading(flag),
         hover_name="village",
         hover_data={"county_place": True, "village_id": True},
-        labels={"lon": header_of("lon"), "lat": header_of("lat"), "county_place": header_of("county"), "village_id": header_of("village_id")},
+        labels={"lon": heading("lon"), "lat": heading("lat"), "county_place": heading("county"), "village_id": heading("village_id")},
         height=520,
         render_mode="webgl",
     )

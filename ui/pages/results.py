@@ -19,6 +19,7 @@ from ui.meeting import map_tab, value_tab
 from ui.state import (
     can,
     current_result,
+    heading,
     inputs,
     is_current,
     lang,
@@ -129,7 +130,7 @@ with tabs[3]:
         tr("ui.results.by"),
         ["city", "county"],
         index=["city", "county"].index(pick("distribution_by", "city")),
-        format_func=header_of,
+        format_func=header_of,  # one label in both languages: a choice keeps its value across a language switch
         horizontal=True,
         key="distribution_by",
         on_change=lambda: remember("distribution_by", state["distribution_by"]),
@@ -161,7 +162,7 @@ with tabs[4]:
         if quota.low:
             value = int(actual.get(RuleRef("quota", quota.flag), 0))
             st.progress(
-                min(1.0, value / max(quota.low, 1) / 2), text=tr("ui.results.quota_gauge", name=header_of(quota.flag), actual=value, low=quota.low)
+                min(1.0, value / max(quota.low, 1) / 2), text=tr("ui.results.quota_gauge", name=heading(quota.flag), actual=value, low=quota.low)
             )
     show(attainment_table(o, lang()))
 

@@ -14,6 +14,7 @@ from ui.fields import bound, get, key, put, rule_table
 from ui.forms import as_pair, bounds_from_rows, bounds_rows, id_list, number_list, number_text, one_or_many, rule_rows, rules_from_rows
 from ui.funnel import show_funnel
 from ui.state import (
+    heading,
     inputs,
     load_scenario_text,
     page_top,
@@ -179,7 +180,7 @@ with weights_tab:
             for criterion in list(weights):
                 bound(
                     st.slider,
-                    header_of(criterion),
+                    heading(criterion),
                     ("scoring", "weights", criterion),
                     name=f"w.{version}.{criterion}",
                     show=float,
@@ -191,7 +192,7 @@ with weights_tab:
                 )
         used = direct(get(("scoring", "weights")))
         # a static table (not a grid): readable on a projector, and its text is on the page for assistive tools and tests
-        right.table(pd.DataFrame({tr("ui.rules.used_weights"): used.values}).rename(index=header_of).map(lambda v: f"{v:.4f}"))
+        right.table(pd.DataFrame({tr("ui.rules.used_weights"): used.values}).rename(index=heading).map(lambda v: f"{v:.4f}"))
 
         def use_entropy() -> None:
             try:
@@ -204,7 +205,7 @@ with weights_tab:
             show_problems(state.pop("weights_problem"))
         with st.expander(tr("ui.rules.ahp")):
             st.caption(tr("ui.rules.ahp_help"))
-            names = [header_of(c) for c in weights]
+            names = [heading(c) for c in weights]
             table = st.data_editor(pd.DataFrame("1", index=names, columns=names), key=key("ahp"), width="stretch")
             try:
                 result = ahp(judgement_matrix(table.values.tolist(), names))
@@ -231,7 +232,7 @@ with eligibility_tab:
         value_arg="default",
         show=lambda v: [f for f in v if f in FLAGS],
         options=FLAGS,
-        format_func=header_of,
+        format_func=header_of,  # one label in both languages: a choice keeps its value across a language switch
         placeholder=tr("ui.choose"),
     )
     st.caption(tr("ui.rules.bounds_help"))
