@@ -236,7 +236,8 @@ def md(text: str) -> str:
 
 def heading(key: str) -> str:
     """A column's header in the reader's language (``report.tables.column_name``: the pool's Chinese header, or
-    its English name), for tables, axes and choices; ``contract.columns.header_of`` is the file's Chinese header."""
+    its English name), for tables and axes. Choices keep ``contract.columns.header_of`` (the file's Chinese header) in
+    both languages: a label that changes with the language would lose the choice's state on a switch."""
     return column_name(key, lang())
 
 
