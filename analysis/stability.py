@@ -27,7 +27,8 @@ max c·x, L ≤ A x ≤ U, l ≤ x ≤ u and *any* row prices y, with d = c − 
 
 (prices on a row with an infinite side are set to 0 first). Fixing xᵢ = a instead replaces the i-th term by dᵢ a,
 so U₊ᵢ = B − max(0, dᵢ) + dᵢ and U₋ᵢ = B − max(0, dᵢ) (for 0 ≤ xᵢ ≤ 1). y is taken from HiGHS's LP solution at
-the vertex, but the bound is recomputed here and is valid whatever y is: a wrong or inexact dual only makes it
+the vertex, but the bound is recomputed (``solver.fixing.RowPrices``, shared with the reduced-cost fixing before
+every solve) and is valid whatever y is: a wrong or inexact dual only makes it
 weaker, never false. This is reduced-cost fixing (Nemhauser & Wolsey 1988, §II.2.1) evaluated at each vertex.
 
 Claim 3 (cells; Kılınç-Karzan, Toriello, Ahmed, Nemhauser & Savelsbergh 2009, "Approximating the stability
@@ -64,7 +65,7 @@ piece of V, so it ends after a few MILPs.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -74,6 +75,7 @@ from analysis.robustness import criteria_matrix, run_chunks
 from contract.errors import InputError, Problem
 from pool.read import Pool
 from scoring.score import Scores
+from solver.fixing import RowPrices, restrict
 from solver.model import Model
 from solver.solve import Selection
 
@@ -104,35 +106,6 @@ class Frame:
         return self.z.T @ x, float(self.b @ x)
 
 
-def restrict(model: Model, fixed_in: np.ndarray, fixed_out: np.ndarray) -> Model:
-    """The model with ``fixed_in`` columns at 1 and ``fixed_out`` at 0, those columns removed (Claim 4)."""
-    shift = np.asarray(model.matrix[:, fixed_in].sum(axis=1)).ravel()
-    sub = model.subset(~(fixed_in | fixed_out))
-    return replace(sub, row_low=model.row_low - shift, row_high=model.row_high - shift)
-
-
-def certified_bound(model: Model, prices: np.ndarray, c: np.ndarray, low: np.ndarray, high: np.ndarray) -> tuple[float, np.ndarray]:
-    """(B(y), d) of Claim 2 for row prices ``y``, costs ``c`` and column bounds; valid for any finite y."""
-    return RowPrices(model).bound(prices, c, low, high)
-
-
-class RowPrices:
-    """Claim 2's bound for one model, with its transpose and row bounds prepared once (thousands of vertices)."""
-
-    def __init__(self, model: Model):
-        self.transpose = model.matrix.T.tocsr()
-        self.high_finite, self.low_finite = np.isfinite(model.row_high), np.isfinite(model.row_low)
-        self.row_high = np.where(self.high_finite, model.row_high, 0.0)
-        self.row_low = np.where(self.low_finite, model.row_low, 0.0)
-
-    def bound(self, prices: np.ndarray, c: np.ndarray, low: np.ndarray, high: np.ndarray) -> tuple[float, np.ndarray]:
-        y = np.where(np.isfinite(prices), prices, 0.0)
-        y = np.where(((y > 0) & ~self.high_finite) | ((y < 0) & ~self.low_finite), 0.0, y)  # no finite side to price
-        rows = np.where(y > 0, y * self.row_high, y * self.row_low)
-        d = c - self.transpose @ y
-        return float(rows.sum() + np.maximum(d * low, d * high).sum()), d
-
-
 class VertexBounds:
     """LP bounds of Claim 2 at many weight vectors, with the columns outside ``low < high`` fixed (and removed:
     ``restrict``). One HiGHS instance whose costs change per point, re-solved from the previous basis without
@@ -153,7 +126,6 @@ class VertexBounds:
         self.h.setOptionValue("presolve", "off")
         self.columns = np.arange(m, dtype=np.int32)
         self.prices = RowPrices(self.model)
-        self.ones = np.ones(m)
         self.cache: dict[bytes, tuple[float, np.ndarray]] = {}
 
     def at(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -177,8 +149,7 @@ class VertexBounds:
         prices = np.asarray(self.h.getSolution().row_dual, dtype=float)
         if len(prices) != self.model.matrix.shape[0]:
             prices = np.zeros(self.model.matrix.shape[0])
-        # either sign convention gives a valid bound; keep the smaller
-        bound, d = min((self.prices.bound(s * prices, c, 0 * self.ones, self.ones) for s in (1.0, -1.0)), key=lambda r: r[0])
+        bound, d = self.prices.best(prices, c)
         return bound + float(scores[self.fixed_in].sum()), d
 
     def rounded(self, w: np.ndarray) -> tuple[np.ndarray, float] | None:

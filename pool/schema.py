@@ -91,7 +91,7 @@ def place_failures(frame: pd.DataFrame) -> list[tuple[int, str, str, dict]]:
     coded = pd.Series(_good_codes(frame["village_id"]), index=frame.index) & ~ids.duplicated(keep=False) & frame["county"].notna()
     prefix, county = ids[coded].str[:6], frame.loc[coded, "county"].astype(str)
     counts = pd.DataFrame({"prefix": prefix, "county": county}).value_counts(sort=False).reset_index(name="n")
-    counts["first"] = counts["county"].map({c: i for i, c in enumerate(dict.fromkeys(county))})
+    counts["first"] = counts["county"].map({c: i for i, c in enumerate(pd.unique(county))})  # first appearance order
     main = counts.sort_values(["n", "first"], ascending=[False, True]).drop_duplicates("prefix").set_index("prefix")["county"]
     wrong = county != prefix.map(main)
     return [(int(i), "county", "pool.code_county_mismatch", {"prefix": prefix[i], "county": main[prefix[i]]}) for i in wrong[wrong].index]

@@ -32,6 +32,8 @@ import pandas as pd
 
 from solver.model import Model
 
+LOCKSTEP_CAP = 16  # classes whose K is at most this are handled all at once, member position by member position
+
 
 def budget_rows(model: Model) -> np.ndarray:
     """Rows that only cap a non-negative weighted sum (the budget): a cheaper swap can never break them."""
@@ -51,17 +53,25 @@ def classes(model: Model, budget: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(class code per variable, K per variable): identical non-budget columns share a class."""
     columns = model.matrix[~budget].tocsc()
     columns.sort_indices()
-    high = model.row_high[~budget]
-    keys, caps = [], np.empty(columns.shape[1])
-    for j in range(columns.shape[1]):
-        rows = columns.indices[columns.indptr[j] : columns.indptr[j + 1]]
-        values = columns.data[columns.indptr[j] : columns.indptr[j + 1]]
-        keys.append((rows.tobytes(), values.tobytes()))
-        bounds = high[rows][np.isfinite(high[rows]) & (values == 1)]
-        caps[j] = bounds.min() if bounds.size else np.inf
-    codes = pd.factorize(pd.Series(keys))[0]
-    sizes = np.bincount(codes)
-    return codes, np.minimum(caps, sizes[codes])
+    n = columns.shape[1]
+    counts = np.diff(columns.indptr)
+    width = int(counts.max()) if n else 0
+    # each column as one padded row (its row numbers, then its values): equal rows are identical columns
+    slot = np.arange(columns.nnz) - np.repeat(columns.indptr[:-1], counts)
+    owner = np.repeat(np.arange(n), counts)
+    keys = np.full((n, 2 * width), -1.0)
+    keys[owner, slot] = columns.indices
+    keys[owner, width + slot] = columns.data
+    if width:
+        codes = pd.factorize(keys.view(np.dtype((np.void, keys.itemsize * keys.shape[1]))).ravel())[0]
+    else:  # no row but the budget: every column is in the one class
+        codes = np.zeros(n, dtype=np.intp)
+    high = model.row_high[~budget][columns.indices]
+    binding = np.where(np.isfinite(high) & (columns.data == 1), high, np.inf)  # a cap the column counts against as one
+    caps = np.full((n, max(width, 1)), np.inf)
+    caps[owner, slot] = binding
+    sizes = np.bincount(codes, minlength=1)
+    return codes, np.minimum(caps.min(axis=1), sizes[codes])
 
 
 class Dominance:
@@ -80,23 +90,49 @@ class Dominance:
         self.tiebreak = model.tiebreak
 
     def keep(self, objective: np.ndarray) -> np.ndarray:
+        """True for the columns that may be in the optimum under ``objective`` (n,); False for the dominated."""
         keep = np.ones(self.n, dtype=bool)
         if not self.usable:
             return keep
         order = np.lexsort((-self.tiebreak, -objective))  # score descending, then smaller village_id first
-        cheapest: dict[int, list[float]] = {}
-        codes, caps, cost = self.codes, self.caps, self.cost
-        for j in order:
-            k = caps[j]
-            if not np.isfinite(k):
-                continue
-            heap = cheapest.setdefault(codes[j], [])  # max-heap (negated) of the k cheapest members seen so far
-            if k == 0 or (len(heap) >= k and -heap[0] <= cost[j]):  # K = 0: no feasible shortlist holds any member
+        order = order[np.isfinite(self.caps[order])]
+        order = order[np.argsort(self.codes[order], kind="stable")]  # class by class, each in preference order
+        first = np.r_[True, self.codes[order[1:]] != self.codes[order[:-1]]]
+        starts = np.flatnonzero(first)
+        sizes = np.diff(np.r_[starts, len(order)])
+        caps = self.caps[order[starts]].astype(int)
+        small = caps <= LOCKSTEP_CAP
+        self._lockstep(keep, order, starts[small], sizes[small], caps[small])
+        for start, size, k in zip(starts[~small], sizes[~small], caps[~small]):
+            self._heap(keep, order[start : start + size], k)
+        return keep
+
+    def _lockstep(self, keep, order, starts, sizes, caps) -> None:
+        """Member p of every class at once: ``best`` holds each class's K cheapest costs seen so far (ascending),
+        and a member is dominated when its class's k-th cheapest earlier member costs no more than it does."""
+        if not len(starts):
+            return
+        width = max(int(caps.max()), 1)
+        best = np.full((len(starts), width), np.inf)
+        rows = np.arange(len(starts))
+        for p in range(int(sizes.max())):
+            active = rows[sizes > p]
+            j = order[starts[active] + p]
+            cost = self.cost[j]
+            k = caps[active]
+            kth = best[active, np.maximum(k - 1, 0)]
+            keep[j] = (k > 0) & (kth > cost)  # K = 0: no feasible shortlist holds any member
+            best[active] = np.sort(np.column_stack([best[active], cost]), axis=1)[:, :width]
+
+    def _heap(self, keep, members: np.ndarray, k: int) -> None:
+        """One class with a large K, member by member: a max-heap (negated) of the k cheapest members seen so far."""
+        heap: list[float] = []
+        for j in members:
+            if k == 0 or (len(heap) >= k and -heap[0] <= self.cost[j]):
                 keep[j] = False
-            heapq.heappush(heap, -cost[j])
+            heapq.heappush(heap, -self.cost[j])
             if len(heap) > k:
                 heapq.heappop(heap)
-        return keep
 
 
 def dominance_keep(model: Model) -> np.ndarray:

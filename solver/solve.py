@@ -23,6 +23,7 @@ from pool.read import Pool
 from scoring.score import Scores
 from solver.backends import RawResult, SolveOptions, get_backend
 from solver.check import CheckReport, check_solution, objective_agrees
+from solver.fixing import fix_by_reduced_costs
 from solver.model import Model, compile_model
 from solver.plan import resolve_plan
 from solver.reduce import dominance_keep
@@ -93,22 +94,34 @@ def _empty(model: Model, backend: str) -> RawResult:
 
 
 def solve_reduced(model: Model, backend: str, options: SolveOptions) -> tuple[RawResult, int, float]:
-    """Solve ``model`` after the safe dominance reduction (``solver/reduce.py``) when ``options.reduce`` and the
-    model is single-year. Returns (result with ``x`` over all of ``model``'s columns, the dropped ones 0; columns
-    solved; seconds the reduction took). The reduction's claim holds for any model of this shape — the selection's,
-    one without a rule (a price), one with a village forced in or out (what-if, margins) — so every re-solve uses
-    it: the optimum, and the tie-break's choice among optima, are the whole model's."""
+    """Solve ``model`` after the safe reductions when ``options.reduce`` and the model is single-year: the dominance
+    reduction (``solver/reduce.py``), then reduced-cost fixing (``solver/fixing.py``). Returns (result with ``x``
+    over all of ``model``'s columns, the dropped ones 0 and the fixed ones at their value; columns solved; seconds
+    the reductions took). Both claims hold for any model of this shape — the selection's, one without a rule (a
+    price), one with a village forced in or out (what-if, margins) — so every re-solve uses them: the optimum, and
+    the tie-break's choice among optima, are the whole model's."""
     began = time.perf_counter()
-    keep = dominance_keep(model) if options.reduce and model.simple else np.ones(len(model.objective), dtype=bool)
+    simple = options.reduce and model.simple
+    keep = dominance_keep(model) if simple else np.ones(len(model.objective), dtype=bool)
     reduced = model.subset(keep)
+    fixing = fix_by_reduced_costs(reduced, options.time_limit - (time.perf_counter() - began), options.threads) if simple else None
+    target = fixing.model if fixing else reduced
     reducing = time.perf_counter() - began
     left = replace(options, time_limit=max(options.time_limit - reducing, 0.01))
-    raw = get_backend(backend)(reduced, left) if len(reduced.objective) else _empty(reduced, backend)
+    if not len(target.objective):
+        raw = _empty(target, backend)
+        if fixing and raw.x is not None:
+            raw = replace(raw, tiebreak_done=True)  # every column fixed: one shortlist is within τ of the optimum, no tie
+    else:
+        given = {"start": fixing.start} if fixing and options.start else {}
+        raw = get_backend(backend)(target, left, **given)
+    if fixing:
+        raw = fixing.applied(raw)
     if raw.x is not None:
         full = np.zeros(len(model.objective), dtype=np.int8)
         full[keep] = raw.x
         raw = replace(raw, x=full)
-    return raw, int(keep.sum()), reducing
+    return raw, len(target.objective), reducing
 
 
 def solve_options(

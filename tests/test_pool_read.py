@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from contract.columns import CATALOGUE, DEBT_LEVEL_NAMES
 from contract.errors import InputError
@@ -152,3 +154,31 @@ def test_shipped_sample_has_the_plans_qiancun_figures(path):
     assert summary.upgraded == 200
     border_counties = pool.frame.loc[pool.frame["border"], "county"].unique()
     assert len(border_counties) <= 10
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    cells=st.lists(
+        st.one_of(
+            st.floats(allow_nan=False, allow_infinity=False).map(repr),
+            st.integers(-(10**20), 10**20).map(str),
+            st.decimals(allow_nan=False, allow_infinity=False, places=4).map(str),
+            st.sampled_from(["", " ", " 12 ", "1,234", "1e5", ".5", "5.", "+7", "-0", "inf", "nan", "１２", "0x1A", "12%", "是", "1_000"]),
+            st.text(max_size=4),
+        ),
+        max_size=30,
+    ),
+    thousands=st.booleans(),
+)
+def test_numbers_read_by_the_fast_cast_are_pandas_numbers(cells, thousands):
+    """``pool.convert._numbers`` casts a column of plain decimals with pyarrow and anything else with pandas'
+    to_numeric; either way each cell gets the value to_numeric gives it (the reading before the fast cast)."""
+    from pool.convert import _numbers
+
+    series = pd.Series(cells, dtype="str")
+    text = series.str.strip()
+    if thousands:
+        text = text.str.replace(r"(?<=\d),(?=\d{3})", "", regex=True)
+    expected = pd.to_numeric(text.where(text != "", None), errors="coerce").astype(float).to_numpy()
+    got = _numbers(series, thousands).to_numpy()
+    assert np.array_equal(got, expected, equal_nan=True)

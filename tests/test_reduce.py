@@ -198,3 +198,25 @@ def test_a_price_needs_the_reduction_of_the_model_without_the_rule():
     assert price.price == 17.0 - 10.0  # without the cap: A and B (9 + 8) instead of A and D (9 + 1)
     stale = model.subset(dominance_keep(model)).without(cap)  # B and C dropped under the cap of 1
     assert model_optimum(stale) == 10.0
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 80))
+def test_classes_at_once_and_member_by_member_drop_the_same_villages(seed, n):
+    """``Dominance.keep`` handles classes with a small K all at once (position by position) and the others with a
+    heap, member by member; both ways give the same answer on every class."""
+    import solver.reduce as reduce
+
+    rng = np.random.default_rng(seed)
+    pool = crowded_pool(rng, n)
+    scenario, scores, rules = prepared(pool, random_scenario(rng, n))
+    model = compile_model(pool, scores, rules)
+    dominance = reduce.Dominance(model)
+    at_once = dominance.keep(model.objective)
+    saved = reduce.LOCKSTEP_CAP
+    try:
+        reduce.LOCKSTEP_CAP = -1  # every class member by member
+        one_by_one = dominance.keep(model.objective)
+    finally:
+        reduce.LOCKSTEP_CAP = saved
+    assert np.array_equal(at_once, one_by_one)

@@ -371,8 +371,9 @@ def test_robustness_command_prints_the_three_classes_with_counts(tmp_path):
 @pytest.mark.parametrize("seed", range(6))
 def test_the_certified_bound_holds_for_any_prices_and_is_tight_at_the_lp_duals(seed):
     """Claim 2: B(y) ≥ the LP optimum for random row prices y, and B equals it at the prices HiGHS returns."""
-    from analysis.stability import VertexBounds, certified_bound
+    from analysis.stability import VertexBounds
     from solver.backends.highs import make_highs, run
+    from solver.fixing import certified_bound
 
     rng, pool, scores, rules, selection = solved_case(seed, 10)
     if not selection.found:

@@ -87,7 +87,7 @@ def test_no_list_in_time_exits_5_with_the_words_of_the_limit(tmp_path, monkeypat
 
     _, scenario, _ = hostile_pool(tmp_path, "村", "乡", "县", "市")
 
-    def stopped(model, options):
+    def stopped(model, options, start=None):
         return RawResult("time_limit", None, None, 12.5, options.time_limit, "highs", "fake", stopped="time_limit")
 
     monkeypatch.setattr(solver.solve, "get_backend", lambda name: stopped)

@@ -56,14 +56,16 @@ def score_range(objective: np.ndarray) -> float:
     return largest if largest > 0 and np.isfinite(largest) else 1.0
 
 
-def solve_with(solve, model, options: SolveOptions) -> RawResult:
-    """Scale, start, form and clock around one backend's ``solve(model, options, start)`` (see the module doc)."""
+def solve_with(solve, model, options: SolveOptions, start: np.ndarray | None = None) -> RawResult:
+    """Scale, start, form and clock around one backend's ``solve(model, options, start)`` (see the module doc). A
+    ``start`` given (a 0/1 vector meeting every row: the probe of ``solver.fixing``) replaces the greedy one."""
     from solver.model import cumulative
 
     began = time.perf_counter()
     sigma = score_range(model.objective)
     scaled = model.with_objective(model.objective / sigma)
-    start = _start(scaled, began + max(START_SHARE * options.time_limit, START_FLOOR_S)) if options.start else None
+    if start is None and options.start:
+        start = _start(scaled, began + max(START_SHARE * options.time_limit, START_FLOOR_S))
     form, d = (scaled, None) if scaled.year is None else cumulative(scaled)
     hint = start if d is None or start is None else cumulative_start(scaled, start)
     left = max(options.time_limit - (time.perf_counter() - began), 0.01)
