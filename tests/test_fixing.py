@@ -23,12 +23,6 @@ def every_shortlist(model) -> tuple[np.ndarray, np.ndarray]:
     return x[feasible], x[feasible] @ model.objective
 
 
-@pytest.fixture(autouse=True)
-def fixing_on_every_model(monkeypatch):
-    """The product fixes only large models (``MIN_COLUMNS``); these tests fix every model they build."""
-    monkeypatch.setattr("solver.fixing.MIN_COLUMNS", 0)
-
-
 def random_model(seed: int, n: int):
     rng = np.random.default_rng(seed)
     pool = tiny_pool(rng, n)

@@ -69,10 +69,24 @@ def test_a_solver_overrunning_its_limit_is_stopped_and_the_best_list_kept(knapsa
     module = importlib.import_module(f"solver.backends.{backend}")
     monkeypatch.setattr(module, "watchdog_after", lambda limit: 0.2)
     pool, scenario, scores = knapsack
-    selection = select(pool, scenario, scores, backend, SolveOptions(time_limit=60))
+    # unreduced: after reduced-cost fixing (solver/fixing.py) CBC proves this knapsack before any watchdog is due
+    selection = select(pool, scenario, scores, backend, SolveOptions(time_limit=60, reduce=False))
     assert selection.stopped == "watchdog"
     honest(selection, pool, scores)
     assert selection.status == "feasible"
+
+
+def test_the_fixing_stopped_by_the_watchdog_leaves_highs_usable(knapsack, monkeypatch):
+    """The LP and the probe of reduced-cost fixing run without HiGHS's presolve, which does not look at the clock:
+    stopped from outside after 0.2 s they come back, and no abandoned run blocks the solve that follows (with
+    presolve, the LP of this knapsack alone took 3 s and was abandoned: "Solver is already running")."""
+    import solver.backends.highs as highs
+
+    monkeypatch.setattr(highs, "watchdog_after", lambda limit: 0.2)
+    pool, scenario, scores = knapsack
+    selection = select(pool, scenario, scores, "highs", SolveOptions(time_limit=60))
+    assert not highs.abandoned_runs()
+    honest(selection, pool, scores)
 
 
 def test_no_list_in_time_exits_5_with_the_words_of_the_limit(tmp_path, monkeypatch):
