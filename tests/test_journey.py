@@ -27,6 +27,10 @@ EXPECTED = {
 }
 
 
+def assert_quota_count(s: dict, count: int) -> None:
+    assert len(s["selection"]["quota"]) == count, s["selection"]["quota"]
+
+
 def scenario_holds(s: dict, upto: int) -> None:
     """The first ``upto`` settings of the journey are in the scenario ``s`` exactly."""
     checks = [
@@ -92,11 +96,13 @@ def test_every_rule_set_survives_pages_language_and_reload_and_is_what_is_solved
         eventually(lambda: scenario_holds(saved(), step))
 
         # a row deleted (脱贫村) and a row added (乡村旅游精品村 at most 40)
+        wait_idle(page)  # the grid is drawn again after the last edit's run; a click before that is lost
         quotas = grid(page, "数量、预算与名额", 0)
         box = quotas.bounding_box()
         page.mouse.click(box["x"] + 16, box["y"] + 35 * 2 + 17)  # the row marker of the second row selects it
         page.keyboard.press("Delete")
         wait_idle(page)
+        eventually(lambda: assert_quota_count(saved(), 1))  # deleted and saved before the next row is typed
         # typing into the empty row under the last one adds a row
         edit_cell(page, grid(page, "数量、预算与名额", 0), 1, 0, 3, "乡村旅游精品村")
         edit_cell(page, grid(page, "数量、预算与名额", 0), 1, 2, 3, "40")
