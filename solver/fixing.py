@@ -133,7 +133,7 @@ def fix_by_reduced_costs(model: Model, time_left: float, threads: int = 0) -> Fi
     """The fixing of the module doc for ``model`` (a maximisation over 0/1 columns), or None when nothing could be
     fixed (see the module doc for when). ``time_left`` in seconds bounds the LP and the probe together."""
     from solver.backends.base import binary
-    from solver.backends.highs import Status, make_highs, run
+    from solver.backends.highs import Status, make_highs, run, run_watched
 
     began = time.perf_counter()
     n = len(model.objective)
@@ -169,8 +169,7 @@ def fix_by_reduced_costs(model: Model, time_left: float, threads: int = 0) -> Fi
     # HiGHS's presolve does not look at the clock (a knapsack's stayed in it for minutes): a run the watchdog had to
     # abandon would block every later HiGHS run of the process, the solve itself included
     h.setOptionValue("presolve", "off")
-    run(h, left)
-    if h.getInfo().primal_solution_status != 2:  # kSolutionStatusFeasible
+    if run_watched(h, left)[0] is None or h.getInfo().primal_solution_status != 2:  # abandoned (not to be touched); kSolutionStatusFeasible
         return None
     x = probe[0].astype(float)
     x[free] = binary(h.getSolution().col_value)
