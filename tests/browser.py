@@ -166,8 +166,9 @@ def workspace(url: str, data: Path) -> dict:
     return json.loads((data / "workspaces" / f"{workspace_id}.json").read_text(encoding="utf-8"))
 
 
-def eventually(check, timeout: float = 15.0) -> None:
-    """``check()`` passes within ``timeout`` seconds (what the server saves lands a moment after the click)."""
+def eventually(check, timeout: float = 45.0) -> None:
+    """``check()`` passes within ``timeout`` seconds (what the server saves lands a moment after the click; on a
+    loaded CI machine a save took longer than 15 s)."""
     deadline = time.monotonic() + timeout
     while True:
         try:
