@@ -89,6 +89,38 @@ def test_the_fixing_stopped_by_the_watchdog_leaves_highs_usable(knapsack, monkey
     honest(selection, pool, scores)
 
 
+def test_cpsat_stopped_before_any_list_claims_no_bound(knapsack, monkeypatch):
+    """CI once saw 已证明最优 at a 0.3 s limit: the CP-SAT worker's start-up ate the time, CP-SAT stopped before any
+    list (UNKNOWN), its BestObjectiveBound of 0 plus the rounding allowance was taken for a bound, and the greedy
+    start scored above it — a negative gap, so "optimal"."""
+    from solver.backends import cpsat
+    from solver.solve import prepare
+
+    monkeypatch.setattr(cpsat, "watchdog_after", lambda limit: 60)  # the worker ends on its own, as it did in CI
+    pool, scenario, scores = knapsack
+    model = prepare(pool, scenario, scores)[3]
+    raw = cpsat.solve(model.with_objective(model.objective / score_range(model.objective)), SolveOptions(time_limit=0.01))
+    assert raw.x is None and raw.status == "time_limit"
+    assert raw.bound is None
+
+
+def test_a_bound_below_the_list_never_makes_it_optimal(knapsack):
+    """Whatever a backend says, a bound under a list that meets every row is no bound: the list stays 可行 with
+    Dantzig's bound (``solver.start.upper_bound``), which is always one."""
+    from solver.backends import solve_with
+    from solver.solve import prepare
+
+    pool, scenario, scores = knapsack
+    model = prepare(pool, scenario, scores)[3]
+
+    def no_list_and_a_bound_of_zero(model, options, start=None):
+        return RawResult("time_limit", None, None, 0.0, options.time_limit, "fake", "fake", stopped="time_limit")
+
+    raw = solve_with(no_list_and_a_bound_of_zero, model, SolveOptions(time_limit=5))
+    assert raw.from_start and raw.status == "feasible"
+    assert raw.bound >= raw.objective and raw.bound == upper_bound(model.objective, model.matrix, model.row_high)
+
+
 def test_no_list_in_time_exits_5_with_the_words_of_the_limit(tmp_path, monkeypatch):
     """Exit code 5 and "在 N 秒内没有找到可行名单", never 1 (无解): whatever backend stopped without a list."""
     import json

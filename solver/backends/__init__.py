@@ -114,10 +114,11 @@ def _best_of(raw: RawResult, start: np.ndarray | None, model) -> RawResult:
             raw = replace(raw, x=start, objective=value, from_start=True, stopped=raw.stopped or ("time_limit" if stopped else ""), detail=detail)
     if raw.x is None or raw.status == "optimal":
         return raw
-    bounds = [
-        b for b in (raw.bound if raw.status != "infeasible" else None, upper_bound(model.objective, model.matrix, model.row_high)) if b is not None
-    ]
-    bound = min(bounds)
+    # a "bound" below a list that meets every row bounds nothing (CP-SAT stopped before any list reported 0); with
+    # it a list would be called optimal on a negative gap, so it is dropped and Dantzig's bound, always valid, kept
+    floor = raw.objective - 1e-9 * max(1.0, abs(raw.objective))
+    solver_bound = raw.bound if raw.status != "infeasible" and raw.bound is not None and raw.bound >= floor else None
+    bound = min(b for b in (solver_bound, upper_bound(model.objective, model.matrix, model.row_high)) if b is not None)
     return replace(raw, bound=bound, status=status_of(True, True, stopped, False, raw.objective, bound))
 
 

@@ -160,7 +160,8 @@ def solve_here(p: dict, send=None) -> RawResult:
     found = code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     values = binary([solver.Value(v) for v in x]) if found else None
     total = float(objective @ values) if found else None
-    bound = (solver.BestObjectiveBound() + allowance) / scale if code != cp_model.INFEASIBLE else None
+    # UNKNOWN (stopped before a list, e.g. in presolve) leaves BestObjectiveBound at 0, which bounds nothing
+    bound = (solver.BestObjectiveBound() + allowance) / scale if found else None
     proved = code == cp_model.OPTIMAL and exact_rows
     # FEASIBLE means stopped before a proof: by the clock, unless a gap limit was set and may have been met first
     timed = code == cp_model.UNKNOWN or (code == cp_model.FEASIBLE and (options.mip_gap == 0 or solver.WallTime() >= 0.9 * limit))
