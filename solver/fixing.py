@@ -44,10 +44,10 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from solver.model import Model
+from solver.start import satisfies
 
 PROBE_MARGIN = 1e-6  # δ₀ relative to max(σ, |B|): columns this close to indifferent stay free in the probe
 FIX_MARGIN = 1e-8  # τ relative to max(σ, |B|)
-ROW_TOLERANCE = 1e-9  # a probe shortlist must meet every row to this (relative) precision to serve as a witness
 LP_SHARE, PROBE_SHARE = 0.1, 0.1  # at most these shares of the time left go to the LP and to the probe
 # Below this many seconds nothing is fixed: HiGHS does not look at the clock everywhere (a knapsack's presolve), and
 # a run the watchdog has to abandon would block every later HiGHS run in the process (solver.backends.highs).
@@ -89,14 +89,6 @@ def restrict(model: Model, fixed_in: np.ndarray, fixed_out: np.ndarray) -> Model
     shift = np.asarray(model.matrix[:, fixed_in].sum(axis=1)).ravel()
     sub = model.subset(~(fixed_in | fixed_out))
     return replace(sub, row_low=model.row_low - shift, row_high=model.row_high - shift)
-
-
-def meets_rows(model: Model, x: np.ndarray) -> bool:
-    """Whether a 0/1 vector satisfies every row of ``model`` (to ``ROW_TOLERANCE`` of the row's scale)."""
-    activity = model.matrix @ x
-    sides = np.nan_to_num(np.abs(np.stack([model.row_low, model.row_high])), posinf=0.0)
-    slack = ROW_TOLERANCE * np.maximum(1.0, sides.max(axis=0))
-    return bool(np.all(activity >= model.row_low - slack) and np.all(activity <= model.row_high + slack))
 
 
 @dataclass(frozen=True)
@@ -143,7 +135,10 @@ def fix_by_reduced_costs(model: Model, time_left: float, threads: int = 0) -> Fi
     h = make_highs(c, model.matrix, model.row_low, model.row_high, np.zeros(n), np.ones(n), np.zeros(n, dtype=bool), threads=threads)
     h.setOptionValue("solver", "ipm")
     h.setOptionValue("run_crossover", "off")
-    h.setOptionValue("presolve", "off")  # blind to the clock (3 s on a 10,000-item knapsack, against 0.04 s without)
+    # HiGHS's presolve does not look at the clock (3 s on a 10,000-item knapsack's LP, against 0.04 s without; a
+    # knapsack's MIP stayed in it for minutes): a run the watchdog had to abandon would block every later HiGHS run
+    # of the process, the solve itself included. So neither the LP nor the probe presolves.
+    h.setOptionValue("presolve", "off")
     if run(h, LP_SHARE * time_left) != Status.kOptimal:
         return None
     prices = RowPrices(model)
@@ -166,14 +161,12 @@ def fix_by_reduced_costs(model: Model, time_left: float, threads: int = 0) -> Fi
         threads=threads,
     )
     h.setOptionValue("mip_rel_gap", 0.0)  # the better z, the more is fixed: the probe is small enough to prove
-    # HiGHS's presolve does not look at the clock (a knapsack's stayed in it for minutes): a run the watchdog had to
-    # abandon would block every later HiGHS run of the process, the solve itself included
     h.setOptionValue("presolve", "off")
     if run_watched(h, left)[0] is None or h.getInfo().primal_solution_status != 2:  # abandoned (not to be touched); kSolutionStatusFeasible
         return None
     x = probe[0].astype(float)
     x[free] = binary(h.getSolution().col_value)
-    if not meets_rows(model, x):
+    if not satisfies(model.matrix, model.row_low, model.row_high, x):
         return None
     z = float(c @ x)
     fixed_in, fixed_out = _fixed_at_lp_side(d, bound - z + FIX_MARGIN * scale)

@@ -9,8 +9,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from solver.backends.base import tie_tolerance
-from solver.fixing import fix_by_reduced_costs, meets_rows
+from solver.fixing import fix_by_reduced_costs
 from solver.model import compile_model
+from solver.start import satisfies
 from tests.factories import prepared, random_rules, tiny_pool
 
 
@@ -43,7 +44,7 @@ def test_every_shortlist_near_the_optimum_keeps_the_fixed_values(seed, n):
     best = totals.max()
     assert fixing.bound >= best - 1e-9  # the certified LP bound bounds the integer optimum
     start = fixing.expand(fixing.start)
-    assert meets_rows(model, start.astype(float)) and np.all(start[fixing.fixed_in] == 1)
+    assert satisfies(model.matrix, model.row_low, model.row_high, start) and np.all(start[fixing.fixed_in] == 1)
     # the claim: within the tie-break's tolerance of the optimum, every shortlist keeps the fixed values
     near = shortlists[totals >= best - tie_tolerance(best)]
     assert np.all(near[:, fixing.fixed_in] == 1) and np.all(near[:, fixing.fixed_out] == 0)
