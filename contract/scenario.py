@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import tomlkit
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
@@ -436,67 +435,9 @@ def suggest(name: str, candidates: list[str]) -> str:
     return close[0] if close else ""
 
 
-# --- a scenario edited in the app: the text as loaded, edits applied, comments kept --------------------------
-
-
-def text_with(text: str, data: dict) -> str:
-    """The scenario ``text`` (as loaded, with its comments and layout) changed to hold exactly ``data``: every key
-    that did not change keeps its line and its comment; changed values are rewritten in place, new keys added,
-    removed keys dropped. ``tomllib.loads(text_with(t, d)) == d`` for any TOML-able ``d`` (tests/test_forms.py)."""
-    document = tomlkit.parse(text) if text.strip() else tomlkit.document()
-    _sync(document, data)
-    return tomlkit.dumps(document)
-
-
-def _sync(table, data: dict) -> None:
-    for key in [k for k in table if k not in data]:
-        del table[key]
-    for key, value in data.items():
-        current = table.get(key)
-        if isinstance(value, dict) and isinstance(current, dict):
-            _sync(current, value)
-        elif _is_table_list(value) and isinstance(current, tomlkit.items.AoT):
-            _sync_rows(current, value)
-        elif current is None or _plain(current) != value:
-            table[key] = _item(value)
-
-
-def _sync_rows(array, rows: list[dict]) -> None:
-    """A ``[[…]]`` list edited row by row: kept rows keep their comments, new rows are appended, extra ones dropped."""
-    for item, row in zip(array, rows):
-        _sync(item, row)
-    while len(array) > len(rows):
-        del array[len(array) - 1]
-    for row in rows[len(array) :]:
-        array.append(_table(row))
-
-
-def _is_table_list(value) -> bool:
+def is_table_list(value) -> bool:
+    """A list of tables (a TOML ``[[…]]`` block)."""
     return isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
-
-
-def _item(value):
-    """A new TOML item: a list of tables as ``[[…]]`` blocks, a table as a table, anything else as a value."""
-    if _is_table_list(value):
-        array = tomlkit.aot()
-        for row in value:
-            array.append(_table(row))
-        return array
-    if isinstance(value, dict):
-        return _table(value)
-    return value
-
-
-def _table(data: dict):
-    table = tomlkit.table()
-    for key, value in data.items():
-        table[key] = _item(value)
-    table.add(tomlkit.nl())
-    return table
-
-
-def _plain(item):
-    return item.unwrap() if hasattr(item, "unwrap") else item
 
 
 def scenario_changes(before: dict, after: dict, path: tuple = ()) -> list[tuple[tuple, object, object]]:
@@ -509,7 +450,7 @@ def scenario_changes(before: dict, after: dict, path: tuple = ()) -> list[tuple[
             continue
         if isinstance(a, dict) and isinstance(b, dict):
             changes += scenario_changes(a, b, (*path, key))
-        elif _is_table_list(a) and _is_table_list(b) and len(a) == len(b):
+        elif is_table_list(a) and is_table_list(b) and len(a) == len(b):
             for i, (row_a, row_b) in enumerate(zip(a, b)):
                 changes += scenario_changes(row_a, row_b, (*path, key, i))
         else:

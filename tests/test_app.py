@@ -171,7 +171,7 @@ def test_a_scenario_file_comes_back_unchanged_after_the_widgets_have_run(name):
 
 
 def scenario_text_of(at: AppTest) -> str:
-    from contract.scenario import text_with
+    from contract.scenario_text import text_with
 
     return text_with(at.session_state["ws"]["loaded_text"], scenario_of(at))
 

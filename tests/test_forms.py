@@ -78,3 +78,35 @@ def test_a_per_year_setting_survives_its_text_box(value):
 
 def test_a_range_may_be_one_number_or_absent():
     assert as_pair(None) == [None, None] and as_pair(0) == [0, 0] and as_pair(15) == [15, 15] and as_pair((190, 210)) == [190, 210]
+
+
+# --- the scenario written back as TOML (contract.scenario_text) -------------------------------------------------
+
+keys = st.text(st.sampled_from("abc_村县 1"), min_size=1, max_size=4)
+scalars = st.one_of(
+    st.integers(-(10**6), 10**6),
+    st.floats(-1e6, 1e6, allow_nan=False).filter(lambda v: v != 0 or math.copysign(1, v) > 0),
+    st.booleans(),
+    st.text(max_size=6),
+)
+values = st.recursive(
+    st.one_of(scalars, st.lists(scalars, max_size=3)),
+    lambda inner: st.one_of(
+        st.dictionaries(keys, inner, max_size=3), st.lists(st.dictionaries(keys, scalars, min_size=1, max_size=3), min_size=1, max_size=3)
+    ),
+    max_leaves=12,
+)
+tables = st.dictionaries(keys, values, max_size=5)
+
+
+@given(before=tables, after=tables)
+def test_a_scenario_written_back_holds_exactly_the_data_and_keeps_the_comments_it_can(before, after):
+    import tomllib
+
+    from contract.scenario_text import text_with
+
+    text = "# 示例数据\n" + text_with("", before)
+    assert tomllib.loads(text_with("", before)) == before
+    written = text_with(text, after)
+    assert tomllib.loads(written) == after
+    assert written.startswith("# 示例数据")  # the file's leading comment survives any edit

@@ -56,7 +56,8 @@ from baicun.pipeline import (
 )
 from baicun.pipeline import county as county_preview_of
 from contract.errors import InputError, Problem
-from contract.scenario import UPLOADED, parse_scenario, scenario_changes, text_with
+from contract.scenario import UPLOADED, parse_scenario, scenario_changes
+from contract.scenario_text import text_with
 from contract.texts import set_language, t
 from pool.read import Pool, read_pool
 from report.changes import change_label
