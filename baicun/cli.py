@@ -306,7 +306,7 @@ def solve_command(
         fail(InputError("cli.invalid", bad))
     try:
         check_outputs(out, OUTPUT_SUFFIXES, scenario, pool)
-        inputs = load_inputs(scenario, pool)
+        inputs = load_inputs(scenario, pool, solving=True, backend=backend)
         scores, selection = solve(inputs, backend=backend, time_limit=time_limit, db=db)
     except InputError as error:
         fail(error)
@@ -577,7 +577,7 @@ def _solved(scenario: Path, pool: Path | None, adjust=None):
     from solver.solve import CheckFailed
 
     try:
-        inputs = load_inputs(scenario, pool)
+        inputs = load_inputs(scenario, pool, solving=True)
         if adjust is not None:
             inputs = adjust(inputs)
         scores, selection = solve(inputs)

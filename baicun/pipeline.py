@@ -28,6 +28,7 @@ from report.sheets import check_outputs
 from review.aggregate import Aggregate, apply_review
 from review.collect import collect
 from scoring.score import Scores, score_pool, suggest_entropy_weights
+from solver.backends import warm
 from solver.check import check_solution, objective_agrees
 from solver.solve import Selection, plan_years, prepare, select, solve_options
 
@@ -62,12 +63,24 @@ __all__ = [
 ]
 
 
-def load_inputs(scenario_path: str | Path, pool_path: str | Path | None = None, references: References = LOCAL, **read_options) -> Inputs:
+def load_inputs(
+    scenario_path: str | Path,
+    pool_path: str | Path | None = None,
+    references: References = LOCAL,
+    *,
+    solving: bool = False,
+    backend: str | None = None,
+    **read_options,
+) -> Inputs:
     """Read a scenario and its pool (``--pool`` overrides the scenario's ``pool``) and bind them; ``references``
-    says whether the scenario's own ``pool`` path may be opened. Raises ``InputError`` for a bad scenario, a bad
-    pool, a forbidden reference or a scenario that does not fit the pool."""
+    says whether the scenario's own ``pool`` path may be opened. A command that will solve says so (``solving``,
+    with its ``backend`` override): a worker backend is then started before the pool is read, and loads meanwhile
+    (``solver.backends.warm``). Raises ``InputError`` for a bad scenario, a bad pool, a forbidden reference or a
+    scenario that does not fit the pool."""
     loaded = load_scenario(scenario_path)
     admit(loaded.scenario, references, pool_supplied=bool(pool_path))
+    if solving:
+        warm(backend or loaded.scenario.solver.backend)
     path = Path(pool_path) if pool_path else loaded.pool_path()
     if path is None:
         raise InputError("scenario.invalid", [Problem("scenario.no_pool")], file=loaded.source)

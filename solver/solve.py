@@ -21,7 +21,7 @@ from contract.errors import Problem
 from contract.scenario import Scenario
 from pool.read import Pool
 from scoring.score import Scores
-from solver.backends import RawResult, SolveOptions, get_backend
+from solver.backends import RawResult, SolveOptions, get_backend, warm
 from solver.check import CheckReport, check_solution, objective_agrees
 from solver.fixing import fix_by_reduced_costs
 from solver.model import Model, compile_model
@@ -101,6 +101,7 @@ def solve_reduced(model: Model, backend: str, options: SolveOptions) -> tuple[Ra
     price), one with a village forced in or out (what-if, margins) — so every re-solve uses them: the optimum, and
     the tie-break's choice among optima, are the whole model's."""
     began = time.perf_counter()
+    warm(backend)  # a worker backend loads while the model is reduced
     simple = options.reduce and model.simple
     keep = dominance_keep(model) if simple else np.ones(len(model.objective), dtype=bool)
     reduced = model.subset(keep)
@@ -157,6 +158,7 @@ def select(
 ) -> Selection:
     """``locks`` (village_id → year) override the plan's locked years from ``baicun_year`` (a stored run's plan)."""
     options = options or SolveOptions()
+    warm(backend)  # a worker backend loads while the model is built
     timings = {}
     began = start = time.perf_counter()
     rules, plan, spatial, model = prepare(pool, scenario, scores, locks)

@@ -12,7 +12,18 @@ import pytest
 
 from tests.conftest import ROOT, SAMPLE_CSV
 
-HEAVY = ("scipy.stats", "scipy.spatial", "scipy.optimize", "sqlalchemy", "pingouin", "matplotlib", "statsmodels", "sklearn", "review.agreement")
+HEAVY = (
+    "scipy.stats",
+    "scipy.spatial",
+    "scipy.optimize",
+    "sqlalchemy",
+    "pingouin",
+    "matplotlib",
+    "statsmodels",
+    "sklearn",
+    "review.agreement",
+    "tomlkit",
+)
 SELECTION = ("scipy.sparse", "highspy", "solver.model", "baicun.pipeline")
 
 
@@ -71,3 +82,46 @@ def test_a_tiebreak_given_up_keeps_the_optimum_and_says_so(monkeypatch):
     assert summary_json(done, 0.0)["tiebreak_done"] is True and summary_json(given_up, 0.0)["tiebreak_done"] is False
     rows = dict(run_info(given_up, lang="zh").to_numpy())
     assert rows["同分处理"].startswith("时限内来不及") and dict(run_info(done, lang="zh").to_numpy())["同分处理"] == "已按村庄代码精确处理"
+
+
+def test_a_worker_started_ahead_takes_the_payload():
+    """``prestart``: the worker process loads its libraries before the payload exists; the next ``start_worker``
+    hands the payload to that very process, and its result and ticks arrive as from any worker."""
+    from solver.backends import worker
+
+    worker.prestart("tests.noisy_worker")
+    spare = worker._spares["tests.noisy_worker"]
+    started = worker.start_worker("tests.noisy_worker", [1, 2, 3])
+    assert started is spare and "tests.noisy_worker" not in worker._spares
+    assert worker.collect([started]) == [6]
+
+
+def test_a_worker_never_given_a_payload_ends_quietly():
+    """A spare whose parent ends without using it reads end-of-file: exit 0, nothing on stderr, nothing sent."""
+    import os
+
+    read_end, write_end = os.pipe()
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.noisy_worker", str(write_end)], stdin=subprocess.DEVNULL, capture_output=True, cwd=ROOT, pass_fds=(write_end,)
+    )
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as channel:
+        assert channel.read() == b""
+    assert done.returncode == 0 and done.stderr == b"" and done.stdout == b""
+
+
+def test_a_command_that_solves_with_cpsat_starts_its_worker_before_reading_the_pool(monkeypatch):
+    from baicun.pipeline import load_inputs, solve
+    from solver.backends import worker
+
+    spawned = []
+    real = worker._spawn
+    monkeypatch.setattr(worker, "_spawn", lambda module: spawned.append(module) or real(module))
+    import pool.read
+
+    monkeypatch.setattr("baicun.pipeline.read_pool", lambda *a, **k: (spawned.append("read_pool"), pool.read.read_pool(*a, **k))[1])
+    inputs = load_inputs(ROOT / "scenarios" / "baicun_2024.toml", solving=True, backend="cpsat")
+    assert spawned == ["solver.backends.cpsat", "read_pool"]
+    selection = solve(inputs, backend="cpsat")[1]
+    assert selection.status == "optimal" and spawned == ["solver.backends.cpsat", "read_pool"]  # the spare did the solve
+    assert "solver.backends.cpsat" not in worker._spares

@@ -50,6 +50,15 @@ def get_backend(name: str):
     return partial(solve_with, module.solve)
 
 
+def warm(name: str) -> None:
+    """Start ahead what backend ``name`` will need, so that it loads while the model is built and reduced: the
+    CP-SAT worker process (``worker.prestart``). Nothing for the in-process backends."""
+    if name == "cpsat":
+        from solver.backends.worker import prestart
+
+        prestart("solver.backends.cpsat")
+
+
 def score_range(objective: np.ndarray) -> float:
     """σ = max |objective coefficient| (1 when every coefficient is 0)."""
     largest = float(np.max(np.abs(objective))) if len(objective) else 0.0
@@ -132,4 +141,4 @@ def _unscaled(raw: RawResult, sigma: float, seconds: float) -> RawResult:
     )
 
 
-__all__ = ["BACKENDS", "RawResult", "SolveOptions", "get_backend", "solve_with", "score_range"]
+__all__ = ["BACKENDS", "RawResult", "SolveOptions", "get_backend", "solve_with", "score_range", "warm"]

@@ -17,6 +17,7 @@ import pickle
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -47,8 +48,34 @@ class Worker:
     errors: IO[bytes]
 
 
+# A worker started ahead of its payload (``prestart``), by module: it loads its libraries while the parent works.
+_spares: dict[str, Worker] = {}
+_spares_lock = threading.Lock()  # the app's sessions solve from several threads
+
+
+def prestart(module: str) -> None:
+    """Start ``python -m module`` now, so that its imports (OR-Tools' ``cp_model`` loads pandas: about 0.7 s) run
+    while this process builds and reduces the model; the next ``start_worker(module, …)`` hands it the payload. A
+    spare never used reads end-of-file when this process ends, and ends too."""
+    with _spares_lock:
+        spare = _spares.get(module)
+        if spare is None or spare.process.poll() is not None:
+            _spares[module] = _spawn(module)
+
+
 def start_worker(module: str, payload) -> Worker:
-    """Start ``python -m module`` with ``payload`` on its stdin and a private result channel."""
+    """``python -m module`` with ``payload`` on its stdin and a private result channel: the spare ``prestart``
+    started, if it is still alive, else a new process."""
+    with _spares_lock:
+        worker = _spares.pop(module, None)
+    if worker is None or worker.process.poll() is not None:
+        worker = _spawn(module)
+    worker.process.stdin.write(pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
+    worker.process.stdin.close()
+    return worker
+
+
+def _spawn(module: str) -> Worker:
     read_end, write_end = os.pipe()
     errors = tempfile.TemporaryFile()
     with open(LOG, "ab") as log:
@@ -56,10 +83,7 @@ def start_worker(module: str, payload) -> Worker:
             [sys.executable, "-m", module, str(write_end)], stdin=subprocess.PIPE, stdout=log, stderr=errors, pass_fds=(write_end,)
         )
     os.close(write_end)
-    channel = Connection(read_end, writable=False)
-    process.stdin.write(pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
-    process.stdin.close()
-    return Worker(process, channel, errors)
+    return Worker(process, Connection(read_end, writable=False), errors)
 
 
 def collect(workers: list[Worker], on_tick: Callable[[], None] | None = None, deadline: float | None = None) -> list:
@@ -115,7 +139,10 @@ def _end(process: subprocess.Popen) -> None:
 def serve(handler: Callable[[object, Callable[[], None]], object]) -> None:
     """The worker side: ``handler(payload, tick)`` computes the result, calling ``tick()`` for progress."""
     channel = Connection(int(sys.argv[1]), readable=False)
-    payload = pickle.loads(sys.stdin.buffer.read())
+    data = sys.stdin.buffer.read()
+    if not data:  # a spare (``prestart``) whose parent ended without a payload for it
+        return
+    payload = pickle.loads(data)
     result = handler(payload, lambda value=None: channel.send((TICK, value)))
     channel.send((RESULT, result))
     channel.close()
