@@ -23,8 +23,10 @@ def _sync(table, data: dict) -> None:
         del table[key]
     for key, value in data.items():
         current = table.get(key)
-        if isinstance(value, dict) and isinstance(current, dict) and not _implicit(current):
+        if isinstance(value, dict) and isinstance(current, dict):
             _sync(current, value)
+            if not value and _implicit(current):  # nothing left under an implicit table: it would not be written
+                table[key] = _item(value)
         elif is_table_list(value) and isinstance(current, tomlkit.items.AoT):
             _sync_rows(current, value)
         elif current is None or _plain(current) != value:
@@ -33,7 +35,7 @@ def _sync(table, data: dict) -> None:
 
 def _implicit(table) -> bool:
     """A table that exists only as the parent of ``[a.b]`` headers (tomlkit's super table): it has no header of its
-    own, so keys written into it, or its last sub-table removed, would not come back; it is written afresh."""
+    own, so once its last sub-table is removed nothing of it is written."""
     return isinstance(table, tomlkit.items.Table) and table.is_super_table()
 
 

@@ -110,3 +110,14 @@ def test_a_scenario_written_back_holds_exactly_the_data_and_keeps_the_comments_i
     written = text_with(text, after)
     assert tomllib.loads(written) == after
     assert written.startswith("# 示例数据")  # the file's leading comment survives any edit
+
+
+def test_a_key_added_beside_sub_tables_keeps_their_comments():
+    import tomllib
+
+    from contract.scenario_text import text_with
+
+    text = "[scoring.weights]\nindustry_base = 0.3  # 产业基础\n"
+    data = {"scoring": {"weights": {"industry_base": 0.3}, "normalize": "rank"}}
+    written = text_with(text, data)
+    assert tomllib.loads(written) == data and "# 产业基础" in written
