@@ -21,19 +21,24 @@ Procedure (``fix_by_reduced_costs``, single-year models):
 1. the LP relaxation by HiGHS's interior-point method without crossover or presolve: prices are all the claim
    needs (0.9 s on the 500,000-village national model, against 2.7 s for the simplex; bench/README.md);
 2. a probe for z: the model with every column whose |d_j| exceeds δ₀ = 10⁻⁶·max(σ, |B|) fixed at its LP side
-   (σ the score range), solved by HiGHS without the tie-break — the columns the LP leaves undecided, as a
-   relaxation-induced neighbourhood (Danna, Rothberg & Le Pape 2005, Math. Program. 102, 71–90) — its
-   shortlist, checked against every row, is z's witness and the solve's start;
+   (σ the score range) — except the ``PROBE_MIN_FREE`` columns of smallest |d_j|, which stay free — solved by
+   HiGHS without the tie-break: the columns the LP leaves undecided and their nearest neighbours, a
+   relaxation-induced neighbourhood (Danna, Rothberg & Le Pape 2005, Math. Program. 102, 71–90). Its shortlist,
+   checked against every row, is z's witness and the solve's start;
 3. the fixing the claim allows for that z, with τ = 10⁻⁸·max(σ, |B|) (ten times the tie-break's own tolerance,
-   plus room for the rounding of B).
+   plus room for the rounding of B);
+4. when every column the fixing leaves free was free in the probe too, the fixed model lies inside the probe's,
+   so the probe's proven optimum is the whole model's and its dual bound a bound (``Fixing.proved``): a solve
+   that needs no tie-break (rule prices, what-if, margins) takes the probe's shortlist as its answer on the
+   HiGHS backend, which is the solver the probe ran (``solver.solve.solve_reduced``).
 
 Nothing is fixed when the LP or the probe does not finish in its share of the time, or finds no shortlist, and
 it is not tried with under ``MIN_TIME_S`` seconds left. On the
 national pool all but 59 of the 53,942 columns left by the dominance reduction are fixed, and LP, probe and the
-solve with its tie-break take 2.8 s instead of 42 s; on the default scenario 651 of 691 are fixed, and the six
-rule prices' re-solves take 0.70× their time unfixed (a price's model without the count rule is a knapsack that
-keeps 679 columns free). ``tests/test_fixing.py`` checks the claim
-against brute force and the whole path against the unfixed model.
+solve with its tie-break take 2.8 s instead of 42 s; on the default scenario 651 of 691 are fixed. The probe's
+neighbourhood floor made step 4 the rule for re-solves: the default scenario's six rule prices and the 44
+margins of 九台区 are each proved by the probe alone (bench/README.md). ``tests/test_fixing.py`` checks the
+claim and the probe's proof against brute force and the whole path against the unfixed model.
 """
 
 from __future__ import annotations
@@ -47,6 +52,7 @@ from solver.model import Model
 from solver.start import satisfies
 
 PROBE_MARGIN = 1e-6  # δ₀ relative to max(σ, |B|): columns this close to indifferent stay free in the probe
+PROBE_MIN_FREE = 50  # and at least this many columns, those of smallest |d|
 FIX_MARGIN = 1e-8  # τ relative to max(σ, |B|)
 LP_SHARE, PROBE_SHARE = 0.1, 0.1  # at most these shares of the time left go to the LP and to the probe
 # Below this many seconds nothing is fixed: HiGHS does not look at the clock everywhere (a knapsack's presolve), and
@@ -102,6 +108,12 @@ class Fixing:
     start: np.ndarray
     constant: float
     bound: float  # B: the LP bound of the whole model
+    probe_bound: float | None = None  # the probe's proven bound when its optimum is the whole model's (else None)
+
+    @property
+    def proved(self) -> bool:
+        """The probe's shortlist (``start``) is the optimum: no solve is needed for the score alone."""
+        return self.probe_bound is not None
 
     @property
     def free(self) -> np.ndarray:
@@ -112,6 +124,18 @@ class Fixing:
         full = self.fixed_in.astype(np.int8)
         full[self.free] = x
         return full
+
+    def probe_result(self, seconds: float):
+        """The probe's proven optimum as a ``RawResult`` of the restricted model (``applied`` then makes it the
+        whole model's); only when ``proved``. No tie-break was made."""
+        from solver.backends import score_range
+        from solver.backends.base import RawResult, status_of
+        from solver.backends.highs import version
+
+        objective = float(self.model.objective @ self.start)
+        sigma = score_range(self.model.objective) if len(self.model.objective) else 1.0
+        status = status_of(True, True, False, False, objective + self.constant, self.probe_bound, sigma)
+        return RawResult(status, self.start, objective, self.probe_bound - self.constant, seconds, "highs", version(), scale=sigma)
 
     def applied(self, raw):
         """A ``RawResult`` of the restricted model as one of the whole model: ``x`` expanded, the fixed-in score
@@ -124,6 +148,7 @@ class Fixing:
 def fix_by_reduced_costs(model: Model, time_left: float, threads: int = 0) -> Fixing | None:
     """The fixing of the module doc for ``model`` (a maximisation over 0/1 columns), or None when nothing could be
     fixed (see the module doc for when). ``time_left`` in seconds bounds the LP and the probe together."""
+    from solver.backends import score_range
     from solver.backends.base import binary
     from solver.backends.highs import Status, make_highs, run, run_watched
 
@@ -145,7 +170,7 @@ def fix_by_reduced_costs(model: Model, time_left: float, threads: int = 0) -> Fi
     bound, d = prices.best(np.asarray(h.getSolution().row_dual, dtype=float), c)
     scale = max(float(np.max(np.abs(c))), abs(bound), 1.0)
 
-    probe = _fixed_at_lp_side(d, PROBE_MARGIN * scale)
+    probe = _probe_sides(d, PROBE_MARGIN * scale)
     restricted = restrict(model, *probe)
     free = ~(probe[0] | probe[1])
     left = max(PROBE_SHARE * (time_left - (time.perf_counter() - began)), 0.01)
@@ -161,8 +186,10 @@ def fix_by_reduced_costs(model: Model, time_left: float, threads: int = 0) -> Fi
         threads=threads,
     )
     h.setOptionValue("mip_rel_gap", 0.0)  # the better z, the more is fixed: the probe is small enough to prove
+    h.setOptionValue("mip_abs_gap", 1e-6 * score_range(c))  # what the solve itself proves to (solver.backends)
     h.setOptionValue("presolve", "off")
-    if run_watched(h, left)[0] is None or h.getInfo().primal_solution_status != 2:  # abandoned (not to be touched); kSolutionStatusFeasible
+    status = run_watched(h, left)[0]
+    if status is None or h.getInfo().primal_solution_status != 2:  # abandoned (not to be touched); kSolutionStatusFeasible
         return None
     x = probe[0].astype(float)
     x[free] = binary(h.getSolution().col_value)
@@ -170,7 +197,23 @@ def fix_by_reduced_costs(model: Model, time_left: float, threads: int = 0) -> Fi
         return None
     z = float(c @ x)
     fixed_in, fixed_out = _fixed_at_lp_side(d, bound - z + FIX_MARGIN * scale)
-    return Fixing(fixed_in, fixed_out, restrict(model, fixed_in, fixed_out), binary(x[~(fixed_in | fixed_out)]), float(c[fixed_in].sum()), bound)
+    # the probe's model holds the fixed one when every column left free was free in the probe (both fix the
+    # others at their LP side): then the probe's proven optimum is the whole model's and its bound a bound
+    holds = status == Status.kOptimal and not np.any(~(fixed_in | fixed_out) & ~free)
+    probe_bound = float(h.getInfo().mip_dual_bound) + float(c[probe[0]].sum()) if holds else None
+    return Fixing(
+        fixed_in, fixed_out, restrict(model, fixed_in, fixed_out), binary(x[~(fixed_in | fixed_out)]), float(c[fixed_in].sum()), bound, probe_bound
+    )
+
+
+def _probe_sides(d: np.ndarray, slack: float) -> tuple[np.ndarray, np.ndarray]:
+    """The probe's fixed columns: those beyond ``slack`` (``_fixed_at_lp_side``), except the ``PROBE_MIN_FREE``
+    columns of smallest |d|, which stay free: the LP's undecided columns alone are often too few to hold a good
+    shortlist once a village is forced in or out (a margin), and a better z fixes more."""
+    fixed_in, fixed_out = _fixed_at_lp_side(d, slack)
+    nearest = np.argsort(np.abs(d), kind="stable")[:PROBE_MIN_FREE]
+    fixed_in[nearest] = fixed_out[nearest] = False
+    return fixed_in, fixed_out
 
 
 def _fixed_at_lp_side(d: np.ndarray, slack: float) -> tuple[np.ndarray, np.ndarray]:
