@@ -21,6 +21,7 @@ COMMANDS = {
     "baicun pool check (sample)": ["pool", "check", SAMPLE],
     "solve --json --no-prices (default)": ["solve", "scenarios/baicun_2024.toml", "--json", "--no-prices"],
     "solve --json (default, with prices)": ["solve", "scenarios/baicun_2024.toml", "--json"],
+    "solve --json --no-prices --backend cpsat": ["solve", "scenarios/baicun_2024.toml", "--json", "--no-prices", "--backend", "cpsat"],
     "preview --county 九台区": ["preview", "scenarios/baicun_2024.toml", "--county", "九台区"],
     "CP-SAT worker start-up (imports)": None,
 }
