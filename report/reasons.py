@@ -13,20 +13,22 @@ from scoring.eligibility import Eligibility
 from solver import families
 
 
-def eligibility_texts(eligibility: Eligibility, lang: str | None = None) -> pd.Series:
+def eligibility_texts(eligibility: Eligibility, lang: str | None = None, rows: np.ndarray | None = None) -> pd.Series:
     """Every ineligible village's reasons joined in one sentence ("" for eligible villages), built rule by rule over
-    the distinct values, so it costs one pass per rule rather than one per village."""
+    the distinct values, so it costs one pass per rule rather than one per village. ``rows`` (a boolean mask over
+    the pool) limits the sentences to those rows, the others left "" (a county preview of a national pool)."""
     separator = list_separator(lang)
     texts = np.full(len(eligibility.frame), "", dtype=object)
     for rule in eligibility.rules:
-        if not rule.failed.any():
+        failed = np.asarray(rule.failed, dtype=bool) & (True if rows is None else rows)
+        if not failed.any():
             continue
-        values = eligibility.frame[rule.column][rule.failed]
+        values = eligibility.frame[rule.column][failed]
         rendered = {v: render(rule.reason(v), lang) for v in values.dropna().drop_duplicates()}
         blank = render(rule.reason(None), lang)
         parts = np.array([blank if pd.isna(v) else rendered[v] for v in values], dtype=object)
-        current = texts[rule.failed]
-        texts[rule.failed] = np.where(current == "", parts, current + separator + parts)
+        current = texts[failed]
+        texts[failed] = np.where(current == "", parts, current + separator + parts)
     return pd.Series(texts, index=eligibility.frame.index)
 
 
@@ -47,9 +49,10 @@ def reason_texts(reasons: Reasons, eligibility: Eligibility, lang: str | None = 
     out = pd.Series("", index=reasons.code.index, dtype=object)
     ineligible = (reasons.code == "why.ineligible").to_numpy()
     wanted = np.ones(len(out), dtype=bool) if positions is None else np.isin(np.arange(len(out)), positions)
-    if (ineligible & wanted).any():
+    chosen = ineligible & wanted
+    if chosen.any():
         template = t("why.ineligible", lang, reasons="\0")
-        out[ineligible] = [template.replace("\0", w) for w in eligibility_texts(eligibility, lang)[ineligible]]
+        out[chosen] = [template.replace("\0", w) for w in eligibility_texts(eligibility, lang, chosen)[chosen]]
     for position in np.flatnonzero(~ineligible & wanted):
         out.iat[position] = reason_text(reasons, position, lang)
     return out if positions is None else out.iloc[np.asarray(positions, dtype=int)]

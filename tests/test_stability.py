@@ -334,6 +334,11 @@ def test_solve_with_a_robustness_table_adds_the_class_to_reasons_and_the_county_
     some = np.random.default_rng(5).permutation(len(reasons))[:60]  # a county's rows: the same words as the province's
     for lang in ("zh", "en"):
         assert reason_column(o, lang, some).tolist() == reason_column(o, lang).iloc[some].tolist()
+    from report.reasons import eligibility_texts
+
+    mask = np.isin(np.arange(len(reasons)), some)  # only the county's ineligible villages are worded
+    full, only = eligibility_texts(o.scores.eligibility, "zh"), eligibility_texts(o.scores.eligibility, "zh", mask)
+    assert (only[~mask] == "").all() and only[mask].tolist() == full[mask].tolist() and (full[~mask] != "").any()
     out = o.stability.table[(classes == "never_in")].iloc[0]
     preview = county_preview(inputs.pool, scores, selection, out["county"])
     lines = [line for line in preview_lines(o, preview) if isinstance(line, str)]
