@@ -125,7 +125,7 @@ class Fixing:
         full[self.free] = x
         return full
 
-    def probe_result(self, seconds: float):
+    def probe_result(self):
         """The probe's proven optimum as a ``RawResult`` of the restricted model (``applied`` then makes it the
         whole model's); only when ``proved``. No tie-break was made."""
         from solver.backends import score_range
@@ -135,7 +135,8 @@ class Fixing:
         objective = float(self.model.objective @ self.start)
         sigma = score_range(self.model.objective) if len(self.model.objective) else 1.0
         status = status_of(True, True, False, False, objective + self.constant, self.probe_bound, sigma)
-        return RawResult(status, self.start, objective, self.probe_bound - self.constant, seconds, "highs", version(), scale=sigma)
+        # no solve time: the probe's is counted in the reduction's
+        return RawResult(status, self.start, objective, self.probe_bound - self.constant, 0.0, "highs", version(), scale=sigma)
 
     def applied(self, raw):
         """A ``RawResult`` of the restricted model as one of the whole model: ``x`` expanded, the fixed-in score

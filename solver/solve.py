@@ -114,7 +114,7 @@ def solve_reduced(model: Model, backend: str, options: SolveOptions) -> tuple[Ra
         if fixing and raw.x is not None:
             raw = replace(raw, tiebreak_done=True)  # every column fixed: one shortlist is within τ of the optimum, no tie
     elif fixing and fixing.proved and not options.tiebreak and backend == "highs":
-        raw = fixing.probe_result(0.0)  # the probe (HiGHS) proved the optimum; only a tie-break would need a solve
+        raw = fixing.probe_result()  # the probe (HiGHS) proved the optimum; only a tie-break would need a solve
     else:
         given = {"start": fixing.start} if fixing and options.start else {}
         raw = get_backend(backend)(target, left, **given)
