@@ -157,6 +157,31 @@ def edit_cell(page, grid, row: int, column: int, columns: int, text: str) -> Non
     wait_idle(page)
 
 
+def delete_row(page, grid, row: int, text: str) -> None:
+    """Delete data row ``row`` (0 = first) of a data editor, which must show ``text``: its row marker is clicked until
+    the grid marks that row selected (a grid drawn again by a rerun may swallow a click), then the grid's own
+    "Delete row(s)" button is pressed — never a key that would land on whatever holds the focus."""
+    from playwright.sync_api import expect
+
+    wait_idle(page)
+    selected = grid.locator('[role="row"][aria-selected="true"]')
+    for attempt in range(4):
+        grid.scroll_into_view_if_needed()
+        box = grid.bounding_box()
+        page.mouse.click(box["x"] + 16, box["y"] + 35 * (row + 1) + 17)
+        try:
+            expect(selected.filter(has_text=text)).to_have_count(1, timeout=3_000)
+            break
+        except AssertionError:
+            if attempt == 3:
+                raise
+            page.keyboard.press("Escape")
+            wait_idle(page)
+    grid.get_by_label("Delete row(s)").click()
+    page.wait_for_timeout(500)  # the grid sends its edit a moment later
+    wait_idle(page)
+
+
 def workspace(url: str, data: Path) -> dict:
     """The workspace the app saved for the session at this address (ui/state.py): what the solver will receive."""
     import json

@@ -12,7 +12,20 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from tests.browser import CHROMIUM, ROOT, browser_page, edit_cell, eventually, metric_value, off_host, open_page, running_app, wait_idle, workspace
+from tests.browser import (
+    CHROMIUM,
+    ROOT,
+    browser_page,
+    delete_row,
+    edit_cell,
+    eventually,
+    metric_value,
+    off_host,
+    open_page,
+    running_app,
+    wait_idle,
+    workspace,
+)
 
 ARTIFACTS = ROOT / "test-artifacts"
 OTHER_PAGES = ["数据", "结果", "情景对比", "稳健性", "县级预审"]
@@ -96,12 +109,7 @@ def test_every_rule_set_survives_pages_language_and_reload_and_is_what_is_solved
         eventually(lambda: scenario_holds(saved(), step))
 
         # a row deleted (脱贫村) and a row added (乡村旅游精品村 at most 40)
-        wait_idle(page)  # the grid is drawn again after the last edit's run; a click before that is lost
-        quotas = grid(page, "数量、预算与名额", 0)
-        box = quotas.bounding_box()
-        page.mouse.click(box["x"] + 16, box["y"] + 35 * 2 + 17)  # the row marker of the second row selects it
-        page.keyboard.press("Delete")
-        wait_idle(page)
+        delete_row(page, grid(page, "数量、预算与名额", 0), 1, "脱贫")
         eventually(lambda: assert_quota_count(saved(), 1))  # deleted and saved before the next row is typed
         # typing into the empty row under the last one adds a row
         edit_cell(page, grid(page, "数量、预算与名额", 0), 1, 0, 3, "乡村旅游精品村")
