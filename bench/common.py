@@ -34,10 +34,12 @@ def peak_mib() -> float:
     return max(own, children) / 1024
 
 
-def print_table(rows: list[dict], title: str) -> None:
-    frame = pd.DataFrame(rows)
+def print_table(rows: list[dict], title: str, as_written: bool = False) -> None:
+    """Print ``rows`` as a Markdown table (floats to 3 decimals), or with every value ``as_written`` (text such as
+    "528.904073" or "1.0e-06" kept as it is)."""
+    frame = pd.DataFrame(rows).fillna("")  # rows may leave a column out (a model-size row)
     print(f"\n{title}\n")
-    print(frame.to_markdown(index=False, floatfmt=".3f") if _has_tabulate() else frame.to_string(index=False))
+    print(frame.to_markdown(index=False, floatfmt=".3f", disable_numparse=as_written) if _has_tabulate() else frame.to_string(index=False))
 
 
 def _has_tabulate() -> bool:

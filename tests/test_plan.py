@@ -3,6 +3,8 @@ five-year scenario, and a rolling re-plan keeps the decided year."""
 
 from __future__ import annotations
 
+import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -15,11 +17,12 @@ from contract.errors import InputError
 from contract.scenario import parse_scenario
 from pool.read import Pool
 from report.files import write_xlsx
-from solver.backends import BACKENDS, SolveOptions
+from solver.backends import BACKENDS, SolveOptions, highs, highs_plan
 from solver.model import cumulative
 from solver.plan import resolve_plan
 from solver.rules import RuleRef
 from solver.solve import prepare, select
+from solver.start import satisfies
 from store.runs import open_store, run_fields, save_run
 from tests.factories import assert_matches_brute_force, brute_force_plan, make_pool, prepared, tiny_pool
 
@@ -209,3 +212,47 @@ def test_explanations_and_robustness_work_on_plans():
     frequency = study.table["frequency"].to_numpy()
     assert ((frequency >= 0) & (frequency <= 1)).all() and frequency[~scores.eligible].sum() == 0
     assert frequency[selection.selected].mean() >= frequency[scores.eligible & ~selection.selected].mean()
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(3, 6))
+def test_the_plan_search_and_proof_reach_the_brute_force_optimum_from_a_poor_first_plan(seed, n):
+    """``solver.backends.highs_plan`` with its first plan stopped at HiGHS's first feasible plan (gap 1): a pass of
+    the year-pair search keeps every rule and never loses score, and the search and proofs that follow reach the
+    enumerated optimum."""
+    rng = np.random.default_rng(seed)
+    pool = tiny_pool(rng, n)
+    data = random_plan(rng, pool)
+    data["plan"]["years"] = [2024, 2025, 2026]
+    scenario, scores, _ = prepared(pool, data)
+    best = brute_force_plan(pool, scores, resolve_plan(scenario, pool, scores))
+    model = prepare(pool, scenario, scores)[3]
+    form, d = cumulative(model)
+    options = SolveOptions(time_limit=30, mip_gap=0.0)
+    first = highs.first_phase(form, replace(options, mip_gap=1.0))
+    if best is None:
+        assert first.x is None and highs_plan.solve_plan(form, options, first_gap=1.0).x is None
+        return
+    searched, _ = highs_plan.year_pair_pass(form, first.x, time.perf_counter() + 30, 5.0)
+    assert satisfies(form.matrix, form.row_low, form.row_high, searched)
+    assert form.objective @ searched >= form.objective @ first.x - 1e-9
+    run = highs_plan.solve_plan(form, options, first_gap=1.0)
+    assert run.status == highs.Status.kOptimal and satisfies(form.matrix, form.row_low, form.row_high, run.x)
+    assert np.isclose(model.objective @ (d @ run.x), best, atol=1e-7)
+
+
+def test_the_plan_search_frees_only_the_villages_of_its_years():
+    """A neighbourhood frees every column of the villages planned in its years or left out, and no other."""
+    rng = np.random.default_rng(3)
+    pool = tiny_pool(rng, 6)
+    data = random_plan(rng, pool)
+    data["plan"] |= {"years": [2024, 2025, 2026], "total": [0, 6]}
+    data["selection"] = {"count": [0, 6]}
+    scenario, scores, _ = prepared(pool, data)
+    form, _ = cumulative(prepare(pool, scenario, scores)[3])
+    villages = np.unique(form.village)
+    planned = dict(zip(villages, rng.choice([0, 2024, 2025, 2026], len(villages)), strict=True))
+    plan = np.array([0 < planned[v] <= year for v, year in zip(form.village, form.year, strict=True)], dtype=float)
+    free = highs_plan.free_in_years(form, plan, (2024, 2026))
+    expected = np.array([planned[v] in (0, 2024, 2026) for v in form.village])
+    assert (free == expected).all()

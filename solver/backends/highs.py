@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import threading
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import highspy
 import numpy as np
@@ -137,49 +137,76 @@ def run_watched(h: highspy.Highs, time_limit: float | None = None) -> tuple[Stat
     return status, "time_limit" if status == Status.kTimeLimit else ""
 
 
+@dataclass(frozen=True)
+class FirstPhase:
+    """One HiGHS run of the first phase: its model status (None: abandoned by the watchdog, ``kInterrupt``: stopped
+    by it), its list (None: none found), its dual bound and how it stopped ("" / "time_limit" / "watchdog")."""
+
+    status: Status | None
+    x: np.ndarray | None
+    bound: float | None
+    stopped: str
+
+
 def solve(model: Model, options: SolveOptions, start: np.ndarray | None = None) -> RawResult:
-    """Phase 1 from ``start`` (when given), then the tie-break in the time left (module doc of solver.backends)."""
+    """Phase 1 from ``start`` (when given) — for a multi-year plan asked for a tighter gap than a first plan gives,
+    the three steps of ``solver.backends.highs_plan`` — then the tie-break in the time left (module doc of
+    solver.backends)."""
+    began = time.perf_counter()
+    from solver.backends import highs_plan
+
+    first = highs_plan.solve_plan(model, options, start) if highs_plan.applies(model, options) else first_phase(model, options, start)
+    if first.status is None:
+        return RawResult("time_limit", None, None, None, time.perf_counter() - began, "highs", version(), stopped=first.stopped)
+    x = first.x
+    objective = float(model.objective @ x) if x is not None else None
+    infeasible = first.status == Status.kInfeasible
+    state = status_of(x is not None, first.status == Status.kOptimal, bool(first.stopped), infeasible, objective, first.bound)
+    tiebreak_done = False
+    elapsed = time.perf_counter() - began
+    remaining = options.time_limit - elapsed
+    if state == "optimal" and options.tiebreak and tiebreak_fits(elapsed, remaining) and len(model.objective):
+        x, tiebreak_done = tiebreak(model, x, objective, remaining, options.threads, warm=model.year is not None)
+    return RawResult(
+        state,
+        x,
+        float(model.objective @ x) if x is not None else None,
+        first.bound,
+        time.perf_counter() - began,
+        "highs",
+        version(),
+        tiebreak_done,
+        stopped=first.stopped,
+    )
+
+
+def first_phase(model: Model, options: SolveOptions, start: np.ndarray | None = None, **settings) -> FirstPhase:
+    """The greatest total score by one HiGHS run from ``start`` (when given) to ``options.mip_gap`` within
+    ``options.time_limit``; ``settings`` are further HiGHS options (``highs_plan`` turns heuristics off)."""
     began = time.perf_counter()
     n = len(model.objective)
     h = make_highs(
         model.objective, model.matrix, model.row_low, model.row_high, np.zeros(n), np.ones(n), np.ones(n, dtype=bool), threads=options.threads
     )
     h.setOptionValue("mip_rel_gap", float(options.mip_gap))
+    for name, value in settings.items():
+        h.setOptionValue(name, value)
     if start is not None:
         h.setSolution(_solution(start))
     status, stopped = run_watched(h, options.time_limit)
     if status is None:
-        return RawResult("time_limit", None, None, None, time.perf_counter() - began, "highs", version(), stopped=stopped)
+        return FirstPhase(None, None, None, stopped)
     found = h.getInfo().primal_solution_status == 2  # kSolutionStatusFeasible
     x = binary(h.getSolution().col_value) if found else None
-    objective = float(model.objective @ x) if found else None
     bound = _dual_bound(h) if status != Status.kInfeasible else None  # also without a list: it bounds the start's gap
-    proved = status == Status.kOptimal
-    if proved and start is not None and not _claim_holds(h, objective):
+    if status == Status.kOptimal and start is not None and not _claim_holds(h, float(model.objective @ x) if found else None):
         # highspy 1.16, given a start, can report "optimal" with an objective value (and dual bound) that its
         # returned columns — the start itself — do not reach (tests/test_reduce.py, price test, seed 35): the same
         # model solved without the start is proved in the time left.
         left = options.time_limit - (time.perf_counter() - began)
         if left > 0:
-            again = solve(model, replace(options, time_limit=left), None)
-            return replace(again, seconds=time.perf_counter() - began)
-    state = status_of(found, proved, bool(stopped), status == Status.kInfeasible, objective, bound)
-    tiebreak_done = False
-    first = time.perf_counter() - began
-    remaining = options.time_limit - first
-    if state == "optimal" and options.tiebreak and tiebreak_fits(first, remaining) and n:
-        x, tiebreak_done = tiebreak(model, x, objective, remaining, options.threads)
-    return RawResult(
-        state,
-        x,
-        float(model.objective @ x) if x is not None else None,
-        bound,
-        time.perf_counter() - began,
-        "highs",
-        version(),
-        tiebreak_done,
-        stopped=stopped,
-    )
+            return first_phase(model, replace(options, time_limit=left), None, **settings)
+    return FirstPhase(status, x, bound, stopped)
 
 
 def _claim_holds(h: highspy.Highs, objective: float | None) -> bool:
@@ -200,11 +227,15 @@ def _dual_bound(h: highspy.Highs) -> float | None:
     return bound if np.isfinite(bound) else None
 
 
-def tiebreak(model: Model, x: np.ndarray, objective: float, remaining: float, threads: int = 0) -> tuple[np.ndarray, bool]:
+def tiebreak(model: Model, x: np.ndarray, objective: float, remaining: float, threads: int = 0, warm: bool = False) -> tuple[np.ndarray, bool]:
     """The second phase on a model of its own: the same rows plus Σ s_i x_i ≥ z* − tolerance, maximising the
     tie-break values. Keeps ``x`` unless the second phase is proven optimal *and* its value reaches its own dual
     bound: highspy 1.16, given the first phase's shortlist as a start, returned that start as "optimal" below a
-    dual bound it had proved (seed 37 of ``tests/test_reduce.py``), so no start is given and the claim is checked."""
+    dual bound it had proved (seed 37 of ``tests/test_reduce.py``), so the claim is checked. ``warm`` (a plan)
+    starts from ``x`` with the sub-MIP heuristics off — the sample five-year plan's
+    tie-break took 100 s cold and 16.5 s warm on a loaded machine — and falls back to a cold run in the time left
+    when the warm claim does not hold."""
+    began = time.perf_counter()
     n = len(model.objective)
     matrix = sp.vstack([model.matrix, sp.csr_matrix(model.objective.reshape(1, -1))], format="csr")
     low = np.append(model.row_low, objective - tie_tolerance(objective))
@@ -212,10 +243,23 @@ def tiebreak(model: Model, x: np.ndarray, objective: float, remaining: float, th
     h = make_highs(model.tiebreak, matrix, low, high, np.zeros(n), np.ones(n), np.ones(n, dtype=bool), threads=threads)
     h.setOptionValue("mip_rel_gap", 0.0)
     h.setOptionValue("mip_abs_gap", 0.5)  # the tie-break values are integers
-    if run_watched(h, remaining)[0] != Status.kOptimal or h.getInfo().primal_solution_status != 2:
-        return x, False
+    if warm:
+        from solver.backends.highs_plan import HEURISTICS_OFF
+
+        for name, value in HEURISTICS_OFF.items():
+            h.setOptionValue(name, value)
+        h.setSolution(_solution(x))
+    second = _proved_tiebreak(h, model, objective, remaining)
+    if second is None and warm:
+        return tiebreak(model, x, objective, remaining - (time.perf_counter() - began), threads)
+    return (x, False) if second is None else (second, True)
+
+
+def _proved_tiebreak(h: highspy.Highs, model: Model, objective: float, remaining: float) -> np.ndarray | None:
+    if remaining <= 0 or run_watched(h, remaining)[0] != Status.kOptimal or h.getInfo().primal_solution_status != 2:
+        return None
     second = binary(h.getSolution().col_value)
     proved = model.tiebreak @ second >= h.getInfo().mip_dual_bound - 0.5
     if not proved or model.objective @ second < objective - tie_tolerance(objective):
-        return x, False
-    return second, True
+        return None
+    return second
