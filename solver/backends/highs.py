@@ -34,6 +34,15 @@ from solver.backends.quiet import library_output_to_log
 from solver.model import Model
 
 Status = highspy.HighsModelStatus
+# HiGHS's sub-MIP heuristics, off where a run starts from a strong list: the plan's proof (bench/README.md: 18.9 s →
+# 3.8 s from the optimal plan) and its warm tie-break (``solver.backends.highs_plan``)
+HEURISTICS_OFF = {
+    "mip_heuristic_run_rins": False,
+    "mip_heuristic_run_rens": False,
+    "mip_heuristic_run_root_reduced_cost": False,
+    "mip_heuristic_run_feasibility_jump": False,
+    "mip_heuristic_effort": 0.0,
+}
 
 _threads_lock = threading.Lock()
 _process_threads: int | None = None
@@ -180,14 +189,17 @@ def solve(model: Model, options: SolveOptions, start: np.ndarray | None = None) 
     )
 
 
-def first_phase(model: Model, options: SolveOptions, start: np.ndarray | None = None, **settings) -> FirstPhase:
+def first_phase(
+    model: Model, options: SolveOptions, start: np.ndarray | None = None, low: np.ndarray | None = None, high: np.ndarray | None = None, **settings
+) -> FirstPhase:
     """The greatest total score by one HiGHS run from ``start`` (when given) to ``options.mip_gap`` within
-    ``options.time_limit``; ``settings`` are further HiGHS options (``highs_plan`` turns heuristics off)."""
+    ``options.time_limit``, every column between ``low`` and ``high`` (0 and 1 when not given: ``highs_plan``
+    holds the columns outside a neighbourhood at its plan); ``settings`` are further HiGHS options (``highs_plan``
+    turns heuristics off)."""
     began = time.perf_counter()
     n = len(model.objective)
-    h = make_highs(
-        model.objective, model.matrix, model.row_low, model.row_high, np.zeros(n), np.ones(n), np.ones(n, dtype=bool), threads=options.threads
-    )
+    low, high = np.zeros(n) if low is None else low, np.ones(n) if high is None else high
+    h = make_highs(model.objective, model.matrix, model.row_low, model.row_high, low, high, np.ones(n, dtype=bool), threads=options.threads)
     h.setOptionValue("mip_rel_gap", float(options.mip_gap))
     for name, value in settings.items():
         h.setOptionValue(name, value)
@@ -205,7 +217,7 @@ def first_phase(model: Model, options: SolveOptions, start: np.ndarray | None = 
         # model solved without the start is proved in the time left.
         left = options.time_limit - (time.perf_counter() - began)
         if left > 0:
-            return first_phase(model, replace(options, time_limit=left), None, **settings)
+            return first_phase(model, replace(options, time_limit=left), None, low, high, **settings)
     return FirstPhase(status, x, bound, stopped)
 
 
@@ -244,8 +256,6 @@ def tiebreak(model: Model, x: np.ndarray, objective: float, remaining: float, th
     h.setOptionValue("mip_rel_gap", 0.0)
     h.setOptionValue("mip_abs_gap", 0.5)  # the tie-break values are integers
     if warm:
-        from solver.backends.highs_plan import HEURISTICS_OFF
-
         for name, value in HEURISTICS_OFF.items():
             h.setOptionValue(name, value)
         h.setSolution(_solution(x))

@@ -31,8 +31,8 @@ from dataclasses import replace
 
 import numpy as np
 
-from solver.backends.base import SolveOptions, binary
-from solver.backends.highs import FirstPhase, Status, _solution, first_phase, make_highs, run_watched
+from solver.backends.base import SolveOptions, relative_gap
+from solver.backends.highs import HEURISTICS_OFF, FirstPhase, Status, first_phase
 from solver.model import Model
 from solver.start import satisfies
 
@@ -44,14 +44,6 @@ NEIGHBOURHOOD_FLOOR_S = 1.0  # each neighbourhood gets max(this, a third of the 
 # a proof from a strong plan takes about as long as the first plan; one that stalls (the plan was not optimal) is
 # cut at max(floor, factor × the first plan's time) and the search goes on from its best plan
 PROOF_FLOOR_S, PROOF_FACTOR = 5.0, 3.0
-# HiGHS's sub-MIP heuristics, off for the proof from a strong plan (bench/README.md: 18.9 s → 3.8 s)
-HEURISTICS_OFF = {
-    "mip_heuristic_run_rins": False,
-    "mip_heuristic_run_rens": False,
-    "mip_heuristic_run_root_reduced_cost": False,
-    "mip_heuristic_run_feasibility_jump": False,
-    "mip_heuristic_effort": 0.0,
-}
 
 
 def applies(model: Model, options: SolveOptions) -> bool:
@@ -127,23 +119,20 @@ def free_in_years(model: Model, plan: np.ndarray, years) -> np.ndarray:
 def solve_neighbourhood(model: Model, plan: np.ndarray, free: np.ndarray, seconds: float, threads: int = 0) -> np.ndarray | None:
     """The best plan HiGHS finds within ``seconds`` with the columns outside ``free`` held at ``plan``'s values,
     started from ``plan``; None when it returns none that meets every row."""
-    low, high = np.where(free, 0.0, plan), np.where(free, 1.0, plan)
-    h = make_highs(model.objective, model.matrix, model.row_low, model.row_high, low, high, np.ones(len(plan), dtype=bool), threads=threads)
-    h.setOptionValue("mip_rel_gap", 0.0)
-    h.setSolution(_solution(plan))
-    status, _ = run_watched(h, seconds)
-    if status is None or h.getInfo().primal_solution_status != 2:
+    options = SolveOptions(time_limit=seconds, mip_gap=0.0, threads=threads)
+    run = first_phase(model, options, plan, low=np.where(free, 0.0, plan), high=np.where(free, 1.0, plan))
+    if run.x is None or not satisfies(model.matrix, model.row_low, model.row_high, run.x):
         return None
-    found = binary(h.getSolution().col_value)
-    return found if satisfies(model.matrix, model.row_low, model.row_high, found) else None
+    return run.x
 
 
 def _within(model: Model, run: FirstPhase, gap: float) -> bool:
-    """Has the first plan already been proved to ``gap`` (relative, as ``base.relative_gap`` measures it)?"""
+    """Has the first plan already been proved to ``gap`` (``base.relative_gap``), or to HiGHS's absolute gap, at
+    which a single run also stops?"""
     if run.status != Status.kOptimal or run.bound is None:
         return False
     value = float(model.objective @ run.x)
-    return run.bound - value <= max(gap * max(1.0, abs(value)), HIGHS_ABS_GAP)
+    return relative_gap(value, run.bound) <= gap or run.bound - value <= HIGHS_ABS_GAP
 
 
 def _lower(a: float | None, b: float | None) -> float | None:
