@@ -22,7 +22,6 @@ from pathlib import Path
 import pandas as pd
 
 from contract.errors import InputError, Problem
-from contract.scenario import load_scenario
 from report.escape import formula_like, spreadsheet
 
 XLSX_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
@@ -185,6 +184,8 @@ def check_outputs(paths, suffixes: tuple[str, ...], scenario_path: str | Path | 
         return
     source = Path(pool_path) if pool_path else None
     if source is None and scenario_path is not None:
+        from contract.scenario import load_scenario  # on demand (docs/ARCHITECTURE.md): `pool check` reads no scenario
+
         try:
             source = load_scenario(scenario_path).pool_path()
         except InputError:

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 from rich.table import Table
 
@@ -12,8 +14,10 @@ from pool.read import Pool
 from pool.summary import summarize
 from report.escape import terminal
 from report.status import status_text
-from scoring.score import Scores
 from solver.rules import RuleRef
+
+if TYPE_CHECKING:  # an annotation only: `pool check` prints without the scoring rules (docs/ARCHITECTURE.md)
+    from scoring.score import Scores
 
 
 def table_of(frame: pd.DataFrame, title: str | None = None, index: bool = False) -> Table:

@@ -8,13 +8,16 @@ fails no rule. Reasons are rendered on demand from the rule and the village's ow
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from contract.columns import DEBT_LEVEL_NAMES, header_of
-from contract.scenario import EligibilityRules
 from contract.texts import Msg
+
+if TYPE_CHECKING:  # the pydantic schema is only this module's annotation; `pool check` does not build it
+    from contract.scenario import EligibilityRules
 
 Reason = Msg  # why one village is not eligible: a message code with its parameters, rendered at the edge
 

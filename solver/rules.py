@@ -21,16 +21,19 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from contract.columns import header_of
 from contract.errors import InputError, Problem
-from contract.scenario import Scenario, SelectionRules
 from contract.texts import Msgs
 from pool.read import Pool
-from scoring.score import Scores
+
+if TYPE_CHECKING:  # annotations only: `pool check` prints rule names without the scenario schema or the scoring
+    from contract.scenario import Scenario, SelectionRules
+    from scoring.score import Scores
 
 
 @dataclass(frozen=True)

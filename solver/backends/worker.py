@@ -12,6 +12,7 @@ improving lists that way); with a ``deadline`` the parent ends workers still run
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import subprocess
@@ -146,3 +147,4 @@ def serve(handler: Callable[[object, Callable[[], None]], object]) -> None:
     result = handler(payload, lambda value=None: channel.send((TICK, value)))
     channel.send((RESULT, result))
     channel.close()
+    gc.freeze()  # the parent waits for this process to end: a shutdown that skips collecting (baicun.cli.main)
