@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from analysis.reasons import budget_swaps, reads_swaps
 from analysis.whatif import _blocking_family, _resolve
 from pool.read import Pool
 from scoring.score import Scores
@@ -101,9 +102,6 @@ def province_margins(pool: Pool, scores: Scores, selection: Selection, positions
     return {int(p): solver.margin(int(p)) for p in positions if int(p) in inside and scores.eligible[int(p)]}
 
 
-SIMPLE_KINDS = {"count", "budget", "quota", "group", "must_include", "must_exclude", "fixed"}
-
-
 @dataclass(frozen=True)
 class Causes:
     """Per pool row (left-out eligible villages; others empty): ``code`` — "budget" (a selected village of the same
@@ -111,7 +109,8 @@ class Causes:
     "group" (its group ``by`` is at its maximum), "excluded" (a must-exclude), "score" (otherwise: it must gain
     score), "" for the rest;
     ``holder`` — the pool row of the village holding its place (the cheaper lower-scored one for "budget", the
-    group's lowest-scored selected village for "group"), −1 when none; ``by`` — the group column."""
+    group's lowest-scored selected village for "group"), −1 when none; ``by`` — the group column at its maximum
+    ("group", and "budget" when the village's group is full too; "" otherwise)."""
 
     code: np.ndarray
     holder: np.ndarray
@@ -123,8 +122,9 @@ def binding_causes(pool: Pool, scores: Scores, selection: Selection, positions) 
     (no re-solve). Budget: there is a selected village j with the same value in every group column, a lower score,
     and quota flags the swap may trade (a quota at its minimum keeps j's flag, one at its maximum refuses a new
     flag); swapping i for j would raise the total score, so at the optimum it must break the budget
-    (c_i − c_j > the budget left). Group: the village's group is at its maximum. A model with rules beyond count,
-    budget, quotas, groups and must-lists (a plan, belts, spatial rules) gets "score" only."""
+    (c_i − c_j > the budget left; ``analysis.reasons.budget_swaps``, which the province-wide reasons use too). Group:
+    the village's group is at its maximum. A model with rules beyond count, budget, quotas, groups and must-lists (a
+    plan, belts, spatial rules) gets "score" only."""
     frame, s = pool.frame, selection
     size = len(s.selected)
     code = np.full(size, "", dtype=object)
@@ -134,42 +134,21 @@ def binding_causes(pool: Pool, scores: Scores, selection: Selection, positions) 
         return Causes(code, holder, by)
     rows = np.array([int(p) for p in positions if scores.eligible[int(p)] and not s.selected[int(p)]], dtype=int)
     code[rows] = "score"
-    simple = s.status == "optimal" and s.model.simple and all(f.kind in SIMPLE_KINDS for f in s.model.families)
-    if not simple or not len(rows):
+    if not reads_swaps(s) or not len(rows):
         return Causes(code, holder, by)
     score = scores.table["score"].to_numpy(dtype=float)
     excluded = frame["village_id"].isin(s.rules.must_exclude).to_numpy()
-    pinned = frame["village_id"].isin(s.rules.must_include).to_numpy()
-    groups = [frame[g.by].astype(str).to_numpy() for g in s.rules.groups]
-    selected = np.flatnonzero(s.selected & ~pinned)
     code[rows[excluded[rows]]] = "excluded"
-    for i in rows[~excluded[rows]]:
-        j = selected[score[selected] < score[i] - TOL]
-        for column in groups:
-            j = j[column[j] == column[i]]
-        j = j[_quota_compatible(frame, s, i, j)]
-        if s.rules.budget is not None and len(j):
-            code[i], holder[i] = "budget", int(j[np.argmin(score[j])])
-            continue
+    rows = rows[~excluded[rows]]
+    swaps = budget_swaps(frame, s, score, rows)
+    for i, j in zip(rows, swaps):
         full = _full_group(frame, s, i)
-        if full is not None:
+        if j >= 0:  # the budget, and the full group too when there is one: the sentence names both (reasons.py)
+            code[i], holder[i], by[i] = "budget", j, full[0] if full is not None else ""
+        elif full is not None:
             column, holders = full
             code[i], by[i], holder[i] = "group", column, int(holders[np.argmin(score[holders])])
     return Causes(code, holder, by)
-
-
-def _quota_compatible(frame, selection: Selection, i: int, j: np.ndarray) -> np.ndarray:
-    """Which swaps (i in, j out) keep every quota: a quota at its minimum may not lose a member, one at its
-    maximum may not gain one."""
-    ok = np.ones(len(j), dtype=bool)
-    for quota in selection.rules.quotas:
-        member = frame[quota.flag].fillna(False).astype(bool).to_numpy()
-        actual = int(member[selection.selected].sum())
-        if quota.low is not None and actual <= quota.low:
-            ok &= ~(member[j] & ~member[i])
-        if quota.high is not None and actual >= quota.high:
-            ok &= ~(member[i] & ~member[j])
-    return ok
 
 
 def _full_group(frame, selection: Selection, i: int) -> tuple[str, np.ndarray] | None:

@@ -48,7 +48,10 @@ class InputError(Exception):
 
     def render(self, lang: str | None = None, limit: int | None = None) -> str:
         shown = self.problems if limit is None else self.problems[:limit]
-        lines = [self.title(lang)] + [f"  - {p.render(lang)}" for p in shown]
+        title = self.title(lang)
+        if len(self.problems) == 1 and shown and shown[0].render(lang) == title:  # one problem that is the title: said once
+            return title
+        lines = [title] + [f"  - {p.render(lang)}" for p in shown]
         if len(shown) < len(self.problems):
             lines.append("  " + t("report.more", lang, count=len(self.problems) - len(shown)))
         return "\n".join(lines)

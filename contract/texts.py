@@ -653,6 +653,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "why.out_must": ("落选：列为必须排除（综合得分第 {rank} 名）", "not selected: must-exclude (rank {rank})"),
     "why.out_group_full": ("落选：综合得分第 {rank} 名，所在{by}「{value}」已达上限", "not selected: rank {rank}, {by} '{value}' is full"),
+    "why.out_group_budget": (
+        "落选：综合得分第 {rank} 名，所在{by}「{value}」已达上限；比本{by}已入选的「{holder}」得分高，但计划投资更高（{cost} 万元 vs {holder_cost} 万元），换下它会超出预算",
+        "not selected: rank {rank}, {by} '{value}' is full; it scores higher than selected '{holder}' of the same {by} but costs more ({cost} vs {holder_cost} 万元), and swapping them would break the budget",
+    ),
     "why.out_combination": (
         "落选：综合得分第 {rank} 名，高于入选线，但受预算或名额组合限制（计划投资 {cost}万元）",
         "not selected: rank {rank}, above the cut-off but left out by the budget or the combination of rules (cost {cost})",
@@ -1262,6 +1266,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "standing.out_budget": (
         "落选：因预算——得分够（高于已入选的「{holder}」），但计划投资更高（{cost} 万元 vs {holder_cost} 万元）",
         "not selected: the budget — its score is higher than that of selected '{holder}', but it costs more ({cost} vs {holder_cost} 万元)",
+    ),
+    "standing.out_group_budget": (
+        "落选：所在{by}名额已满；比本{by}已入选的「{holder}」得分高，但计划投资更高（{cost} 万元 vs {holder_cost} 万元），换下它会超出预算",
+        "not selected: its {by} is full; it scores higher than selected '{holder}' of the same {by} but costs more ({cost} vs {holder_cost} 万元), and swapping them would break the budget",
     ),
     "standing.out_group": ("落选：因所在{by}名额已满：被「{holder}」等已入选村占位", "not selected: its {by} is full, held by '{holder}' and others"),
     "standing.out_blocked": ("落选：受{rule}约束，提高得分也无法入选", "not selected: {rule} keeps it out whatever its score"),

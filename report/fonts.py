@@ -26,9 +26,23 @@ def cjk_font() -> str:
     (``font.none``, naming what to install) when there is none: every Chinese character would be an empty box."""
     from matplotlib import font_manager
 
-    installed = {f.name for f in font_manager.fontManager.ttflist}
-    for name in CJK_FONTS:
-        if name in installed:
-            return name
+    for name in _preferred(font_manager.fontManager):
+        return name
+    # matplotlib lists the fonts it found when it first ran (its cache): a font installed since is on the system but
+    # not in that list, so the system's font files it does not know yet are added before giving up
+    known = {f.fname for f in font_manager.fontManager.ttflist}
+    for path in font_manager.findSystemFonts():
+        if path not in known:
+            try:
+                font_manager.fontManager.addfont(path)
+            except (OSError, RuntimeError, ValueError):  # a file matplotlib cannot read is no font for us either
+                continue
+    for name in _preferred(font_manager.fontManager):
+        return name
     fonts = "、".join(CJK_FONTS[:5])
     raise InputError("font.none", [Problem("font.none", params={"fonts": fonts})], fonts=fonts)
+
+
+def _preferred(manager) -> list[str]:
+    installed = {f.name for f in manager.ttflist}
+    return [name for name in CJK_FONTS if name in installed]

@@ -38,7 +38,7 @@ def _words(name: str, value):
         return header_of(value)
     if name == "gap":
         return f"{value:.4f}" if np.isfinite(value) else ""
-    if name == "cost":
+    if name in ("cost", "holder_cost"):
         return f"{value:,.0f}"
     return value
 
@@ -91,7 +91,11 @@ def standing_texts(preview, reasons: pd.Series, lang: str | None = None) -> list
         elif blocked:
             out.append(t("standing.out_blocked", lang, rule=blocked))
         elif row.cause == "budget":
-            out.append(t("standing.out_budget", lang, holder=row.holder, cost=f"{row.cost:,.0f}", holder_cost=f"{row.holder_cost:,.0f}"))
+            costs = {"holder": row.holder, "cost": f"{row.cost:,.0f}", "holder_cost": f"{row.holder_cost:,.0f}"}
+            if row.by:  # its group is full too: the same sentence as the province-wide reason (analysis/reasons.py)
+                out.append(t("standing.out_group_budget", lang, by=header_of(row.by), **costs))
+            else:
+                out.append(t("standing.out_budget", lang, **costs))
         elif row.cause == "group":
             out.append(t("standing.out_group", lang, by=header_of(row.by), holder=row.holder))
         elif pd.notna(row.distance):

@@ -7,11 +7,12 @@ import itertools
 
 import numpy as np
 import pandas as pd
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from analysis.margins import binding_causes, lp_bounds, province_margins
 from analysis.preview import county_preview
+from analysis.reasons import village_reasons
 from analysis.whatif import explain_village
 from solver.solve import select
 from tests.factories import make_pool, prepared
@@ -85,6 +86,9 @@ def _best(frame, selection: dict, forced: int | None = None) -> float | None:
     st.lists(st.sampled_from(["甲县", "乙县"]), min_size=7, max_size=7),
     st.integers(8, 30),
 )
+@example(
+    [10, 9, 8, 5, 1], [5, 6, 4, 2, 9, 1, 1], ["甲县", "甲县", "甲县", "乙县", "乙县", "甲县", "甲县"], 12
+)  # 甲县 full, 村1 kept out by the budget
 def test_margins_bounds_and_the_budget_cause_match_brute_force(score, cost, county, budget):
     n = len(score)
     frame = _frame(score, cost[:n], county[:n])
@@ -96,10 +100,18 @@ def test_margins_bounds_and_the_budget_cause_match_brute_force(score, cost, coun
     margins = province_margins(pool, scores, selection, range(n))
     bounds = lp_bounds(selection)
     causes = binding_causes(pool, scores, selection, range(n))
+    reasons = village_reasons(pool, scores, selection)
     used = float(frame["cost"].to_numpy()[selection.selected].sum())
     for p in range(n):
         if selection.selected[p]:
             continue
+        # the workbook's reason and the county preview's cause are one reading: a village of a full county that a
+        # cheaper, lower-scored county neighbour keeps out is out because of the budget in both, with that holder
+        full = sum(selection.selected[j] and county[j] == county[p] for j in range(n)) == 2
+        code, params = reasons.of(p)
+        assert (code == "why.out_group_budget") == (full and causes.code[p] == "budget")
+        if code == "why.out_group_budget":
+            assert params["holder"] == f"村{causes.holder[p]}" and params["holder_cost"] == cost[causes.holder[p]]
         forced = _best(frame, rules, p)
         assert (margins[p].distance is None) == (forced is None)
         if forced is not None:
@@ -122,11 +134,19 @@ def test_the_county_preview_names_the_budget_with_both_costs():
     row = preview.table.set_index("village")
     assert row.at["村1", "cause"] == "budget" and row.at["村1", "holder"] == "村2" and row.at["村1", "holder_cost"] == 840
     assert np.isclose(-row.at["村1", "distance"], explain_village(pool, scores, selection, "220000000001").needed_increase)
-    from report.reasons import standing_texts
+    from report.reasons import reason_texts, standing_texts
 
     words = dict(zip(preview.table["village"], standing_texts(preview, [""] * len(preview.table), "zh")))
-    assert words["村1"] == "落选：因预算——得分够（高于已入选的「村2」），但计划投资更高（1,000 万元 vs 840 万元）"
+    said = "比本县(市、区)已入选的「村2」得分高，但计划投资更高（1,000 万元 vs 840 万元），换下它会超出预算"
+    assert words["村1"] == "落选：所在县(市、区)名额已满；" + said  # 甲县 is full too: both rules, as in the workbook
     assert words["村0"].startswith("入选：综合得分第 1 名，得分再降低 ")
+    workbook = reason_texts(village_reasons(pool, scores, selection), scores.eligibility, "zh")
+    assert workbook.iat[1] == "落选：综合得分第 2 名，所在县(市、区)「甲县」已达上限；" + said
+    # with room in the county, the budget alone
+    _, _, roomy = _case(frame, {"count": [3, 3], "budget": 2150, "group": [{"by": "county", "max": 3}]})
+    roomy_preview = county_preview(pool, scores, roomy, "甲县")
+    roomy_words = dict(zip(roomy_preview.table["village"], standing_texts(roomy_preview, [""] * 4, "zh")))
+    assert roomy_words["村1"] == "落选：因预算——得分够（高于已入选的「村2」），但计划投资更高（1,000 万元 vs 840 万元）"
 
 
 # --- the eligibility funnel (scoring.eligibility.steps, report.funnel) ------------------------------------------------
