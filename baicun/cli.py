@@ -7,6 +7,7 @@ import os
 import sys
 import tempfile
 import traceback
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
@@ -25,11 +26,20 @@ app.add_typer(pool_app, name="pool")
 
 # SPEC §4: 0 a list, 1 infeasible, 2 bad input, 3 failed the independent check, 4 internal, 5 time limit without a list
 EXIT_INFEASIBLE, EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_INTERNAL, EXIT_TIME_LIMIT = 1, 2, 3, 4, 5
+# The reader of stdout stopped reading (`| head`): what a shell reports for a program ended by SIGPIPE (128 + 13),
+# never 1, which means infeasible
+EXIT_PIPE_CLOSED = 141
+LANGUAGES = ("zh", "en")
 
 
 @app.callback()
 def _options(lang: str = typer.Option("zh", "--lang", help="输出语言 zh|en / language of messages")) -> None:
-    set_language(lang if lang in ("zh", "en") else "zh")
+    if lang not in LANGUAGES:
+        say(
+            t("cli.bad_lang", "zh", value=lang, choices="、".join(LANGUAGES)) + "\n" + t("cli.bad_lang", "en", value=lang, choices=", ".join(LANGUAGES))
+        )
+        raise typer.Exit(EXIT_BAD_INPUT)
+    set_language(lang)
 
 
 # Files this command has written completely (each by an atomic rename): an internal error that happens later must
@@ -71,15 +81,35 @@ def echo(*items) -> None:
     from report.escape import terminal
 
     console = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 250)
-    for item in items:
-        console.print(terminal(item) if isinstance(item, str) else item)
+    console.on_broken_pipe = _raise_broken_pipe  # rich would exit with 1, which here means infeasible
+    with to_stdout():
+        for item in items:
+            console.print(terminal(item) if isinstance(item, str) else item)
 
 
 def emit_json(value, **options) -> None:
     """One JSON object on stdout (``report.escape.json_text``: valid JSON whatever the numbers)."""
     from report.escape import json_text
 
-    typer.echo(json_text(value, **options))
+    with to_stdout():
+        typer.echo(json_text(value, **options))
+
+
+def _raise_broken_pipe() -> None:
+    raise BrokenPipeError
+
+
+@contextmanager
+def to_stdout():
+    """Writing to stdout; a reader that has stopped reading (``| head``) ends the command quietly with
+    ``EXIT_PIPE_CLOSED`` — files already written stay written. stdout then points at the null device, so that
+    Python's final flush does not fail again (https://docs.python.org/3/library/signal.html#note-on-sigpipe)."""
+    try:
+        yield
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's last flush
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(EXIT_PIPE_CLOSED) from None
 
 
 def written(path: Path) -> Path:
@@ -242,7 +272,8 @@ def review_aggregate(
     if report is not None:
         write_review_report(report, the_pool, result, agreement, weights)
     if as_json:
-        typer.echo(json.dumps(review_json(result, agreement, weights), ensure_ascii=False))
+        with to_stdout():
+            typer.echo(json.dumps(review_json(result, agreement, weights), ensure_ascii=False))
         return
     echo(*review_lines(result, agreement, weights), *[t("solve.written", file=str(p)) for p in (out, report) if p is not None])
 
@@ -809,7 +840,23 @@ def _streamlit(port: int, address: str, environment: dict) -> int:
             server.terminate()  # Windows: the server ends with this command
 
 
+def lang_first(argv: list[str]) -> list[str]:
+    """``--lang X`` is an option of ``baicun`` itself; given after the command (``baicun pool check f.csv --lang
+    en``), as people write it, it is moved in front of the command rather than refused. Nothing after ``--``."""
+    end = argv.index("--") if "--" in argv else len(argv)
+    front, rest, i = [], [], 0
+    while i < end:
+        if argv[i] == "--lang" and i + 1 < end:
+            front += argv[i : i + 2]
+            i += 2
+            continue
+        (front if argv[i].startswith("--lang=") else rest).append(argv[i])
+        i += 1
+    return front + rest + argv[end:]
+
+
 def main() -> None:
+    sys.argv[1:] = lang_first(sys.argv[1:])
     try:
         _main()
     except SystemExit as done:
@@ -822,7 +869,7 @@ def main() -> None:
     finally:
         # Every object alive now lives until exit: moved to the collector's permanent generation, the collections
         # that run while the interpreter shuts down skip them. That shutdown took 0.16 s after pandas and 0.25 s
-        # after pandas + pandera — a sixth of `pool check` (bench/bench_startup.py). atexit handlers and the
+        # after pandas + pandera — a sixth of `pool check` (bench/bench_commands.py). atexit handlers and the
         # closing of files still run as usual (https://docs.python.org/3/library/gc.html#gc.freeze).
         gc.freeze()
 

@@ -807,6 +807,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "sheet.scenario": ("情景", "scenario"),
     "sheet.scenario_title": ("情景文件 {file} 原文", "scenario file {file} as run"),
+    "cli.bad_lang": ("输出语言「{value}」不可用：可选 {choices}", "language '{value}' is not available: choose {choices}"),
     "cli.internal_error": (
         "内部错误：程序遇到了意外情况，没有写出任何结果。详细信息已保存到 {log}，请发给开发者。",
         "Internal error: nothing was written. Details are in {log}; please send them to the developers.",

@@ -56,3 +56,22 @@ def test_a_worker_that_prints_still_delivers_its_result_and_ticks():
     ticks = []
     result = collect([start_worker("tests.noisy_worker", [1, 2, 3])], lambda: ticks.append(1))
     assert result == [6] and len(ticks) == 3
+
+
+def test_a_reader_that_stops_reading_ends_the_command_quietly_and_not_as_infeasible():
+    """``baicun … | head``: the pipe closes before baicun writes. Exit 141 (a shell's code for a closed pipe), never
+    1 (infeasible), and nothing on stderr — for text and for JSON."""
+    from tests.conftest import SAMPLE_CSV
+
+    for args in (("pool", "check", str(SAMPLE_CSV)), ("solve", str(DEFAULT_SCENARIO), "--json", "--no-prices")):
+        process = subprocess.Popen([sys.executable, "-m", "baicun", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        process.stdout.close()  # the reader is gone before the first line
+        errors = process.stderr.read()
+        assert process.wait() == 141 and errors == b"", errors.decode()
+
+
+def test_the_language_option_is_taken_after_the_command_and_an_unknown_one_is_refused():
+    after = run("-m", "baicun", "pool", "check", "no such pool.csv", "--lang", "en")
+    assert after.returncode == 2 and "not found" in after.stderr and "找不到" not in after.stderr
+    unknown = run("-m", "baicun", "--lang", "fr", "pool", "check", "no such pool.csv")
+    assert unknown.returncode == 2 and "输出语言「fr」不可用" in unknown.stderr and "language 'fr' is not available" in unknown.stderr
