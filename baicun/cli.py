@@ -35,9 +35,7 @@ LANGUAGES = ("zh", "en")
 @app.callback()
 def _options(lang: str = typer.Option("zh", "--lang", help="输出语言 zh|en / language of messages")) -> None:
     if lang not in LANGUAGES:
-        say(
-            t("cli.bad_lang", "zh", value=lang, choices="、".join(LANGUAGES)) + "\n" + t("cli.bad_lang", "en", value=lang, choices=", ".join(LANGUAGES))
-        )
+        say("\n".join(t("cli.bad_lang", language, value=lang, choices=" / ".join(LANGUAGES)) for language in LANGUAGES))
         raise typer.Exit(EXIT_BAD_INPUT)
     set_language(lang)
 
