@@ -230,3 +230,25 @@ def test_any_single_corrupted_cell_is_reported_at_that_cell(tmp_path_factory, sm
     problems = caught.value.problems
     assert [(p.row, p.column) for p in problems] == [(first_data_row(row), column.zh)]
     assert problems[0].render(lang)
+
+
+def test_report_always_says_what_this_run_found(tmp_path, text):
+    """`pool check bad.csv --report r.csv` then, the file fixed, `pool check good.csv --report r.csv` left the old
+    problems in r.csv; a clean run wrote no report at all."""
+    from typer.testing import CliRunner
+
+    from baicun.cli import app
+
+    good = save(text, tmp_path / "good.csv")
+    bad = text.copy()
+    bad.loc[3, "产业基础"] = "120"
+    bad = save(bad, tmp_path / "bad.csv")
+    for report in (tmp_path / "问题清单.csv", tmp_path / "问题清单.xlsx"):
+        assert CliRunner().invoke(app, ["pool", "check", str(bad), "--report", str(report)]).exit_code == 2
+        assert len(pd.read_excel(report) if report.suffix == ".xlsx" else pd.read_csv(report, encoding="utf-8-sig")) == 1
+        assert CliRunner().invoke(app, ["pool", "check", str(good), "--report", str(report)]).exit_code == 0
+        table = pd.read_excel(report) if report.suffix == ".xlsx" else pd.read_csv(report, encoding="utf-8-sig")
+        assert list(table.columns) == ["行号", "列", "内容", "问题"] and table.empty
+        report.unlink()
+        assert CliRunner().invoke(app, ["pool", "check", str(good), "--report", str(report)]).exit_code == 0
+        assert report.exists()
