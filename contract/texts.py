@@ -462,7 +462,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "村庄代码「{value}」在省级村庄库中属于「{other}」：申报文件不能把别县的村改为本县",
         "village id '{value}' belongs to '{other}' in the provincial pool: an application cannot move another county's village",
     ),
-    "pool.blank_header": ("这一列没有列名却有数据：请补上列名或删除该列", "this column has data but no header: name it or delete it"),
+    "pool.blank_header": (
+        "这一列没有列名，却有 {count} 行在这里有数据（第 {rows} 行）：若是这些行多填了一格、其后各格随之右移，请删去多余的单元格；否则请补上列名或删除该列",
+        "this column has no header but {count} row(s) hold data in it (rows {rows}): if those rows have one cell too many, shifting the cells after it"
+        " to the right, delete that cell; otherwise name the column or delete it",
+    ),
     "region.invalid": ("坐标范围设置有误", "invalid coordinate region"),
     "region.unknown": (
         "「{value}」既不是已知区域（{names}），也不是“经度下限,经度上限,纬度下限,纬度上限”",

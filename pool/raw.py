@@ -290,7 +290,7 @@ def _with_facts(table: RawTable, facts: SheetFacts, header_row: int) -> RawTable
     notices = list(table.notices)
     hidden = [r for r in facts.hidden_rows if below(r)]
     if hidden:
-        notices.append(Problem("pool.notice_hidden_rows", params={"count": len(hidden), "rows": _row_list(hidden)}))
+        notices.append(Problem("pool.notice_hidden_rows", params={"count": len(hidden), "rows": row_list(hidden)}))
     if facts.hidden_columns:
         letters = "、".join(cell_ref(1, c)[:-1] for c in facts.hidden_columns[:20])
         notices.append(Problem("pool.notice_hidden_columns", params={"count": len(facts.hidden_columns), "columns": letters}))
@@ -301,7 +301,8 @@ def _with_facts(table: RawTable, facts: SheetFacts, header_row: int) -> RawTable
     )
 
 
-def _row_list(rows: list[int], limit: int = 20) -> str:
+def row_list(rows, limit: int = 20) -> str:
+    """Row numbers for a message: the first ``limit`` of them, "…" when there are more."""
     shown = "、".join(str(r) for r in rows[:limit])
     return shown + ("…" if len(rows) > limit else "")
 
@@ -387,4 +388,4 @@ def _table_from_rows(
     return RawTable(header, cells, header_row, numeric_cells, encoding, sheet, notices or [], changed=changed)
 
 
-__all__ = ["RawTable", "CellIssue", "read_raw", "normalize_header", "clean_cells"]
+__all__ = ["RawTable", "CellIssue", "read_raw", "normalize_header", "clean_cells", "row_list"]

@@ -161,7 +161,8 @@ def test_legacy_xls(tmp_path):
 
 def test_duplicate_column(tmp_path, text):
     text.insert(3, "village", text["村名"])
-    assert refused(save(text, tmp_path / "f.csv")) == [("pool.duplicate_column", 1, "village")]
+    text.loc[6, "带头人"] = "优秀"  # a repeated header does not hide the other problems
+    assert refused(save(text, tmp_path / "f.csv")) == [("pool.duplicate_column", 1, "village"), ("pool.not_number", first_data_row(6), "带头人")]
 
 
 def test_negative_population_and_zero_cost(tmp_path, text):
@@ -252,3 +253,24 @@ def test_report_always_says_what_this_run_found(tmp_path, text):
         report.unlink()
         assert CliRunner().invoke(app, ["pool", "check", str(good), "--report", str(report)]).exit_code == 0
         assert report.exists()
+
+
+def test_a_cell_too_many_names_its_rows_and_the_rest_is_still_checked(tmp_path, text):
+    """One cell more than the header on a row (at its end, or inserted mid-row so that every cell after it moves
+    right) was reported only as a headerless column on row 1, and hid every other problem of the file."""
+    path = save(text, tmp_path / "f.csv")
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    lines[4] += ",多余"  # Excel row 5
+    cells = lines[9].split(",")
+    lines[9] = ",".join(cells[:2] + ["长春市"] + cells[2:])  # Excel row 10: every cell from the third moves right
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        read_pool(path)
+    problems = caught.value.problems
+    assert len(text.columns) == 30  # the extra cells are in column 31, AE
+    assert (problems[0].code, problems[0].row, problems[0].column) == ("pool.blank_header", None, "AE")
+    assert problems[0].params == {"count": 2, "rows": "5、10"}
+    assert "第 5、10 行" in problems[0].render("zh") and "rows 5、10" in problems[0].render("en")
+    shifted = {p.column for p in problems if p.row == 10}
+    assert {"经度", "纬度"} <= shifted  # the shifted row's own faults are reported in the same run
+    assert all(p.row in (None, 10) for p in problems)
