@@ -313,7 +313,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "无法识别文件编码（已依次尝试 UTF-8、GB18030 和自动检测）：请用 --encoding 指定，例如 --encoding gbk",
         "cannot tell the file's encoding (tried UTF-8, GB18030 and detection): give it with --encoding, e.g. --encoding gbk",
     ),
-    "pool.encoding_failed": ("按指定编码 {encoding} 无法读取：{detail}", "cannot be read as {encoding}: {detail}"),
+    "pool.encoding_failed": (
+        "按指定编码 {encoding} 无法读取：共 {count} 行含有不属于这种编码的字节（第 {rows} 行）。请确认文件的编码，或去掉 --encoding 让程序自动识别",
+        "cannot be read as {encoding}: {count} row(s) hold bytes that are not {encoding} (rows {rows}). Check the file's encoding,"
+        " or leave out --encoding to have it detected",
+    ),
+    "pool.encoding_name": (
+        "不认识的编码名称「{encoding}」：常用的有 utf-8、gbk、gb18030",
+        "unknown encoding name '{encoding}': common ones are utf-8, gbk, gb18030",
+    ),
+    "pool.encoding_mixed": (
+        "文件混用了两种编码：大部分行是 {encoding}，共 {count} 行却是 {other}（第 {rows} 行），多半是从别的文件粘贴进来的。"
+        "请在 Excel/WPS 中重新录入这些行，再把整个文件另存为同一种编码（如「CSV UTF-8」）",
+        "the file mixes two encodings: most rows are {encoding} but {count} row(s) are {other} (rows {rows}), probably pasted in from another"
+        " file. Retype those rows in Excel/WPS and save the whole file in one encoding (e.g. 'CSV UTF-8')",
+    ),
+    "pool.encoding_bad_rows": (
+        "无法按 {encoding} 编码读取：共 {count} 行含有不属于这种编码的字节（第 {rows} 行），可能是从其他编码的文件粘贴进来的，或文件已损坏。"
+        "请检查并重新录入这些行，或用 --encoding 指定正确的编码",
+        "cannot be decoded as {encoding}: {count} row(s) hold bytes that are not {encoding} (rows {rows}), perhaps pasted in from a file in"
+        " another encoding, or damaged. Check and retype those rows, or give the right encoding with --encoding",
+    ),
     "pool.csv_unparsable": ("CSV 格式有误，无法解析：{detail}", "malformed CSV: {detail}"),
     "pool.no_sheet": ("没有名为「{sheet}」的工作表；已有工作表：{sheets}", "no sheet named '{sheet}'; sheets: {sheets}"),
     "pool.header_elsewhere": (

@@ -139,6 +139,10 @@ def test_undecodable_encoding_asks_for_encoding(tmp_path):
 def test_wrong_encoding_given_explicitly(tmp_path, text):
     path = save(text, tmp_path / "f.csv", encoding="gb18030")
     assert refused(path, encoding="utf-8") == [("pool.encoding_failed", None, None)]
+    with pytest.raises(InputError) as caught:
+        read_pool(path, encoding="utf-8")
+    assert "codec" not in caught.value.render("en") and "第 1、2、3" in caught.value.render("zh")  # rows, not Python's byte offset
+    assert refused(path, encoding="gbkk") == [("pool.encoding_name", None, None)]
 
 
 def test_xlsx_with_data_on_the_second_sheet(tmp_path, small_frame):
@@ -274,3 +278,27 @@ def test_a_cell_too_many_names_its_rows_and_the_rest_is_still_checked(tmp_path, 
     shifted = {p.column for p in problems if p.row == 10}
     assert {"经度", "纬度"} <= shifted  # the shifted row's own faults are reported in the same run
     assert all(p.row in (None, 10) for p in problems)
+
+
+def test_a_line_pasted_in_another_encoding_is_named_at_its_row(tmp_path, text):
+    """A GBK file with one line pasted as UTF-8: detection said "no header", --encoding gbk printed Python's
+    codec error with a byte offset."""
+    text.loc[2, "村名"] = "多行\n村名"  # a quoted cell over two lines: Excel's rows are records, not lines
+    path = save(text, tmp_path / "f.csv", encoding="gbk")
+    lines = path.read_bytes().split(b"\n")
+    assert lines[5].startswith(text.loc[3, "村庄代码"].encode())  # the sixth line is the fourth village, Excel row 5
+    lines[5] = lines[5].decode("gbk").encode("utf-8")
+    path.write_bytes(b"\n".join(lines))
+    for options in ({}, {"encoding": "gbk"}):
+        with pytest.raises(InputError) as caught:
+            read_pool(path, **options)
+        [problem] = caught.value.problems
+        assert (problem.code, problem.row, problem.params["rows"]) == ("pool.encoding_mixed", first_data_row(3), "5")
+        for lang in ("zh", "en"):
+            said = problem.render(lang)
+            assert "UTF-8" in said and "5" in said and "codec" not in said and "position" not in said
+    damaged = path.read_bytes().replace(lines[5], text.loc[3, "村庄代码"].encode() + b",\xff\xfe")
+    path.write_bytes(damaged)
+    with pytest.raises(InputError) as caught:
+        read_pool(path)
+    assert [(p.code, p.row) for p in caught.value.problems] == [("pool.encoding_bad_rows", first_data_row(3))]
