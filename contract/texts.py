@@ -289,6 +289,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "where.key": ("情景中的「{key}」", "scenario key '{key}'"),
     "where.sep": ("，", ", "),
     "where.line": ("{where}：{message}", "{where}: {message}"),
+    "report.same_problem": (
+        "「{column}」列：{count} 行有同类问题（第 {rows} 行；用 --report 文件 导出每一行），例如第 {row} 行：{example}",
+        "column '{column}': {count} rows have the same kind of problem (rows {rows}; --report FILE exports every row), e.g. row {row}: {example}",
+    ),
     "report.more": (
         "……另有 {count} 个问题未列出（用 --report 文件 导出全部）",
         "... {count} more problems not shown (use --report FILE to export all)",
@@ -359,8 +363,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "village id '{value}' was turned into a number in scientific notation by Excel and lost digits: format the column as text and re-enter the codes",
     ),
     "pool.id_numeric": (
-        "村庄代码「{value}」存成了数字（前导 0 会丢失）：请把该列设为「文本」格式后重新填入",
-        "village id '{value}' is stored as a number (leading zeros are lost): format the column as text and re-enter it",
+        "村庄代码「{value}」存成了数字：Excel 在「常规」格式下把 12 位以上的数字显示成科学计数法（如 2.20102E+11），"
+        "复制或另存为 CSV 时末几位就会丢失；请把该列设为「文本」格式后重新填入",
+        "village id '{value}' is stored as a number: Excel shows numbers of 12 digits or more in General format in scientific notation"
+        " (such as 2.20102E+11), and a copy or a CSV saved from it loses the last digits; format the column as text and re-enter it",
+    ),
+    "pool.id_numeric_short": (
+        "村庄代码「{value}」存成了数字，不足 12 位：开头的 0 可能已经丢失；请把该列设为「文本」格式后重新填入完整的 12 位代码",
+        "village id '{value}' is stored as a number and has fewer than 12 digits: leading zeros may have been lost; format the column"
+        " as text and re-enter the full 12-digit code",
     ),
     "pool.not_number": ("「{value}」不是数字", "'{value}' is not a number"),
     "pool.not_integer": ("「{value}」不是整数", "'{value}' is not a whole number"),

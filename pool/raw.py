@@ -34,7 +34,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 
 from contract.columns import CATALOGUE
-from contract.errors import InputError, Problem
+from contract.errors import InputError, Problem, row_list
 from pool.xlsx import SheetFacts, cell_ref, read_other_sheet_head, read_sheet
 
 _KNOWN_HEADERS = {c.zh for c in CATALOGUE} | {c.key for c in CATALOGUE} | {a for c in CATALOGUE for a in c.aliases}
@@ -371,12 +371,6 @@ def _with_facts(table: RawTable, facts: SheetFacts, header_row: int) -> RawTable
     )
 
 
-def row_list(rows, limit: int = 20) -> str:
-    """Row numbers for a message: the first ``limit`` of them, "…" when there are more."""
-    shown = "、".join(str(r) for r in rows[:limit])
-    return shown + ("…" if len(rows) > limit else "")
-
-
 def _header_found(rows: list[list[str]], known: frozenset[str] = frozenset()) -> bool:
     return any(_looks_like_header(r, known) for r in rows[:_HEADER_SCAN_ROWS])
 
@@ -458,4 +452,4 @@ def _table_from_rows(
     return RawTable(header, cells, header_row, numeric_cells, encoding, sheet, notices or [], changed=changed)
 
 
-__all__ = ["RawTable", "CellIssue", "read_raw", "normalize_header", "clean_cells", "row_list"]
+__all__ = ["RawTable", "CellIssue", "read_raw", "normalize_header", "clean_cells"]

@@ -14,11 +14,11 @@ import numpy as np
 import pandas as pd
 
 from contract.columns import CATALOGUE, DEFAULT_COST, Column, header_of
-from contract.errors import InputError, Problem
+from contract.errors import InputError, Problem, row_list
 from contract.texts import SAMPLE_LABEL
 from pool.convert import convert_column, infer_extra
 from pool.places import PLACE_COLUMNS, derive_places, without_places
-from pool.raw import RawTable, normalize_header, read_raw, row_list
+from pool.raw import RawTable, normalize_header, read_raw
 from pool.regions import Region, region_named
 from pool.schema import place_failures, value_failures
 from pool.xlsx import cell_ref

@@ -107,12 +107,47 @@ def test_ids_in_scientific_notation(tmp_path, text):
 
 
 def test_ids_stored_as_numbers_in_xlsx(tmp_path, small_frame):
+    """The reason is true for the value: a 12-digit Jilin code (22…) has no leading zero to lose."""
     path = tmp_path / "f.xlsx"
     frame = file_text_frame(small_frame.head(5))
     frame["村庄代码"] = frame["村庄代码"].astype("int64")
+    frame.loc[3, "村庄代码"] = 12345678  # a code that has lost its leading zeros
+    frame.loc[4, "村庄代码"] = 2201021002010000123  # beyond Excel's 15 significant digits: read as 2.201021002010000e+18
     frame.to_excel(path, index=False)
-    problems = refused(path)
-    assert problems == [("pool.id_numeric", first_data_row(i), "村庄代码") for i in range(5)]
+    with pytest.raises(InputError) as caught:
+        read_pool(path)
+    problems = caught.value.problems
+    codes = ["pool.id_numeric"] * 3 + ["pool.id_numeric_short", "pool.id_scientific"]
+    assert [(p.code, p.row, p.column) for p in problems] == [(code, first_data_row(i), "村庄代码") for i, code in enumerate(codes)]
+    assert "2.20102E+11" in problems[0].render("zh") and "前导" not in problems[0].render("zh") + problems[0].render("en")
+    assert "leading zeros" not in problems[0].render("en") and "leading zeros" in problems[3].render("en")
+
+
+def test_a_column_wide_fault_is_one_line_on_the_terminal_and_every_row_in_the_report(tmp_path, small_frame):
+    """49 codes stored as numbers printed 49 identical lines (a full pool: 9,300)."""
+    from typer.testing import CliRunner
+
+    from baicun.cli import app
+    from report.problems import problem_table
+
+    path = tmp_path / "f.xlsx"
+    frame = file_text_frame(small_frame.head(49))
+    frame["村庄代码"] = frame["村庄代码"].astype("int64")
+    frame.loc[7, "产业基础"] = "120"
+    frame.to_excel(path, index=False)
+    with pytest.raises(InputError) as caught:
+        read_pool(path)
+    error = caught.value
+    assert len(error.problems) == 50 and len(problem_table(error.problems)) == 50
+    for lang, said in (("zh", "「村庄代码」列：49 行有同类问题（第 2、3、4、5、6、7、8、9、10、11… 行"), ("en", "column '村庄代码': 49 rows")):
+        lines = error.render(lang).splitlines()
+        assert lines[0] == error.title(lang) and len(lines) == 3  # the title, the column's line, the score's own line
+        assert said in lines[1] and "2.20102E+11" in lines[1] and "120" in lines[2]
+    assert error.render("zh", limit=1).splitlines()[-1].strip() == "……另有 1 个问题未列出（用 --report 文件 导出全部）"
+    report = tmp_path / "问题清单.csv"
+    result = CliRunner().invoke(app, ["pool", "check", str(path), "--report", str(report)])
+    assert result.exit_code == 2 and result.stderr.count("  - ") == 2
+    assert len(pd.read_csv(report, encoding="utf-8-sig")) == 50
 
 
 def test_coordinates_outside_the_province(tmp_path, text):
