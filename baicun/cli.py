@@ -51,7 +51,7 @@ def fail(error: InputError, report: Path | None = None) -> None:
     if report is not None:
         from report.problems import write_problem_report
 
-        write_problem_report(error, report)
+        write_problem_report(error.problems, report)
         WRITTEN.append(report)
     raise typer.Exit(EXIT_BAD_INPUT)
 
@@ -140,6 +140,10 @@ def pool_check(
         pool = read_pool(file, encoding=encoding, sheet=sheet, header_row=header_row, region=region)
     except InputError as error:
         fail(error, report)
+    if report is not None:
+        from report.problems import write_problem_report
+
+        write_problem_report([], written(report))  # a clean run's report: the header, no problems
     echo(*pool_summary_lines(pool))
 
 

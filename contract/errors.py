@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from contract.texts import t, visible
@@ -34,6 +35,18 @@ class Problem:
         return t("where.line", lang, where=t("where.sep", lang).join(where), message=self.message(lang))
 
 
+# This many problems of one kind in one column read as one line on a terminal (the column, the count, the first
+# rows, one example): a column stored wrongly throughout would otherwise print a line for every village.
+# ``InputError.problems`` (the report file, the app's table) keeps every one.
+GROUP_AT = 10
+
+
+def row_list(rows, limit: int = 20) -> str:
+    """Row numbers for a message: the first ``limit`` of them, "…" when there are more."""
+    shown = "、".join(str(r) for r in rows[:limit])
+    return shown + ("…" if len(rows) > limit else "")
+
+
 class InputError(Exception):
     """Bad input (pool file, scenario, form value): every problem at once. Exit code 2."""
 
@@ -47,11 +60,39 @@ class InputError(Exception):
         return t(self.title_code, lang, count=len(self.problems), **self.params)
 
     def render(self, lang: str | None = None, limit: int | None = None) -> str:
-        shown = self.problems if limit is None else self.problems[:limit]
+        """The title and one line a problem — ``GROUP_AT`` or more of one kind in one column as one line — the
+        first ``limit`` lines of them; a single problem that says what the title says is said once."""
         title = self.title(lang)
-        if len(self.problems) == 1 and shown and shown[0].render(lang) == title:  # one problem that is the title: said once
+        entries = self._entries(lang)
+        if len(self.problems) == 1 and entries[0][0] == title:
             return title
-        lines = [title] + [f"  - {p.render(lang)}" for p in shown]
-        if len(shown) < len(self.problems):
-            lines.append("  " + t("report.more", lang, count=len(self.problems) - len(shown)))
+        shown = entries if limit is None else entries[:limit]
+        lines = [title] + [f"  - {text}" for text, _ in shown]
+        if len(shown) < len(entries):
+            lines.append("  " + t("report.more", lang, count=sum(n for _, n in entries[len(shown) :])))
         return "\n".join(lines)
+
+    def _entries(self, lang: str | None) -> list[tuple[str, int]]:
+        """(line, how many problems it stands for), a group where its first problem is."""
+        rows = defaultdict(list)
+        for p in self.problems:
+            if p.row is not None and p.column:
+                rows[(p.code, p.column)].append(p.row)
+        entries, grouped = [], set()
+        for p in self.problems:
+            group = rows.get((p.code, p.column), [])
+            if len(group) < GROUP_AT or p.row is None:
+                entries.append((p.render(lang), 1))
+            elif (p.code, p.column) not in grouped:
+                grouped.add((p.code, p.column))
+                line = t(
+                    "report.same_problem",
+                    lang,
+                    column=visible(p.column),
+                    count=len(group),
+                    rows=row_list(group, 10),
+                    row=p.row,
+                    example=p.message(lang),
+                )
+                entries.append((line, len(group)))
+        return entries

@@ -289,6 +289,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "where.key": ("情景中的「{key}」", "scenario key '{key}'"),
     "where.sep": ("，", ", "),
     "where.line": ("{where}：{message}", "{where}: {message}"),
+    "report.same_problem": (
+        "「{column}」列：{count} 行有同类问题（第 {rows} 行；用 --report 文件 导出每一行），例如第 {row} 行：{example}",
+        "column '{column}': {count} rows have the same kind of problem (rows {rows}; --report FILE exports every row), e.g. row {row}: {example}",
+    ),
     "report.more": (
         "……另有 {count} 个问题未列出（用 --report 文件 导出全部）",
         "... {count} more problems not shown (use --report FILE to export all)",
@@ -313,7 +317,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "无法识别文件编码（已依次尝试 UTF-8、GB18030 和自动检测）：请用 --encoding 指定，例如 --encoding gbk",
         "cannot tell the file's encoding (tried UTF-8, GB18030 and detection): give it with --encoding, e.g. --encoding gbk",
     ),
-    "pool.encoding_failed": ("按指定编码 {encoding} 无法读取：{detail}", "cannot be read as {encoding}: {detail}"),
+    "pool.encoding_failed": (
+        "按指定编码 {encoding} 无法读取：共 {count} 行含有不属于这种编码的字节（第 {rows} 行）。请确认文件的编码，或去掉 --encoding 让程序自动识别",
+        "cannot be read as {encoding}: {count} row(s) hold bytes that are not {encoding} (rows {rows}). Check the file's encoding,"
+        " or leave out --encoding to have it detected",
+    ),
+    "pool.encoding_name": (
+        "不认识的编码名称「{encoding}」：常用的有 utf-8、gbk、gb18030",
+        "unknown encoding name '{encoding}': common ones are utf-8, gbk, gb18030",
+    ),
+    "pool.encoding_mixed": (
+        "文件混用了两种编码：大部分行是 {encoding}，共 {count} 行却是 {other}（第 {rows} 行），多半是从别的文件粘贴进来的。"
+        "请在 Excel/WPS 中重新录入这些行，再把整个文件另存为同一种编码（如「CSV UTF-8」）",
+        "the file mixes two encodings: most rows are {encoding} but {count} row(s) are {other} (rows {rows}), probably pasted in from another"
+        " file. Retype those rows in Excel/WPS and save the whole file in one encoding (e.g. 'CSV UTF-8')",
+    ),
+    "pool.encoding_bad_rows": (
+        "无法按 {encoding} 编码读取：共 {count} 行含有不属于这种编码的字节（第 {rows} 行），可能是从其他编码的文件粘贴进来的，或文件已损坏。"
+        "请检查并重新录入这些行，或用 --encoding 指定正确的编码",
+        "cannot be decoded as {encoding}: {count} row(s) hold bytes that are not {encoding} (rows {rows}), perhaps pasted in from a file in"
+        " another encoding, or damaged. Check and retype those rows, or give the right encoding with --encoding",
+    ),
     "pool.csv_unparsable": ("CSV 格式有误，无法解析：{detail}", "malformed CSV: {detail}"),
     "pool.no_sheet": ("没有名为「{sheet}」的工作表；已有工作表：{sheets}", "no sheet named '{sheet}'; sheets: {sheets}"),
     "pool.header_elsewhere": (
@@ -339,8 +363,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "village id '{value}' was turned into a number in scientific notation by Excel and lost digits: format the column as text and re-enter the codes",
     ),
     "pool.id_numeric": (
-        "村庄代码「{value}」存成了数字（前导 0 会丢失）：请把该列设为「文本」格式后重新填入",
-        "village id '{value}' is stored as a number (leading zeros are lost): format the column as text and re-enter it",
+        "村庄代码「{value}」存成了数字：Excel 在「常规」格式下把 12 位以上的数字显示成科学计数法（如 2.20102E+11），"
+        "复制或另存为 CSV 时末几位就会丢失；请把该列设为「文本」格式后重新填入",
+        "village id '{value}' is stored as a number: Excel shows numbers of 12 digits or more in General format in scientific notation"
+        " (such as 2.20102E+11), and a copy or a CSV saved from it loses the last digits; format the column as text and re-enter it",
+    ),
+    "pool.id_numeric_short": (
+        "村庄代码「{value}」存成了数字，不足 12 位：开头的 0 可能已经丢失；请把该列设为「文本」格式后重新填入完整的 12 位代码",
+        "village id '{value}' is stored as a number and has fewer than 12 digits: leading zeros may have been lost; format the column"
+        " as text and re-enter the full 12-digit code",
     ),
     "pool.not_number": ("「{value}」不是数字", "'{value}' is not a number"),
     "pool.not_integer": ("「{value}」不是整数", "'{value}' is not a whole number"),
@@ -462,7 +493,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "村庄代码「{value}」在省级村庄库中属于「{other}」：申报文件不能把别县的村改为本县",
         "village id '{value}' belongs to '{other}' in the provincial pool: an application cannot move another county's village",
     ),
-    "pool.blank_header": ("这一列没有列名却有数据：请补上列名或删除该列", "this column has data but no header: name it or delete it"),
+    "pool.blank_header": (
+        "这一列没有列名，却有 {count} 行在这里有数据（第 {rows} 行）：若是这些行多填了一格、其后各格随之右移，请删去多余的单元格；否则请补上列名或删除该列",
+        "this column has no header but {count} row(s) hold data in it (rows {rows}): if those rows have one cell too many, shifting the cells after it"
+        " to the right, delete that cell; otherwise name the column or delete it",
+    ),
     "region.invalid": ("坐标范围设置有误", "invalid coordinate region"),
     "region.unknown": (
         "「{value}」既不是已知区域（{names}），也不是“经度下限,经度上限,纬度下限,纬度上限”",

@@ -63,8 +63,16 @@ def convert_id(cells: pd.Series, numeric: pd.Series | None) -> tuple[pd.Series, 
     text = cells.str.strip()
     scientific = text.str.match(_SCIENTIFIC.pattern)
     stored_as_number = (numeric if numeric is not None else pd.Series(False, index=cells.index)) & ~scientific
-    problems = _problems(scientific, cells, "pool.id_scientific") + _problems(stored_as_number, cells, "pool.id_numeric")
+    problems = _problems(scientific, cells, "pool.id_scientific") + [_numeric_id(p) for p in _problems(stored_as_number, cells, "pool.id_numeric")]
     return text.where(~(scientific | stored_as_number) & (text != ""), None).astype(object), problems
+
+
+def _numeric_id(problem: CellProblem) -> CellProblem:
+    """What a code stored as a number risks, said truly for its value: fewer than 12 digits — its leading zeros
+    may be gone; else nothing yet, but Excel shows it as 2.20102E+11 and a copy or a CSV saved from that loses the
+    last digits. (A number of 16 digits or more reads as scientific notation, ``pool.id_scientific``.)"""
+    code = "pool.id_numeric_short" if problem.value.isdigit() and len(problem.value) < 12 else "pool.id_numeric"
+    return CellProblem(problem.position, code, problem.value)
 
 
 def convert_text(cells: pd.Series) -> tuple[pd.Series, list[CellProblem]]:

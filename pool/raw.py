@@ -3,7 +3,9 @@
 Encodings of delimited text (.csv, .txt, .tsv) are tried strictly in this order: UTF-16 when the file starts with
 its byte-order mark (Excel's "Unicode 文本"), UTF-8 (with or without BOM), GB18030 (a superset of GBK, which Excel
 and WPS write on Chinese Windows), then charset-normalizer's detector; if none fits, the user is asked for
-``--encoding``. Nothing is ever decoded with replacement characters. The delimiter (comma, tab, semicolon or
+``--encoding``. A file that is mostly UTF-8 or GB18030 with some lines that are not (lines pasted in from a file
+of the other encoding, or damaged bytes) is refused with those lines' rows (``_undecodable``), as is a file that
+does not read as a given ``--encoding``. Nothing is ever decoded with replacement characters. The delimiter (comma, tab, semicolon or
 vertical bar) is the one that splits a row into the most known headers.
 
 Every cell and header goes through one normalisation (``clean_cells``), once, here: zero-width characters and
@@ -17,6 +19,8 @@ formats, hidden rows), whose findings come back as ``RawTable.issues`` (errors a
 
 from __future__ import annotations
 
+import bisect
+import codecs
 import csv
 import hashlib
 import io
@@ -30,7 +34,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 
 from contract.columns import CATALOGUE
-from contract.errors import InputError, Problem
+from contract.errors import InputError, Problem, row_list
 from pool.xlsx import SheetFacts, cell_ref, read_other_sheet_head, read_sheet
 
 _KNOWN_HEADERS = {c.zh for c in CATALOGUE} | {c.key for c in CATALOGUE} | {a for c in CATALOGUE for a in c.aliases}
@@ -161,9 +165,14 @@ def file_digest(data: bytes, table: RawTable) -> str:
 def _decode(data: bytes, encoding: str | None, file: str) -> tuple[str, str, list[Problem]]:
     if encoding:
         try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise InputError("pool.invalid", [Problem("pool.encoding_name", params={"encoding": encoding})], file=file) from None
+        try:
             return data.decode(encoding), encoding, []
-        except (UnicodeDecodeError, LookupError) as error:
-            problem = Problem("pool.encoding_failed", params={"encoding": encoding, "detail": str(error)[:120]})
+        except UnicodeDecodeError as error:
+            other = "gb18030" if codecs.lookup(encoding).name.startswith("utf") else "utf-8"
+            problem = _undecodable(data, encoding, other, error) or Problem("pool.encoding_failed", params=_where_undecodable(data, encoding, error))
             raise InputError("pool.invalid", [problem], file=file) from None
     candidates = ("utf-16",) if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ("utf-8-sig", "gb18030")
     for candidate in candidates:
@@ -171,10 +180,71 @@ def _decode(data: bytes, encoding: str | None, file: str) -> tuple[str, str, lis
             return data.decode(candidate), candidate, []
         except UnicodeDecodeError:
             continue
+    if candidates == ("utf-8-sig", "gb18030"):
+        # Most lines read in one of the two and the others do not: lines pasted in from a file of the other
+        # encoding, or damaged bytes, said at their rows (a detector would guess a third encoding and garble all).
+        utf8, gbk = (_bad_lines(data, c) for c in candidates)
+        main, other = ("utf-8-sig", "gb18030") if len(utf8) <= len(gbk) else ("gb18030", "utf-8-sig")
+        problem = _undecodable(data, main, other)
+        if problem is not None:
+            raise InputError("pool.invalid", [problem], file=file)
     detected = _detect(data)
     if detected is None:
         raise InputError("pool.invalid", [Problem("pool.encoding_unknown")], file=file)
     return detected[0], detected[1], [Problem("pool.notice_encoding", params={"encoding": detected[1]})]
+
+
+_ENCODING_NAMES = {"utf-8-sig": "UTF-8", "utf-8": "UTF-8", "gb18030": "GBK/GB18030"}
+
+
+def _bad_lines(data: bytes, encoding: str) -> list[int]:
+    """0-based indices of the lines (split at newline bytes) that do not decode as ``encoding``; [] for an
+    encoding whose characters may hold a newline byte (UTF-16, UTF-32), where lines cannot be told apart."""
+    if codecs.lookup(encoding).name.startswith(("utf-16", "utf-32")):
+        return []
+    bad = []
+    for index, line in enumerate(data.split(b"\n")):
+        try:
+            line.decode(encoding)
+        except UnicodeDecodeError:
+            bad.append(index)
+    return bad
+
+
+def _undecodable(data: bytes, main: str, other: str, error: UnicodeDecodeError | None = None) -> Problem | None:
+    """What keeps a file that is mostly ``main`` from being read: rows in the ``other`` encoding (mixed), or rows
+    that are neither; None when most lines do not read as ``main`` (the file is in another encoding)."""
+    bad = _bad_lines(data, main)
+    lines = sum(1 for line in data.split(b"\n") if line.strip())
+    if not bad or len(bad) * 2 > lines:
+        return None
+    rows = _excel_rows(data, main, bad)
+    params = {"encoding": _ENCODING_NAMES.get(main, main), "count": len(rows), "rows": row_list(rows, limit=10)}
+    if not set(bad) & set(_bad_lines(data, other)):
+        return Problem("pool.encoding_mixed", row=rows[0], params=params | {"other": _ENCODING_NAMES.get(other, other)})
+    return Problem("pool.encoding_bad_rows", row=rows[0], params=params)
+
+
+def _where_undecodable(data: bytes, encoding: str, error: UnicodeDecodeError) -> dict:
+    """The rows that do not read as a given ``encoding`` (where the decoder stopped, when lines cannot be told
+    apart), for a file that does not read as ``encoding`` at all."""
+    bad = _bad_lines(data, encoding) or [data[: error.start].count(b"\n")]
+    rows = _excel_rows(data, encoding, bad)
+    return {"encoding": encoding, "count": len(rows), "rows": row_list(rows, limit=10)}
+
+
+def _excel_rows(data: bytes, encoding: str, lines: list[int]) -> list[int]:
+    """The rows, as Excel and WPS number them (CSV records: a quoted cell may span lines), of 0-based lines."""
+    text = "\n".join(line.decode(encoding, errors="replace") for line in data.split(b"\n"))  # only to count records
+    reader = csv.reader(io.StringIO(text, newline=""))
+    ends = []
+    try:
+        for _ in reader:
+            ends.append(reader.line_num)
+    except csv.Error:
+        return [line + 1 for line in lines]
+    rows = [bisect.bisect_left(ends, line + 1) + 1 for line in lines]
+    return list(dict.fromkeys(rows))
 
 
 def _detect(data: bytes) -> tuple[str, str] | None:
@@ -290,7 +360,7 @@ def _with_facts(table: RawTable, facts: SheetFacts, header_row: int) -> RawTable
     notices = list(table.notices)
     hidden = [r for r in facts.hidden_rows if below(r)]
     if hidden:
-        notices.append(Problem("pool.notice_hidden_rows", params={"count": len(hidden), "rows": _row_list(hidden)}))
+        notices.append(Problem("pool.notice_hidden_rows", params={"count": len(hidden), "rows": row_list(hidden)}))
     if facts.hidden_columns:
         letters = "、".join(cell_ref(1, c)[:-1] for c in facts.hidden_columns[:20])
         notices.append(Problem("pool.notice_hidden_columns", params={"count": len(facts.hidden_columns), "columns": letters}))
@@ -299,11 +369,6 @@ def _with_facts(table: RawTable, facts: SheetFacts, header_row: int) -> RawTable
     return RawTable(
         table.header, table.cells, table.header_row, table.numeric_cells, None, table.sheet, notices, issues, merged, percent, table.changed
     )
-
-
-def _row_list(rows: list[int], limit: int = 20) -> str:
-    shown = "、".join(str(r) for r in rows[:limit])
-    return shown + ("…" if len(rows) > limit else "")
 
 
 def _header_found(rows: list[list[str]], known: frozenset[str] = frozenset()) -> bool:

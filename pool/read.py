@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from contract.columns import CATALOGUE, DEFAULT_COST, Column, header_of
-from contract.errors import InputError, Problem
+from contract.errors import InputError, Problem, row_list
 from contract.texts import SAMPLE_LABEL
 from pool.convert import convert_column, infer_extra
 from pool.places import PLACE_COLUMNS, derive_places, without_places
@@ -100,8 +100,9 @@ def read_pool(
     region = region if isinstance(region, Region) else region_named(region)
     this_year = this_year or _dt.date.today().year
     raw = read_raw(path, encoding, sheet, header_row)
-    columns, labels = _map_headers(raw, path.name)
+    columns, labels, header_problems = _map_headers(raw, path.name)
     raw, problems, notices = _merged(raw, columns, labels)
+    problems = header_problems + problems
     frame, rows, converted, extra = _convert(raw, columns, labels, path.name)
     problems += converted + _issues(raw, columns, labels)
     notices += _normalised(raw, columns, labels, rows)
@@ -141,16 +142,21 @@ def _show(value) -> str:
     return str(value)
 
 
-def _map_headers(raw: RawTable, file: str) -> tuple[dict[int, Column | str], dict[str, str]]:
-    """Which catalogue column (or extra column name) each file column is, and the label used in messages."""
+def _map_headers(raw: RawTable, file: str) -> tuple[dict[int, Column | str], dict[str, str], list[Problem]]:
+    """Which catalogue column (or extra column name) each file column is, the label used in messages, and the
+    header's problems that leave the rest of the file readable (a column without a header that holds data, a
+    repeated header: that column is set aside and every other cell still checked). A missing required column
+    stops here, with them."""
     columns: dict[int, Column | str] = {}
     labels: dict[str, str] = {}
     problems: list[Problem] = []
     for index, text in enumerate(raw.header):
         name = normalize_header(text)
         if not name:
-            if (raw.cells[index].str.strip() != "").any():
-                problems.append(Problem("pool.blank_header", row=raw.header_row, column=_letter(index)))
+            filled = raw.cells[index].str.strip() != ""
+            if filled.any():
+                rows = [raw.excel_row(int(p)) for p in filled.to_numpy().nonzero()[0]]
+                problems.append(Problem("pool.blank_header", column=_letter(index), params={"count": len(rows), "rows": row_list(rows, limit=10)}))
             continue
         column = _BY_HEADER.get(name) or _BY_HEADER.get(name.lower())
         key = column.key if column else name
@@ -161,12 +167,14 @@ def _map_headers(raw: RawTable, file: str) -> tuple[dict[int, Column | str], dic
         labels[key] = (
             column.zh if column and name in (normalize_header(column.zh), *column.aliases) else (f"{column.zh}（{text}）" if column else name)
         )
-    for column in CATALOGUE:
-        if column.required and column.key not in labels:
-            problems.append(Problem("pool.missing_column", row=raw.header_row, params={"header": column.zh, "key": column.key}))
-    if problems:
-        raise InputError("pool.invalid", problems, file=file)
-    return columns, labels
+    missing = [
+        Problem("pool.missing_column", row=raw.header_row, params={"header": column.zh, "key": column.key})
+        for column in CATALOGUE
+        if column.required and column.key not in labels
+    ]
+    if missing:
+        raise InputError("pool.invalid", problems + missing, file=file)
+    return columns, labels, problems
 
 
 def _letter(index: int) -> str:
@@ -286,9 +294,8 @@ def _normalised(raw: RawTable, columns, labels, rows: np.ndarray) -> list[Proble
             continue
         changed = raw.changed[index].to_numpy()[kept]
         if changed.any():
-            where = rows[changed]
-            shown = "、".join(str(r) for r in where[:10]) + ("…" if len(where) > 10 else "")
-            notices.append(Problem("pool.notice_normalised", column=labels[key], params={"count": int(changed.sum()), "rows": shown}))
+            rows_shown = row_list(rows[changed], limit=10)
+            notices.append(Problem("pool.notice_normalised", column=labels[key], params={"count": int(changed.sum()), "rows": rows_shown}))
     return notices
 
 

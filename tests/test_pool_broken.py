@@ -107,12 +107,47 @@ def test_ids_in_scientific_notation(tmp_path, text):
 
 
 def test_ids_stored_as_numbers_in_xlsx(tmp_path, small_frame):
+    """The reason is true for the value: a 12-digit Jilin code (22…) has no leading zero to lose."""
     path = tmp_path / "f.xlsx"
     frame = file_text_frame(small_frame.head(5))
     frame["村庄代码"] = frame["村庄代码"].astype("int64")
+    frame.loc[3, "村庄代码"] = 12345678  # a code that has lost its leading zeros
+    frame.loc[4, "村庄代码"] = 2201021002010000123  # beyond Excel's 15 significant digits: read as 2.201021002010000e+18
     frame.to_excel(path, index=False)
-    problems = refused(path)
-    assert problems == [("pool.id_numeric", first_data_row(i), "村庄代码") for i in range(5)]
+    with pytest.raises(InputError) as caught:
+        read_pool(path)
+    problems = caught.value.problems
+    codes = ["pool.id_numeric"] * 3 + ["pool.id_numeric_short", "pool.id_scientific"]
+    assert [(p.code, p.row, p.column) for p in problems] == [(code, first_data_row(i), "村庄代码") for i, code in enumerate(codes)]
+    assert "2.20102E+11" in problems[0].render("zh") and "前导" not in problems[0].render("zh") + problems[0].render("en")
+    assert "leading zeros" not in problems[0].render("en") and "leading zeros" in problems[3].render("en")
+
+
+def test_a_column_wide_fault_is_one_line_on_the_terminal_and_every_row_in_the_report(tmp_path, small_frame):
+    """49 codes stored as numbers printed 49 identical lines (a full pool: 9,300)."""
+    from typer.testing import CliRunner
+
+    from baicun.cli import app
+    from report.problems import problem_table
+
+    path = tmp_path / "f.xlsx"
+    frame = file_text_frame(small_frame.head(49))
+    frame["村庄代码"] = frame["村庄代码"].astype("int64")
+    frame.loc[7, "产业基础"] = "120"
+    frame.to_excel(path, index=False)
+    with pytest.raises(InputError) as caught:
+        read_pool(path)
+    error = caught.value
+    assert len(error.problems) == 50 and len(problem_table(error.problems)) == 50
+    for lang, said in (("zh", "「村庄代码」列：49 行有同类问题（第 2、3、4、5、6、7、8、9、10、11… 行"), ("en", "column '村庄代码': 49 rows")):
+        lines = error.render(lang).splitlines()
+        assert lines[0] == error.title(lang) and len(lines) == 3  # the title, the column's line, the score's own line
+        assert said in lines[1] and "2.20102E+11" in lines[1] and "120" in lines[2]
+    assert error.render("zh", limit=1).splitlines()[-1].strip() == "……另有 1 个问题未列出（用 --report 文件 导出全部）"
+    report = tmp_path / "问题清单.csv"
+    result = CliRunner().invoke(app, ["pool", "check", str(path), "--report", str(report)])
+    assert result.exit_code == 2 and result.stderr.count("  - ") == 2
+    assert len(pd.read_csv(report, encoding="utf-8-sig")) == 50
 
 
 def test_coordinates_outside_the_province(tmp_path, text):
@@ -139,6 +174,10 @@ def test_undecodable_encoding_asks_for_encoding(tmp_path):
 def test_wrong_encoding_given_explicitly(tmp_path, text):
     path = save(text, tmp_path / "f.csv", encoding="gb18030")
     assert refused(path, encoding="utf-8") == [("pool.encoding_failed", None, None)]
+    with pytest.raises(InputError) as caught:
+        read_pool(path, encoding="utf-8")
+    assert "codec" not in caught.value.render("en") and "第 1、2、3" in caught.value.render("zh")  # rows, not Python's byte offset
+    assert refused(path, encoding="gbkk") == [("pool.encoding_name", None, None)]
 
 
 def test_xlsx_with_data_on_the_second_sheet(tmp_path, small_frame):
@@ -161,7 +200,8 @@ def test_legacy_xls(tmp_path):
 
 def test_duplicate_column(tmp_path, text):
     text.insert(3, "village", text["村名"])
-    assert refused(save(text, tmp_path / "f.csv")) == [("pool.duplicate_column", 1, "village")]
+    text.loc[6, "带头人"] = "优秀"  # a repeated header does not hide the other problems
+    assert refused(save(text, tmp_path / "f.csv")) == [("pool.duplicate_column", 1, "village"), ("pool.not_number", first_data_row(6), "带头人")]
 
 
 def test_negative_population_and_zero_cost(tmp_path, text):
@@ -230,3 +270,70 @@ def test_any_single_corrupted_cell_is_reported_at_that_cell(tmp_path_factory, sm
     problems = caught.value.problems
     assert [(p.row, p.column) for p in problems] == [(first_data_row(row), column.zh)]
     assert problems[0].render(lang)
+
+
+def test_report_always_says_what_this_run_found(tmp_path, text):
+    """`pool check bad.csv --report r.csv` then, the file fixed, `pool check good.csv --report r.csv` left the old
+    problems in r.csv; a clean run wrote no report at all."""
+    from typer.testing import CliRunner
+
+    from baicun.cli import app
+
+    good = save(text, tmp_path / "good.csv")
+    bad = text.copy()
+    bad.loc[3, "产业基础"] = "120"
+    bad = save(bad, tmp_path / "bad.csv")
+    for report in (tmp_path / "问题清单.csv", tmp_path / "问题清单.xlsx"):
+        assert CliRunner().invoke(app, ["pool", "check", str(bad), "--report", str(report)]).exit_code == 2
+        assert len(pd.read_excel(report) if report.suffix == ".xlsx" else pd.read_csv(report, encoding="utf-8-sig")) == 1
+        assert CliRunner().invoke(app, ["pool", "check", str(good), "--report", str(report)]).exit_code == 0
+        table = pd.read_excel(report) if report.suffix == ".xlsx" else pd.read_csv(report, encoding="utf-8-sig")
+        assert list(table.columns) == ["行号", "列", "内容", "问题"] and table.empty
+        report.unlink()
+        assert CliRunner().invoke(app, ["pool", "check", str(good), "--report", str(report)]).exit_code == 0
+        assert report.exists()
+
+
+def test_a_cell_too_many_names_its_rows_and_the_rest_is_still_checked(tmp_path, text):
+    """One cell more than the header on a row (at its end, or inserted mid-row so that every cell after it moves
+    right) was reported only as a headerless column on row 1, and hid every other problem of the file."""
+    path = save(text, tmp_path / "f.csv")
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    lines[4] += ",多余"  # Excel row 5
+    cells = lines[9].split(",")
+    lines[9] = ",".join(cells[:2] + ["长春市"] + cells[2:])  # Excel row 10: every cell from the third moves right
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        read_pool(path)
+    problems = caught.value.problems
+    assert len(text.columns) == 30  # the extra cells are in column 31, AE
+    assert (problems[0].code, problems[0].row, problems[0].column) == ("pool.blank_header", None, "AE")
+    assert problems[0].params == {"count": 2, "rows": "5、10"}
+    assert "第 5、10 行" in problems[0].render("zh") and "rows 5、10" in problems[0].render("en")
+    shifted = {p.column for p in problems if p.row == 10}
+    assert {"经度", "纬度"} <= shifted  # the shifted row's own faults are reported in the same run
+    assert all(p.row in (None, 10) for p in problems)
+
+
+def test_a_line_pasted_in_another_encoding_is_named_at_its_row(tmp_path, text):
+    """A GBK file with one line pasted as UTF-8: detection said "no header", --encoding gbk printed Python's
+    codec error with a byte offset."""
+    text.loc[2, "村名"] = "多行\n村名"  # a quoted cell over two lines: Excel's rows are records, not lines
+    path = save(text, tmp_path / "f.csv", encoding="gbk")
+    lines = path.read_bytes().split(b"\n")
+    assert lines[5].startswith(text.loc[3, "村庄代码"].encode())  # the sixth line is the fourth village, Excel row 5
+    lines[5] = lines[5].decode("gbk").encode("utf-8")
+    path.write_bytes(b"\n".join(lines))
+    for options in ({}, {"encoding": "gbk"}):
+        with pytest.raises(InputError) as caught:
+            read_pool(path, **options)
+        [problem] = caught.value.problems
+        assert (problem.code, problem.row, problem.params["rows"]) == ("pool.encoding_mixed", first_data_row(3), "5")
+        for lang in ("zh", "en"):
+            said = problem.render(lang)
+            assert "UTF-8" in said and "5" in said and "codec" not in said and "position" not in said
+    damaged = path.read_bytes().replace(lines[5], text.loc[3, "村庄代码"].encode() + b",\xff\xfe")
+    path.write_bytes(damaged)
+    with pytest.raises(InputError) as caught:
+        read_pool(path)
+    assert [(p.code, p.row) for p in caught.value.problems] == [("pool.encoding_bad_rows", first_data_row(3))]

@@ -630,7 +630,7 @@ def show_problems(error: InputError, heading: str | None = None) -> None:
     from report.problems import problem_table
 
     st.error(heading or md(error.title(lang())))  # escaped: every caller passes a tr() heading
-    st.dataframe(problem_table(error, lang()), hide_index=True, width="stretch", placeholder="—")
+    st.dataframe(problem_table(error.problems, lang()), hide_index=True, width="stretch", placeholder="—")
 
 
 def xlsx_bytes(o, language: str, changes: list[str] | None = None) -> bytes:
