@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -10,12 +11,16 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from rich.cells import cell_len
+from rich.console import Console
 
-from baicun.pipeline import bind, outcome, solve
+from baicun.pipeline import bind, county, county_named, outcome, solve
 from pool.generate import generate_pool
 from pool.read import read_pool
 from report.escape import spreadsheet as defuse
 from report.files import write_csv, write_xlsx
+from report.tables import column_name, shortlist_table
+from report.text import preview_lines, score_lines, selection_lines
 from tests.conftest import SAMPLE_CSV
 from tests.conftest import write_csv as write_pool_csv
 from tests.scenario_helpers import DEFAULT_SCENARIO, scenario_with
@@ -163,3 +168,45 @@ def test_each_thread_reads_in_the_language_it_chose():
     other.join()
     assert seen["en"] == t("word.total", "en") != t("word.total", "zh")
     assert t("word.total") == t("word.total", "zh")
+
+
+def printed(items, width: int) -> list[str]:
+    """The tables among ``items`` as a terminal of ``width`` columns shows them (baicun.cli.echo's console)."""
+    console = Console(width=width, file=io.StringIO(), soft_wrap=True)
+    for item in items:
+        if not isinstance(item, str):
+            console.print(item)
+    return console.file.getvalue().splitlines()
+
+
+@pytest.mark.parametrize("width", [60, 100, 120])
+def test_terminal_tables_never_cut_a_value_at_any_width(hostile, width):
+    """Issue: at 100–120 columns codes showed as ``220722108…`` and scores as ``0.…``. A code or a number stays whole
+    (long text wraps), at any width; nothing is cut off with an ellipsis, and no line is wider than the terminal."""
+    result, best = hostile
+    pool = result.inputs.pool
+    county_name = county_named(result.inputs, pool.frame.set_index("village_id").at[best, "county"])
+    tables = {
+        "solve": selection_lines(result),
+        "score": score_lines(pool, result.scores, 20),
+        "preview": preview_lines(result, county(result, county_name)),
+    }
+    ranked = result.scores.ranked().head(20)
+    whole = {
+        "solve": list(shortlist_table(result)[column_name("village_id")].head(15)),
+        "score": list(ranked["village_id"]) + [f"{s:.4f}" for s in ranked["score"]],
+        "preview": list(county(result, county_name).table["village_id"]),
+    }
+    for name, items in tables.items():
+        lines = printed(items, width)
+        assert not any("…" in line for line in lines), (name, width, [line for line in lines if "…" in line][:3])
+        assert [line for line in lines if cell_len(line) > width] == [], (name, width)
+        shown = "\n".join(lines)
+        assert [value for value in whole[name] if value not in shown] == [], (name, width)
+
+
+def test_terminal_tables_in_a_pipe_stay_one_row_a_line(hostile):
+    """A pipe or a file (250 columns, baicun.cli.echo) keeps the boxed table with each row on one line."""
+    result, _ = hostile
+    lines = printed(score_lines(result.inputs.pool, result.scores, 5), 250)
+    assert lines[1].startswith("┏") and sum(line.startswith("│") for line in lines) >= 5
