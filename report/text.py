@@ -185,6 +185,7 @@ def pool_summary_lines(pool: Pool) -> list:
 
 
 def score_lines(pool: Pool, scores: Scores, top: int) -> list:
+    from report.funnel import reason_table
     from report.tables import column_name
 
     lines: list = []
@@ -197,13 +198,8 @@ def score_lines(pool: Pool, scores: Scores, top: int) -> list:
     shown = shown.rename(columns=column_name)
     eligible = int(scores.eligible.sum())
     lines.append(table_of(shown, title=t("score.title", top=len(ranked), eligible=eligible, total=pool.size)))
-    counts = scores.eligibility.reason_counts()
-    counts["rule"] = [render(rule) for rule in counts["rule"]]
     ineligible = pool.size - eligible
-    total = pd.DataFrame({"rule": [t("score.total_ineligible")], "first": [int(counts["first"].sum())], "all": pd.array([pd.NA], dtype="Int64")})
-    # a pool where every village is eligible has no reason rows; concatenating an empty frame is deprecated
-    counts = pd.concat([counts.astype({"first": int, "all": "Int64"}), total], ignore_index=True) if len(counts) else total
-    counts = counts.rename(columns={"rule": t("score.col_rule"), "first": t("score.col_first"), "all": t("score.col_all")})
+    counts = reason_table(scores)
     lines.append(table_of(counts, title=t("score.reasons_title", count=ineligible)))
     return lines
 

@@ -15,10 +15,12 @@ from rich.cells import cell_len
 from rich.console import Console
 
 from baicun.pipeline import bind, county, county_named, outcome, solve
+from contract.texts import set_language
 from pool.generate import generate_pool
 from pool.read import read_pool
 from report.escape import spreadsheet as defuse
 from report.files import write_csv, write_xlsx
+from report.funnel import funnel_table
 from report.tables import column_name, shortlist_table
 from report.text import preview_lines, score_lines, selection_lines
 from tests.conftest import SAMPLE_CSV
@@ -210,3 +212,19 @@ def test_terminal_tables_in_a_pipe_stay_one_row_a_line(hostile):
     result, _ = hostile
     lines = printed(score_lines(result.inputs.pool, result.scores, 5), 250)
     assert lines[1].startswith("┏") and sum(line.startswith("│") for line in lines) >= 5
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_score_reason_table_names_each_rule_as_the_funnel_sheet_does(hostile, lang):
+    """Issue: ``baicun score`` printed its reasons as codes (``rule.require`` twice). Its rows are the 资格漏斗
+    sheet's steps, word for word, each distinct, in Chinese and in English."""
+    result, _ = hostile
+    set_language(lang)
+    try:
+        lines = printed(score_lines(result.inputs.pool, result.scores, 1), 250)
+        steps = list(funnel_table(result.inputs.pool, result.scores, lang=lang).iloc[1:-1, 0])
+    finally:
+        set_language("zh")
+    shown = "\n".join(lines)
+    assert "rule." not in shown
+    assert len(set(steps)) == len(steps) and [step for step in steps if step not in shown] == []
