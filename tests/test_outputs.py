@@ -228,3 +228,15 @@ def test_score_reason_table_names_each_rule_as_the_funnel_sheet_does(hostile, la
     shown = "\n".join(lines)
     assert "rule." not in shown
     assert len(set(steps)) == len(steps) and [step for step in steps if step not in shown] == []
+
+
+def test_wording_option_plural_unit_and_help():
+    """Issue: an option was called a column (「--out」列), English said "has 1 problems", the English headline gave a
+    cost without its unit, and --help dropped "[robustness]" (read as console markup) and called sampling 旧版."""
+    for lang, option in (("zh", "选项「--out」"), ("en", "option '--out'")):
+        done = baicun("--lang", lang, "solve", str(DEFAULT_SCENARIO), "--out", "x.txt")
+        assert done.returncode == 2 and option in done.stderr and "列" not in done.stderr.splitlines()[1]
+    assert "1 problem with" in baicun("--lang", "en", "solve", str(DEFAULT_SCENARIO), "--out", "x.txt").stderr
+    assert "(10k yuan)" in baicun("--lang", "en", "solve", str(DEFAULT_SCENARIO), "--no-prices").stdout
+    helped = baicun("robustness", "--help").stdout + baicun("--help").stdout
+    assert "[robustness]" in helped and "旧版" not in helped
