@@ -16,12 +16,13 @@ from contract.errors import InputError, Problem
 from contract.texts import set_language, t
 
 app = typer.Typer(
+    rich_markup_mode=None,
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     help="百村遴选 baicun — 村庄遴选决策支持 / village selection decision support",
 )
-pool_app = typer.Typer(no_args_is_help=True, help="村庄库：校验、生成 / pool: check, generate")
+pool_app = typer.Typer(rich_markup_mode=None, no_args_is_help=True, help="村庄库：校验、生成 / pool: check, generate")
 app.add_typer(pool_app, name="pool")
 
 # SPEC §4: 0 a list, 1 infeasible, 2 bad input, 3 failed the independent check, 4 internal, 5 time limit without a list
@@ -173,7 +174,9 @@ def pool_generate(
 
 # --- the expert panel ---------------------------------------------------------------------------------------------
 
-review_app = typer.Typer(no_args_is_help=True, help="专家评审：评分表模板、汇总、一致性 / expert panel: template, aggregate, agreement")
+review_app = typer.Typer(
+    rich_markup_mode=None, no_args_is_help=True, help="专家评审：评分表模板、汇总、一致性 / expert panel: template, aggregate, agreement"
+)
 app.add_typer(review_app, name="review")
 
 
@@ -376,7 +379,7 @@ def _save(result, pool_path, label: str, db: str | None) -> str:
 
 # --- run history and comparison ------------------------------------------------------------------------------
 
-runs_app = typer.Typer(no_args_is_help=True, help="运行记录：列表、查看、重现 / saved runs: list, show, rerun")
+runs_app = typer.Typer(rich_markup_mode=None, no_args_is_help=True, help="运行记录：列表、查看、重现 / saved runs: list, show, rerun")
 app.add_typer(runs_app, name="runs")
 DB_OPTION = typer.Option(None, "--db", help="运行记录数据库：文件路径或 SQLAlchemy URL（默认用户数据目录）")
 
@@ -477,12 +480,14 @@ def compare_command(
     echo(*comparison_lines(comparison), *([t("solve.written", file=str(out))] if out else []))
 
 
-@app.command("robustness")
+@app.command("robustness", short_help="权重稳健性：权重范围内的稳定性证明，或扰动抽样分析 / weight robustness: proofs or sampling")
 def robustness_command(
     scenario: Path = typer.Argument(..., help="情景文件 .toml"),
-    samples: int | None = typer.Option(None, "--samples", min=0, help="样本数（稳定性分析默认 1000，旧版抽样默认 200）/ number of weight samples"),
+    samples: int | None = typer.Option(
+        None, "--samples", min=0, help="样本数（稳定性分析默认 1000，扰动抽样分析默认 200）/ number of weight samples"
+    ),
     seed: int | None = typer.Option(None, "--seed", help="随机种子 / random seed"),
-    method: str | None = typer.Option(None, "--method", help="旧版抽样分析：dirichlet | uniform（不给出权重范围时默认 dirichlet）"),
+    method: str | None = typer.Option(None, "--method", help="扰动抽样分析：dirichlet | uniform（不给出权重范围时默认 dirichlet）"),
     spread: float | None = typer.Option(None, "--spread", help="dirichlet：集中度（默认 50，越大扰动越小）；uniform：相对幅度（默认 0.2）"),
     relative: float | None = typer.Option(None, "--relative", help="权重范围：各权重 ±x（0.05 即 ±5%）/ every weight ± this fraction"),
     interval: list[str] = typer.Option([], "--interval", help="权重区间 指标=下限:上限（可多次给出）/ criterion=low:high"),
@@ -494,9 +499,10 @@ def robustness_command(
     out: Path | None = typer.Option(None, "--out", help="导出 .xlsx / export"),
     as_json: bool = typer.Option(False, "--json", help="在标准输出打印一个 JSON 对象 / print one JSON object"),
 ) -> None:
-    """权重稳健性。给出权重范围（--relative/--interval/--order 或情景中的 [robustness]）时：证明每个村在范围内的任意权重下
-    都入选、都不入选或取决于权重，只对后者抽样，并给出各指标的稳定区间；否则为旧版的扰动抽样分析。
-    / weight robustness: proofs over a weight region, or the earlier sampling study."""
+    """权重稳健性。给出权重范围（--relative/--interval/--order 或情景中的 [robustness]）时：证明每个村在范围内的
+    任意权重下都入选、都不入选或取决于权重，只对后者抽样，并给出各指标的稳定区间；
+    否则为扰动抽样分析（按 Dirichlet 或均匀分布扰动权重、逐次重解、统计入选频率）。
+    / weight robustness: proofs over a weight region, or the perturbation sampling study."""
     from report.sheets import check_outputs
 
     if method is not None and method not in ("dirichlet", "uniform"):
@@ -681,7 +687,7 @@ def _application_county(inputs, county: str, application: Path) -> str:
 
 # --- a server for the province: users, audit trail, serve --------------------------------------------------------
 
-users_app = typer.Typer(no_args_is_help=True, help="服务器用户：添加、列表、解锁 / server users: add, list, unlock")
+users_app = typer.Typer(rich_markup_mode=None, no_args_is_help=True, help="服务器用户：添加、列表、解锁 / server users: add, list, unlock")
 app.add_typer(users_app, name="users")
 
 

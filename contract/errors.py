@@ -27,7 +27,8 @@ class Problem:
         if self.row is not None:
             where.append(t("where.row", lang, row=self.row))
         if self.column:
-            where.append(t("where.column", lang, column=self.column))
+            # an option of the command line ("--out") is no column of a file
+            where.append(t("where.option" if self.column.startswith("--") else "where.column", lang, column=self.column))
         if self.key:
             where.append(t("where.key", lang, key=self.key))
         if not where:

@@ -75,6 +75,8 @@ def t(code: str, lang: str | None = None, **params) -> str:
     lang = lang or current_language()
     zh, en = MESSAGES[code]
     values = {k: _value(v, lang) for k, v in params.items()}
+    if isinstance(params.get("count"), int):  # English "{count} problem{s}": "1 problem", "2 problems"
+        values.setdefault("s", "" if params["count"] == 1 else "s")
     text = (en if lang == "en" else zh).format_map(_Blank(values))
     if params.get("suggestion") and code != "hint.did_you_mean":
         text += t("hint.did_you_mean", lang, suggestion=params["suggestion"])
@@ -105,8 +107,8 @@ SAMPLE_LABEL = "示例数据"
 
 MESSAGES: dict[str, tuple[str, str]] = {
     # --- the expert panel (review/) ----------------------------------------------------------------------------
-    "review.invalid": ("专家评分表有 {count} 个问题，未被使用：", "The experts' score sheets have {count} problems and were not used:"),
-    "review.panel_invalid": ("专家名单「{file}」有 {count} 个问题，未被使用：", "The panel list '{file}' has {count} problems and was not used:"),
+    "review.invalid": ("专家评分表有 {count} 个问题，未被使用：", "The experts' score sheets have {count} problem{s} and were not used:"),
+    "review.panel_invalid": ("专家名单「{file}」有 {count} 个问题，未被使用：", "The panel list '{file}' has {count} problem{s} and was not used:"),
     "review.in_file": ("评分表「{file}」：{problem}", "sheet '{file}': {problem}"),
     "review.in_sheet": ("评分表「{file}」专家「{expert}」：{problem}", "sheet '{file}', expert '{expert}': {problem}"),
     "review.no_sheets": ("没有给出专家评分表", "no score sheets were given"),
@@ -157,7 +159,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "review.raw_scores": ("原始分，未标准化", "raw scores, not standardised"),
     "review.weights_invalid": (
         "专家的权重判断有 {count} 个问题，未被使用：",
-        "The experts' weight judgements have {count} problems and were not used:",
+        "The experts' weight judgements have {count} problem{s} and were not used:",
     ),
     "review.judgement_row": ("判断矩阵缺少指标「{value}」所在的行", "the judgement matrix lacks the row of '{value}'"),
     "review.bad_weight": ("权重「{value}」应为不小于 0 的数，且不能全为 0", "weight '{value}' must be a number ≥ 0, and not all zero"),
@@ -286,6 +288,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # --- where a problem is -------------------------------------------------------------------------------
     "where.row": ("第 {row} 行", "row {row}"),
     "where.column": ("「{column}」列", "column '{column}'"),
+    "where.option": ("选项「{column}」", "option '{column}'"),
     "where.key": ("情景中的「{key}」", "scenario key '{key}'"),
     "where.sep": ("，", ", "),
     "where.line": ("{where}：{message}", "{where}: {message}"),
@@ -298,7 +301,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "... {count} more problems not shown (use --report FILE to export all)",
     ),
     # --- reading a pool -----------------------------------------------------------------------------------
-    "pool.invalid": ("村庄库文件「{file}」有 {count} 个问题，未被使用：", "The pool file '{file}' has {count} problems and was not used:"),
+    "pool.invalid": ("村庄库文件「{file}」有 {count} 个问题，未被使用：", "The pool file '{file}' has {count} problem{s} and was not used:"),
     "pool.not_found": ("找不到文件「{file}」", "file '{file}' not found"),
     "pool.bad_suffix": (
         "不支持的文件类型「{suffix}」：请另存为 .xlsx、.csv 或文本文件（.txt、.tsv）",
@@ -504,8 +507,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "'{value}' is neither a known region ({names}) nor 'lon_min,lon_max,lat_min,lat_max'",
     ),
     # --- scenario --------------------------------------------------------------------------------------------
-    "scenario.invalid": ("情景文件「{file}」有 {count} 个问题：", "The scenario '{file}' has {count} problems:"),
-    "scenario.unfit": ("情景与村庄库「{file}」不匹配，共 {count} 个问题：", "The scenario does not fit the pool '{file}' ({count} problems):"),
+    "scenario.invalid": ("情景文件「{file}」有 {count} 个问题：", "The scenario '{file}' has {count} problem{s}:"),
+    "scenario.unfit": ("情景与村庄库「{file}」不匹配，共 {count} 个问题：", "The scenario does not fit the pool '{file}' ({count} problem{s}):"),
     "scenario.not_found": ("找不到情景文件「{file}」", "scenario file '{file}' not found"),
     "scenario.not_utf8": ("情景文件不是 UTF-8 编码：请用 UTF-8 保存", "the scenario file is not UTF-8: save it as UTF-8"),
     "scenario.toml_syntax": ("TOML 格式错误：{detail}", "TOML syntax error: {detail}"),
@@ -763,7 +766,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col.eligible": ("符合资格", "eligible"),
     "col.selected": ("入选", "selected"),
     "col.reason": ("入选/落选理由", "reason"),
-    "col.cost": ("计划投资(万元)", "cost"),
+    "col.cost": ("计划投资(万元)", "cost (10k yuan)"),
     "col.contribution": ("{name}得分", "{name} contribution"),
     "col.villages": ("村庄数", "villages"),
     "col.eligible_count": ("符合资格", "eligible"),
@@ -812,7 +815,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "no time left: the shortlist is proven optimal, but not chosen by village_id among equal totals",
     ),
     "info.count": ("入选村数", "villages selected"),
-    "info.budget_used": ("计划投资合计(万元)", "budget used"),
+    "info.budget_used": ("计划投资合计(万元)", "budget used (10k yuan)"),
     "info.eligible": ("符合资格村数", "eligible villages"),
     "info.pool_size": ("村庄库村数", "villages in the pool"),
     "info.times": ("用时", "times"),
@@ -858,7 +861,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.bad_time_limit": ("时限必须是正数（秒）：{value}", "the time limit must be a positive number of seconds: {value}"),
     "output.invalid": (
         "输出文件有 {count} 个问题，没有读取村庄库、也没有求解：",
-        "{count} problems with the output files; nothing was read or solved:",
+        "{count} problem{s} with the output files; nothing was read or solved:",
     ),
     "output.bad_suffix": ("输出文件必须是 {choices}：{value}", "the output must be {choices}: {value}"),
     "output.is_folder": ("「{value}」是一个文件夹，请给出文件名", "'{value}' is a folder; give a file name"),
@@ -876,7 +879,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "solve.headline": (
         "【{name}】{status}：入选 {count} 个村，综合得分合计 {objective}（相对差距 {gap}），计划投资合计 {budget}万元；{backend}，用时 {seconds} 秒",
-        "[{name}] {status}: {count} villages, total score {objective} (gap {gap}), cost {budget}; {backend}, {seconds} s",
+        "[{name}] {status}: {count} villages, total score {objective} (gap {gap}), planned cost {budget} (10k yuan); {backend}, {seconds} s",
     ),
     "solve.top": ("入选名单前 {shown} 名（共 {count} 个）", "Top {shown} of the {count} selected"),
     "solve.written": ("已写入 {file}", "written: {file}"),
@@ -1622,6 +1625,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.stab.classes": ("分类", "Classes"),
     "ui.stab.flips": ("取决于权重的村（最易变动的在前）", "Villages that depend on the weights (soonest first)"),
     "ui.stab.frequency": ("抽样入选频率（仅限取决于权重或未定的村）", "Selection frequency (only villages that depend or are undecided)"),
-    "ui.stab.legacy": ("按 Dirichlet 扰动抽样（旧版稳健性分析）", "Dirichlet sampling study (the earlier robustness study)"),
+    "ui.stab.legacy": ("扰动抽样分析（按 Dirichlet 分布扰动权重）", "perturbation sampling study (Dirichlet weights)"),
     "generate.done": ("已生成示例村庄库（合成数据）：{villages} 个村，写入 {files}", "Synthetic sample pool written: {villages} villages to {files}"),
 }

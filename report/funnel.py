@@ -19,12 +19,27 @@ def funnel_table(pool: Pool, scores: Scores, selection=None, lang: str | None = 
     remaining = pool.size
     for rule, removed in scores.eligibility.steps():
         remaining -= int(removed.sum())
-        steps.append((render(rule.describe(), lang), remaining, int(removed.sum())))
+        steps.append((step_label(rule, lang), remaining, int(removed.sum())))
     eligible = int(scores.eligible.sum())
     steps.append((t("funnel.eligible", lang), eligible, 0))
     if selection is not None and selection.found:
         steps.append((t("funnel.selected", lang), selection.count, eligible - selection.count))
     return pd.DataFrame(steps, columns=[t("funnel.col_step", lang), t("funnel.col_remaining", lang), t("funnel.col_removed", lang)])
+
+
+def step_label(rule, lang: str | None = None) -> str:
+    """An eligibility rule as a step of the funnel, in words ("须「九有六无验收」为“是”"): the one label of the
+    资格漏斗 sheet's rows, of the villages each step removes and of ``baicun score``'s reason table."""
+    return render(rule.describe(), lang)
+
+
+def reason_table(scores: Scores, lang: str | None = None) -> pd.DataFrame:
+    """``baicun score``'s reasons, one row per step of the funnel: the villages it is the first reason for (these add
+    up to the ineligible count, the last row) and all villages it excludes."""
+    rows = [(step_label(rule, lang), int(removed.sum()), int(rule.failed.sum())) for rule, removed in scores.eligibility.steps()]
+    rows.append((t("score.total_ineligible", lang), sum(first for _, first, _ in rows), None))
+    table = pd.DataFrame(rows, columns=["rule", "first", "all"]).astype({"first": int, "all": "Int64"})
+    return table.rename(columns={"rule": t("score.col_rule", lang), "first": t("score.col_first", lang), "all": t("score.col_all", lang)})
 
 
 def funnel_villages(pool: Pool, scores: Scores, lang: str | None = None) -> pd.DataFrame:
@@ -33,7 +48,7 @@ def funnel_villages(pool: Pool, scores: Scores, lang: str | None = None) -> pd.D
     parts = []
     for rule, removed in scores.eligibility.steps():
         part = frame.loc[removed, ["village_id", "village", "county", "city"]].copy()
-        part.insert(0, "step", render(rule.describe(), lang))
+        part.insert(0, "step", step_label(rule, lang))
         parts.append(part)
     columns = ["step", "village_id", "village", "county", "city"]
     table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)

@@ -6,13 +6,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pandas as pd
+from rich import box
+from rich.cells import cell_len
 from rich.table import Table
 
 from contract.columns import header_of
 from contract.texts import Msgs, render, t
 from pool.read import Pool
 from pool.summary import summarize
-from report.escape import terminal
+from report.escape import terminal, terminal_plain
 from report.status import status_text
 from solver.rules import RuleRef
 
@@ -20,17 +22,132 @@ if TYPE_CHECKING:  # an annotation only: `pool check` prints without the scoring
     from scoring.score import Scores
 
 
-def table_of(frame: pd.DataFrame, title: str | None = None, index: bool = False) -> Table:
-    table = Table(title=terminal(title) if title is not None else None, show_lines=False, header_style="bold")
-    if index:
-        table.add_column(terminal(frame.index.name or ""))
-    for column in frame.columns:
-        numeric = pd.api.types.is_numeric_dtype(frame[column])
-        table.add_column(terminal(column), justify="right" if numeric else "left")
-    for key, row in frame.iterrows():
-        cells = [terminal(key)] if index else []
-        table.add_row(*cells, *(terminal(_cell(v)) for v in row))
-    return table
+def table_of(frame: pd.DataFrame, title: str | None = None, index: bool = False) -> TerminalTable:
+    return TerminalTable(frame, title, index)
+
+
+# A text column whose longest value is wider than this wraps when the terminal is narrow; a narrower column (a code,
+# a number, a name) is never wrapped or cut. A wrapping column is never narrower than TEXT_MIN.
+LONG_TEXT = 20
+TEXT_MIN = 16
+
+
+class TerminalTable:
+    """A table for the terminal that never cuts a value off with an ellipsis, whatever the terminal's width. The
+    layout is chosen when it is printed, from the width it has:
+
+    1. the boxed table with every value on one line, when it fits (always in a pipe or file, 250 columns);
+    2. a compact table (no vertical rules), headers on up to two lines, long text (reasons) wrapped in its column,
+       when codes, numbers and names still fit whole;
+    3. one record per row: the row's fields as "header value" pairs side by side, long text on a line of its own.
+    """
+
+    def __init__(self, frame: pd.DataFrame, title: str | None = None, index: bool = False):
+        self.title = title
+        columns = ([frame.index.name or ""] if index else []) + [str(c) for c in frame.columns]
+        self.numeric = ([False] if index else []) + [bool(pd.api.types.is_numeric_dtype(frame[c])) for c in frame.columns]
+        self.headers = [terminal_plain(c) for c in columns]
+        self.rows = [[terminal_plain(key)] * index + [terminal_plain(_cell(v)) for v in row] for key, row in frame.iterrows()]
+        self.values = [max((_cells(row[i]) for row in self.rows), default=0) for i in range(len(columns))]
+        self.long = [not numeric and width > LONG_TEXT for numeric, width in zip(self.numeric, self.values, strict=True)]
+
+    def __rich_console__(self, console, options):
+        width = options.max_width
+        natural = [max(value, _cells(header)) for value, header in zip(self.values, self.headers, strict=True)]
+        if sum(natural) + 3 * len(natural) + 1 <= width:
+            yield self._table(box.HEAVY_HEAD, natural, fixed=False)
+            return
+        widths = [
+            value if long else max(value, _header_min(header)) for value, header, long in zip(self.values, self.headers, self.long, strict=True)
+        ]
+        gaps = 2 * (len(widths) - 1)
+        spare = width - gaps - sum(w for w, long in zip(widths, self.long, strict=True) if not long)
+        wide = [i for i, long in enumerate(self.long) if long]
+        if wide and spare >= TEXT_MIN * len(wide):
+            share = spare // len(wide)
+            for i in wide:
+                widths[i] = max(min(self.values[i], share), _header_min(self.headers[i]), TEXT_MIN)
+        if sum(widths) + gaps <= width:
+            yield self._table(box.SIMPLE_HEAD, widths, fixed=True)
+            return
+        yield from self._records(width)
+
+    def __rich_measure__(self, console, options):
+        from rich.measure import Measurement
+
+        natural = [max(value, _cells(header)) for value, header in zip(self.values, self.headers, strict=True)]
+        return Measurement(min(options.max_width, TEXT_MIN), min(options.max_width, sum(natural) + 3 * len(natural) + 1))
+
+    def _table(self, style, widths: list[int], fixed: bool) -> Table:
+        compact = style is box.SIMPLE_HEAD
+        table = Table(
+            title=terminal(self.title) if self.title is not None else None,
+            box=style,
+            show_edge=not compact,
+            pad_edge=not compact,
+            padding=(0, 1, 0, 0) if compact else (0, 1),
+            header_style="bold",
+        )
+        for header, numeric, long, width in zip(self.headers, self.numeric, self.long, widths, strict=True):
+            table.add_column(
+                terminal(header),
+                justify="right" if numeric else "left",
+                overflow="fold",
+                width=width if fixed else None,
+                no_wrap=not long and not fixed,
+            )
+        for row in self.rows:
+            table.add_row(*(terminal(cell) for cell in row))
+        return table
+
+    def _records(self, width: int):
+        from rich.columns import Columns
+        from rich.rule import Rule
+
+        if self.title is not None:
+            title = Table.grid()  # a grid cell wraps to the width, where a line printed as soft-wrapped text would not
+            title.add_row(terminal(self.title))
+            yield title
+        label = max((_cells(h) for h, long in zip(self.headers, self.long, strict=True) if not long), default=0)
+        for row in self.rows:
+            yield Rule(style="dim")
+            pairs = []
+            for header, value, long in zip(self.headers, row, self.long, strict=True):
+                if long or _cells(value) > LONG_TEXT:
+                    if pairs:
+                        yield Columns(pairs, padding=(0, 3))
+                        pairs = []
+                    line = Table.grid(padding=(0, 1, 0, 0))  # a grid wraps the text under itself, beside its header
+                    line.add_column(style="bold", no_wrap=True)
+                    line.add_column(overflow="fold")
+                    line.add_row(terminal(header), terminal(value))
+                    yield line
+                else:
+                    pairs.append(_pair(header + " " * (label - _cells(header)), value))
+            if pairs:
+                yield Columns(pairs, padding=(0, 3))
+
+
+def _pair(header: str, value: str):
+    from rich.text import Text
+
+    pair = Text.assemble(terminal(header), " ", terminal(value))
+    pair.stylize("bold", 0, len(header))
+    return pair
+
+
+def _cells(text: str) -> int:
+    return max((cell_len(line) for line in str(text).splitlines()), default=0)
+
+
+def _header_min(header: str) -> int:
+    """The narrowest column a header reads well in: on two lines at most (Chinese wraps between any two characters,
+    English between words)."""
+    half = -(-_cells(header) // 2)
+    half = max(half + half % 2, min(_cells(header), 4))  # a Chinese character takes two cells; 排名 stays whole
+    if header.isascii():
+        half = max([half] + [len(word) for word in header.split()])
+    return half
 
 
 def _cell(value) -> str:
@@ -68,6 +185,7 @@ def pool_summary_lines(pool: Pool) -> list:
 
 
 def score_lines(pool: Pool, scores: Scores, top: int) -> list:
+    from report.funnel import reason_table
     from report.tables import column_name
 
     lines: list = []
@@ -80,13 +198,8 @@ def score_lines(pool: Pool, scores: Scores, top: int) -> list:
     shown = shown.rename(columns=column_name)
     eligible = int(scores.eligible.sum())
     lines.append(table_of(shown, title=t("score.title", top=len(ranked), eligible=eligible, total=pool.size)))
-    counts = scores.eligibility.reason_counts()
-    counts["rule"] = [render(rule) for rule in counts["rule"]]
     ineligible = pool.size - eligible
-    total = pd.DataFrame({"rule": [t("score.total_ineligible")], "first": [int(counts["first"].sum())], "all": pd.array([pd.NA], dtype="Int64")})
-    # a pool where every village is eligible has no reason rows; concatenating an empty frame is deprecated
-    counts = pd.concat([counts.astype({"first": int, "all": "Int64"}), total], ignore_index=True) if len(counts) else total
-    counts = counts.rename(columns={"rule": t("score.col_rule"), "first": t("score.col_first"), "all": t("score.col_all")})
+    counts = reason_table(scores)
     lines.append(table_of(counts, title=t("score.reasons_title", count=ineligible)))
     return lines
 

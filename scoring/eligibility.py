@@ -93,10 +93,12 @@ class Eligibility:
         return out
 
     def reason_counts(self) -> pd.DataFrame:
-        """Per rule (its ``describe`` message), in the funnel's order (``steps``): villages for which it is the
-        first reason (these add up to the ineligible count) and all villages it excludes."""
-        rows = [{"rule": rule.describe(), "first": int(removed.sum()), "all": int(rule.failed.sum())} for rule, removed in self.steps()]
-        return pd.DataFrame(rows, columns=["rule", "first", "all"])
+        """Per rule (its ``describe`` message, words made by ``report.funnel.step_label``), in the funnel's order
+        (``steps``): villages for which it is the first reason (these add up to the ineligible count) and all villages it excludes."""
+        steps = self.steps()
+        # the messages keep their parameters in an object column (pandas would make them plain strings: their codes)
+        rule = pd.Series([rule.describe() for rule, _ in steps], dtype=object)
+        return pd.DataFrame({"rule": rule, "first": [int(r.sum()) for _, r in steps], "all": [int(rule.failed.sum()) for rule, _ in steps]})
 
 
 def assess_eligibility(frame: pd.DataFrame, rules: EligibilityRules, kinds: dict[str, str], locked_years=()) -> Eligibility:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -10,12 +11,18 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from rich.cells import cell_len
+from rich.console import Console
 
-from baicun.pipeline import bind, outcome, solve
+from baicun.pipeline import bind, county, county_named, outcome, solve
+from contract.texts import set_language
 from pool.generate import generate_pool
 from pool.read import read_pool
 from report.escape import spreadsheet as defuse
 from report.files import write_csv, write_xlsx
+from report.funnel import funnel_table
+from report.tables import column_name, shortlist_table
+from report.text import preview_lines, score_lines, selection_lines
 from tests.conftest import SAMPLE_CSV
 from tests.conftest import write_csv as write_pool_csv
 from tests.scenario_helpers import DEFAULT_SCENARIO, scenario_with
@@ -163,3 +170,73 @@ def test_each_thread_reads_in_the_language_it_chose():
     other.join()
     assert seen["en"] == t("word.total", "en") != t("word.total", "zh")
     assert t("word.total") == t("word.total", "zh")
+
+
+def printed(items, width: int) -> list[str]:
+    """The tables among ``items`` as a terminal of ``width`` columns shows them (baicun.cli.echo's console)."""
+    console = Console(width=width, file=io.StringIO(), soft_wrap=True)
+    for item in items:
+        if not isinstance(item, str):
+            console.print(item)
+    return console.file.getvalue().splitlines()
+
+
+@pytest.mark.parametrize("width", [60, 100, 120])
+def test_terminal_tables_never_cut_a_value_at_any_width(hostile, width):
+    """Issue: at 100–120 columns codes showed as ``220722108…`` and scores as ``0.…``. A code or a number stays whole
+    (long text wraps), at any width; nothing is cut off with an ellipsis, and no line is wider than the terminal."""
+    result, best = hostile
+    pool = result.inputs.pool
+    county_name = county_named(result.inputs, pool.frame.set_index("village_id").at[best, "county"])
+    tables = {
+        "solve": selection_lines(result),
+        "score": score_lines(pool, result.scores, 20),
+        "preview": preview_lines(result, county(result, county_name)),
+    }
+    ranked = result.scores.ranked().head(20)
+    whole = {
+        "solve": list(shortlist_table(result)[column_name("village_id")].head(15)),
+        "score": list(ranked["village_id"]) + [f"{s:.4f}" for s in ranked["score"]],
+        "preview": list(county(result, county_name).table["village_id"]),
+    }
+    for name, items in tables.items():
+        lines = printed(items, width)
+        assert not any("…" in line for line in lines), (name, width, [line for line in lines if "…" in line][:3])
+        assert [line for line in lines if cell_len(line) > width] == [], (name, width)
+        shown = "\n".join(lines)
+        assert [value for value in whole[name] if value not in shown] == [], (name, width)
+
+
+def test_terminal_tables_in_a_pipe_stay_one_row_a_line(hostile):
+    """A pipe or a file (250 columns, baicun.cli.echo) keeps the boxed table with each row on one line."""
+    result, _ = hostile
+    lines = printed(score_lines(result.inputs.pool, result.scores, 5), 250)
+    assert lines[1].startswith("┏") and sum(line.startswith("│") for line in lines) >= 5
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_score_reason_table_names_each_rule_as_the_funnel_sheet_does(hostile, lang):
+    """Issue: ``baicun score`` printed its reasons as codes (``rule.require`` twice). Its rows are the 资格漏斗
+    sheet's steps, word for word, each distinct, in Chinese and in English."""
+    result, _ = hostile
+    set_language(lang)
+    try:
+        lines = printed(score_lines(result.inputs.pool, result.scores, 1), 250)
+        steps = list(funnel_table(result.inputs.pool, result.scores, lang=lang).iloc[1:-1, 0])
+    finally:
+        set_language("zh")
+    shown = "\n".join(lines)
+    assert "rule." not in shown
+    assert len(set(steps)) == len(steps) and [step for step in steps if step not in shown] == []
+
+
+def test_wording_option_plural_unit_and_help():
+    """Issue: an option was called a column (「--out」列), English said "has 1 problems", the English headline gave a
+    cost without its unit, and --help dropped "[robustness]" (read as console markup) and called sampling 旧版."""
+    for lang, option in (("zh", "选项「--out」"), ("en", "option '--out'")):
+        done = baicun("--lang", lang, "solve", str(DEFAULT_SCENARIO), "--out", "x.txt")
+        assert done.returncode == 2 and option in done.stderr and "列" not in done.stderr.splitlines()[1]
+    assert "1 problem with" in baicun("--lang", "en", "solve", str(DEFAULT_SCENARIO), "--out", "x.txt").stderr
+    assert "(10k yuan)" in baicun("--lang", "en", "solve", str(DEFAULT_SCENARIO), "--no-prices").stdout
+    helped = baicun("robustness", "--help").stdout + baicun("--help").stdout
+    assert "[robustness]" in helped and "旧版" not in helped

@@ -99,6 +99,8 @@ def test_reason_counts_add_up_to_ineligible(pool):
     counts = scores.eligibility.reason_counts()
     assert counts["first"].sum() == (~scores.eligible).sum()
     assert (counts["all"] >= counts["first"]).all()
+    # each rule stays a message with its parameters (a DataFrame made them plain strings: their codes, "rule.require")
+    assert not any(render(rule, "zh").startswith("rule.") for rule in counts["rule"])
 
 
 def test_ahp_scenario_weights_and_inconsistency_warning(pool):
