@@ -10,8 +10,8 @@ from rich import box
 from rich.cells import cell_len
 from rich.table import Table
 
-from contract.columns import header_of
-from contract.texts import Msgs, render, t
+from contract.columns import header_of, kind_of
+from contract.texts import Msgs, current_language, render, t
 from pool.read import Pool
 from pool.summary import summarize
 from report.escape import terminal, terminal_plain
@@ -236,8 +236,32 @@ def selection_lines(o) -> list:
 def _names(pool: Pool, ids, limit: int = 8) -> str:
     """Villages as 村名（代码）, the first ``limit`` of them."""
     names = pool.frame.set_index("village_id")["village"]
-    shown = "、".join(f"{names.get(v, '')}（{v}）" if v in names.index else v for v in list(ids)[:limit])
-    return shown + (f" 等 {len(ids)} 个" if len(ids) > limit else "")
+    shown = _joined([f"{names.get(v, '')}（{v}）" if v in names.index else v for v in list(ids)[:limit]])
+    return shown + (t("explain.more", count=len(ids), more=len(ids) - limit) if len(ids) > limit else "")
+
+
+def _joined(items) -> str:
+    return ("、" if current_language() == "zh" else ", ").join(items)
+
+
+def _swap(pool: Pool, village_id: str, entering, leaving, side: str) -> dict:
+    """A re-solve's whole swap in words: who comes in and who goes out, the village itself (本村) first on ``side``
+    ("in" when it is forced in, "out" when it is forced out)."""
+    this = t("explain.this_village") + f"（{village_id}）"
+    words = {}
+    for key, ids in (("entering", list(entering)), ("leaving", list(leaving))):
+        own = key == ("entering" if side == "in" else "leaving")
+        words[key] = _joined(([this] if own else []) + ([_names(pool, ids)] if ids else [])) or "—"
+        words[f"{key}_count"] = len(ids) + own
+    return words
+
+
+def _increase_line(criterion: str, amount: float) -> str:
+    """A criterion's raw increase (a decrease for a cost criterion), in the criterion's own unit (its pool value)."""
+    kind = kind_of(criterion)
+    unit = t(f"unit.{kind}") if kind in ("score", "level", "amount", "cost", "year") else t("unit.raw")
+    code = "explain.needed_criterion" if amount >= 0 else "explain.needed_criterion_down"
+    return t(code, criterion=header_of(criterion), amount=f"{abs(amount):.2f}", unit=unit)
 
 
 def explanation_lines(pool: Pool, selection, e) -> list[str]:
@@ -250,28 +274,31 @@ def explanation_lines(pool: Pool, selection, e) -> list[str]:
         return lines + [t("explain.ineligible", reasons=Msgs(e.reasons))]
     lines.append(t("explain.eligible"))
     lines.append(t("explain.score", score=f"{e.score:.4f}", rank=e.rank, eligible=e.eligible_count))
-    lines.append(t("explain.contributions", parts="、".join(f"{header_of(k)} {v:.4f}" for k, v in e.contributions.items() if v)))
+    lines.append(t("explain.contributions", parts=_joined(f"{header_of(k)} {v:.4f}" for k, v in e.contributions.items() if v)))
     cutoff = f"{e.cutoff:.4f}" if e.cutoff is not None else "—"
     if e.selected:
         lines.append(t("explain.in", cutoff=cutoff))
         if e.irreplaceable:
             lines.append(t("explain.irreplaceable", rule=_rule_words(e.blocked_by)))
         else:
-            lines.append(t("explain.replacement", loss=f"{e.importance:.4f}", villages=_names(pool, e.replacement)))
+            swap = _swap(pool, e.village_id, e.replacement, e.also_leaving, "out")
+            lines.append(t("explain.replacement", loss=f"{e.importance:.4f}", **swap))
         return lines
     lines.append(t("explain.out", cutoff=cutoff))
     if e.cutoff is not None and e.score < e.cutoff:
         lines.append(t("explain.below", gap=f"{e.cutoff - e.score:.4f}"))
+    elif e.cutoff is not None and e.score > e.cutoff:
+        lines.append(t("explain.above", gap=f"{e.score - e.cutoff:.4f}"))
     for by, holders in e.group_holders.items():
         table = selection.check.attainment
         high = table.loc[(table["rule"] == RuleRef("group", by)) & (table["label"] == str(row[by])), "high"].iloc[0]
         lines.append(t("explain.group_full", by=header_of(by), value=row[by], high=f"{high:g}", holders=_names(pool, holders)))
     if e.blocked_by is not None or e.needed_increase is None:
         return lines + [t("explain.blocked", rule=_rule_words(e.blocked_by))]
-    if e.displaced:
-        lines.append(t("explain.displaced", villages=_names(pool, e.displaced)))
+    if e.displaced or e.also_entering:
+        lines.append(t("explain.displaced", **_swap(pool, e.village_id, e.also_entering, e.displaced, "in")))
     lines.append(t("explain.needed", delta=f"{e.needed_increase:.6f}"))
-    lines += [t("explain.needed_criterion", criterion=header_of(k), amount=f"{v:.2f}") for k, v in e.criterion_increase.items()]
+    lines += [_increase_line(k, v) for k, v in e.criterion_increase.items()]
     return lines
 
 
