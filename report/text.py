@@ -15,7 +15,7 @@ from contract.texts import Msgs, current_language, render, t
 from pool.read import Pool
 from pool.summary import summarize
 from report.escape import terminal, terminal_plain
-from report.status import status_text
+from report.status import status_text, stored_status_text
 from solver.rules import RuleRef
 
 if TYPE_CHECKING:  # an annotation only: `pool check` prints without the scoring rules (docs/ARCHITECTURE.md)
@@ -348,3 +348,59 @@ def comparison_lines(comparison) -> list:
     if len(comparison.changes):
         lines.append(table_of(comparison.changes))
     return lines
+
+
+def runs_table(records, checks) -> TerminalTable:
+    """Stored runs (``store.runs.list_runs``) as a table in the reader's language; ``checks`` is each run's record
+    check (``store.runs.intact``: True, False or None)."""
+    rows = [
+        {
+            t("run.col_id"): r.id,
+            t("col.time"): r.created_at.strftime("%Y-%m-%d %H:%M"),
+            t("run.col_label"): r.label,
+            t("info.scenario"): r.scenario_name,
+            t("info.pool_file"): r.pool_file,
+            t("info.status"): stored_status_text(r.status, r.gap),
+            t("run.col_objective"): r.objective,
+            t("info.count"): r.count,
+            t("info.backend"): r.backend,
+            t("run.col_check"): t({True: "run.intact", False: "run.changed", None: "run.unverified"}[check]),
+        }
+        for r, check in zip(records, checks, strict=True)
+    ]
+    return table_of(pd.DataFrame(rows))
+
+
+def run_lines(record, check: bool | None) -> list:
+    """One stored run for a person: its fields as a table, the shortlist, then the scenario as it was saved, as text."""
+    items = [
+        ("col.time", record.created_at.strftime("%Y-%m-%d %H:%M:%S")),
+        ("run.col_label", record.label),
+        ("run.col_author", record.author or "—"),
+        ("info.scenario", record.scenario_name),
+        ("info.scenario_file", record.scenario_file),
+        ("info.pool_file", record.pool_path),
+        ("info.fingerprint", record.pool_fingerprint),
+        ("info.data", t("summary.sample") if record.sample_data else t("info.real_data")),
+        ("info.backend", record.backend),
+        ("run.col_solver", record.solver_version),
+        ("info.version", record.baicun_version),
+        ("info.status", stored_status_text(record.status, record.gap)),
+        ("info.objective", _number(record.objective, ".6f")),
+        ("info.bound", _number(record.bound, ".6f")),
+        ("info.gap", _number(record.gap, ".1e")),
+        ("info.count", record.count),
+        ("info.budget_used", _number(record.budget_used, ",.1f")),
+        ("info.times", t("run.seconds", seconds=f"{sum(record.timings.values()):.2f}")),
+        ("run.col_check", t({True: "run.intact", False: "run.changed", None: "run.unverified"}[check])),
+    ]
+    table = pd.DataFrame({t("info.item"): [t(code) for code, _ in items], t("info.value"): [str(v) for _, v in items]})
+    lines: list = [t("run.title", id=record.id, label=record.label or "—"), table_of(table)]
+    years = record.years or {}
+    chosen = [f"{v}（{years[v]}）" if v in years else v for v in record.selected]
+    lines.append(t("run.selected", count=len(chosen), villages=_joined(chosen) or "—"))
+    return lines + ["", t("run.scenario_text", file=record.scenario_file), record.scenario_text.rstrip("\n")]
+
+
+def _number(value, spec: str) -> str:
+    return "—" if value is None else format(value, spec)
