@@ -1269,6 +1269,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "preview.missing_columns": ("申报文件缺少村庄库中的列：{columns}", "the application lacks pool columns: {columns}"),
     "preview.unknown_county": ("村庄库中没有「{value}」", "no county '{value}' in the pool"),
     "preview.title": ("【{county}】县级预审（{scenario}）", "[{county}] county preview ({scenario})"),
+    "preview.application": (
+        "申报表 {file}：改动 {changed} 个村（{changed_names}），新增 {added} 个村（{added_names}），与省级村庄库相同 {unchanged} 个村；表中「申报」列标出这些村",
+        "application {file}: {changed} village(s) changed ({changed_names}), {added} added ({added_names}), {unchanged} identical to the provincial pool; the 'application' column marks them",
+    ),
+    "col.application": ("申报", "application"),
+    "application.changed": ("改动", "changed"),
+    "application.unchanged": ("与省级相同", "as in the pool"),
+    "application.added": ("新增", "added"),
     "preview.summary": (
         "本县 {villages} 个村，{eligible} 个符合条件，{selected} 个入选；全省符合条件 {province_eligible} 个，入选 {province_selected} 个",
         "{villages} villages in the county, {eligible} eligible, {selected} selected; province: {province_eligible} eligible, {province_selected} selected",

@@ -315,6 +315,8 @@ def preview_lines(o, preview) -> list:
 
     lines: list = [t("summary.sample")] if o.inputs.pool.is_sample else []
     lines.append(t("preview.title", county=preview.county, scenario=o.inputs.loaded.scenario.name))
+    if o.inputs.pool.application is not None:
+        lines.append(_application_line(o.inputs.pool))
     lines.append(
         t(
             "preview.summary",
@@ -404,3 +406,21 @@ def run_lines(record, check: bool | None) -> list:
 
 def _number(value, spec: str) -> str:
     return "—" if value is None else format(value, spec)
+
+
+def _application_line(pool: Pool) -> str:
+    """What a county's application merged into the pool changed, added and left as it was (``pool.merge``)."""
+    application, names = pool.application, pool.frame.set_index("village_id")["village"]
+
+    def named(ids) -> str:
+        return _joined(str(names.get(v, v)) for v in ids) or "—"
+
+    return t(
+        "preview.application",
+        file=application.file,
+        changed=len(application.changed),
+        changed_names=named(application.changed),
+        added=len(application.added),
+        added_names=named(application.added),
+        unchanged=len(application.unchanged),
+    )

@@ -7,6 +7,7 @@ import sys
 
 import numpy as np
 import openpyxl
+import pandas as pd
 import pytest
 
 from analysis.margins import province_margins
@@ -196,3 +197,27 @@ def test_explanation_says_the_lowest_score_is_no_threshold_and_gives_the_unit(so
         set_language("zh")
     assert "not a cut-off" in words and "above the lowest selected score" in words and "points" in words
     assert "、" not in words.split("contributions:")[1].splitlines()[0]
+
+
+def test_preview_with_an_application_says_what_it_changed_and_marks_the_rows(tmp_path):
+    """An application changing one village, repeating one as it is and adding one: the preview says so in a line
+    (both languages) and marks each of those rows; the merge keeps what it did."""
+    pool = read_pool(SAMPLE_CSV)
+    own = pool.frame[pool.frame["county"] == "九台区"].head(2).copy()
+    changed, same = own["village_id"].tolist()
+    own.iloc[0, own.columns.get_loc("leader")] = 99.0
+    added = own.iloc[[0]].copy()
+    added["village_id"], added["village"] = changed[:9] + "999", "新申报村"
+    path = tmp_path / "申报表.csv"
+    write_pool(pd.concat([own, added]).drop(columns=[c for c in own.columns if c.endswith("_place")]), path)
+    merged = merge_application(pool, read_pool(path), "九台区")
+    assert merged.application.marks() == {changed: "changed", same: "unchanged", added["village_id"].iat[0]: "added"}
+    run = lambda *a: subprocess.run([sys.executable, "-m", "baicun", *a], capture_output=True, text=True)  # noqa: E731
+    names = pool.frame.set_index("village_id")["village"]
+    out = run("preview", str(DEFAULT_SCENARIO), "--county", "九台区", "--application", str(path)).stdout
+    assert f"申报表 申报表.csv：改动 1 个村（{names[changed]}），新增 1 个村（新申报村），与省级村庄库相同 1 个村" in out
+    rows = {line.split()[0]: line for line in out.splitlines() if line.strip()[:12].isdigit()}
+    assert " 改动 " in rows[changed] and " 与省级相同 " in rows[same] and " 新增 " in rows[added["village_id"].iat[0]]
+    assert not any(word in line for v, line in rows.items() if v not in (changed, same, added["village_id"].iat[0]) for word in ("改动", "新增"))
+    english = run("--lang", "en", "preview", str(DEFAULT_SCENARIO), "--county", "九台区", "--application", str(path)).stdout
+    assert "1 added (新申报村)" in english and "1 identical to the provincial pool" in english
