@@ -14,6 +14,10 @@ One village i, against the optimum z*:
   no score increase can bring it in and the blocking rule is named.
 * in the shortlist: z_out = optimum with x_i forced to 0; z* − z_out is its replacement importance (prioritizr),
   the villages entering in its place are its replacements, and if z_out does not exist it is irreplaceable.
+
+Either way the re-solve is a whole swap: forcing a village out may take in several villages and let go others
+besides it, forcing one in may let go several and take in others besides it. An explanation carries both sides
+(``replacement`` and ``also_leaving``; ``displaced`` and ``also_entering``), so that its words can name everyone.
 """
 
 from __future__ import annotations
@@ -93,9 +97,11 @@ class Explanation:
     needed_increase: float | None = None  # out: smallest score increase that brings it in
     criterion_increase: dict[str, float] = field(default_factory=dict)  # out: raw increase per criterion, alone
     displaced: tuple[str, ...] = ()  # out: who would leave if it were forced in
+    also_entering: tuple[str, ...] = ()  # out: who else would come in with it, if it were forced in
     blocked_by: RuleRef | None = None  # out: forcing it in is infeasible because of this rule
     group_holders: dict[str, list[str]] = field(default_factory=dict)  # out: full groups and who holds them
     replacement: tuple[str, ...] = ()  # in: who would enter in its place
+    also_leaving: tuple[str, ...] = ()  # in: who else would leave with it, if it were forced out
     importance: float | None = None  # in: objective lost if forced out
     irreplaceable: bool = False
 
@@ -130,19 +136,21 @@ def explain_village(
         raw = _resolve(model.with_fixed(position, 0), backend, time_limit)
         if raw.status != "optimal":
             return Explanation(**base, irreplaceable=True, blocked_by=_blocking_family(model, position, 0, backend, time_limit))
-        entering, _ = _changes(selection, model, raw.x)
-        return Explanation(**base, replacement=tuple(entering), importance=selection.objective - raw.objective)
+        entering, leaving = _changes(selection, model, raw.x)
+        others = tuple(v for v in leaving if v != village_id)
+        return Explanation(**base, replacement=tuple(entering), also_leaving=others, importance=selection.objective - raw.objective)
     holders = _full_groups(pool, selection, position)
     raw = _resolve(model.with_fixed(position, 1), backend, time_limit)
     if raw.status != "optimal":
         return Explanation(**base, blocked_by=_blocking_family(model, position, 1, backend, time_limit), group_holders=holders)
     delta = max(0.0, selection.objective - raw.objective)
-    _, leaving = _changes(selection, model, raw.x)
+    entering, leaving = _changes(selection, model, raw.x)
     return Explanation(
         **base,
         needed_increase=delta,
         criterion_increase=_raw_increase(pool, scores, position, delta),
         displaced=tuple(leaving),
+        also_entering=tuple(v for v in entering if v != village_id),
         group_holders=holders,
     )
 

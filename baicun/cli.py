@@ -387,33 +387,14 @@ DB_OPTION = typer.Option(None, "--db", help="运行记录数据库：文件路�
 @runs_app.command("list")
 def runs_list(db: str | None = DB_OPTION, limit: int = typer.Option(50, "--limit")) -> None:
     """列出运行记录 / list saved runs."""
-    import pandas as pd
-
-    from report.text import table_of
+    from report.text import runs_table
     from store.runs import intact, list_runs, open_store
 
     records = list_runs(open_store(db), limit)
     if not records:
         echo(t("run.none"))
         return
-    table = pd.DataFrame(
-        [
-            {
-                "id": r.id,
-                "time": r.created_at.strftime("%Y-%m-%d %H:%M"),
-                "label": r.label,
-                "scenario": r.scenario_name,
-                "pool": r.pool_file,
-                "status": r.status,
-                "objective": r.objective,
-                "count": r.count,
-                "backend": r.backend,
-                t("run.col_check"): t({True: "run.intact", False: "run.changed", None: "run.unverified"}[intact(r)]),
-            }
-            for r in records
-        ]
-    )
-    echo(table_of(table))
+    echo(runs_table(records, [intact(r) for r in records]))
 
 
 def _stored_run(run_id: int, db: str | None):
@@ -426,17 +407,25 @@ def _stored_run(run_id: int, db: str | None):
 
 
 @runs_app.command("show")
-def runs_show(run_id: int = typer.Argument(...), db: str | None = DB_OPTION) -> None:
-    """显示一次运行的全部记录（先用村庄库和情景复核）/ show one run, after re-checking it."""
+def runs_show(
+    run_id: int = typer.Argument(...),
+    db: str | None = DB_OPTION,
+    as_json: bool = typer.Option(False, "--json", help="在标准输出打印一个 JSON 对象（全部字段）/ print one JSON object"),
+) -> None:
+    """显示一次运行的全部记录（先用村庄库和情景复核）：各项、入选村、情景原文 / show one run, after re-checking it."""
     from baicun.pipeline import verified_run
-    from store.runs import as_dict
+    from report.text import run_lines
+    from store.runs import as_dict, intact
 
     record = _stored_run(run_id, db)
     try:
         verified_run(record)
     except InputError as error:
         fail(error)
-    emit_json(as_dict(record), indent=1)
+    if as_json:
+        emit_json(as_dict(record), indent=1)
+        return
+    echo(*run_lines(record, intact(record)))
 
 
 @runs_app.command("rerun")

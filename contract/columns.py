@@ -111,6 +111,12 @@ DEBT_LEVELS: dict[str, int] = {"无": 0, "低": 1, "中": 2, "高": 3, "0": 0, "
 DEBT_LEVEL_NAMES = ("无", "低", "中", "高")
 
 
+def kind_of(key: str) -> str | None:
+    """The kind of a catalogue column (``score``, ``level`` …), None for an extra column."""
+    column = _BY_KEY.get(key)
+    return column.kind if column else None
+
+
 def header_of(key: str) -> str:
     """The Chinese header of a catalogue key (a place's identity column ``county_place`` is headed as its
     level), or the key itself for an extra column."""

@@ -9,7 +9,7 @@ import pandas as pd
 
 from contract.errors import InputError, Problem
 from pool.places import PLACE_COLUMNS, county_code, uses_codes, without_places
-from pool.read import Pool
+from pool.read import Application, Pool
 
 
 def merge_application(pool: Pool, application: Pool, county: str) -> Pool:
@@ -41,6 +41,17 @@ def merge_application(pool: Pool, application: Pool, county: str) -> Pool:
     if missing:
         raise InputError("pool.invalid", [Problem("preview.missing_columns", params={"columns": "、".join(missing)})], file=application.source)
     replaced = frame["village_id"].isin(own["village_id"])
-    merged = pd.concat([without_places(frame)[~replaced], own.reindex(columns=columns)], ignore_index=True)
+    incoming = own.reindex(columns=columns)
+    merged = pd.concat([without_places(frame)[~replaced], incoming], ignore_index=True)
     rows = np.concatenate([pool.rows[~replaced.to_numpy()], application.rows])
-    return Pool(merged, f"{pool.source} + {application.source}", rows, pool.headers, pool.extra, pool.encoding, pool.notices)
+    done = _what_changed(without_places(frame)[replaced].set_index("village_id"), incoming.set_index("village_id"), application.source)
+    return Pool(merged, f"{pool.source} + {application.source}", rows, pool.headers, pool.extra, pool.encoding, pool.notices, application=done)
+
+
+def _what_changed(before: pd.DataFrame, after: pd.DataFrame, source: str) -> Application:
+    """Which application rows change a provincial village (any value differs; blank equals blank), which repeat
+    it unchanged, which are new to the pool."""
+    known = after.index.isin(before.index)
+    old, new = before.loc[after.index[known]], after[known]
+    same = ((old == new) | (old.isna() & new.isna())).all(axis=1)
+    return Application(source, tuple(same.index[~same.to_numpy()]), tuple(same.index[same.to_numpy()]), tuple(after.index[~known]))

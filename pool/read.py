@@ -33,6 +33,22 @@ FILL_DOWN = frozenset({"province", "city", "county", "township"})
 
 
 @dataclass(frozen=True)
+class Application:
+    """What a county's application file did to the provincial pool (``pool.merge.merge_application``), by
+    village_id: rows that replaced a provincial row with other values, rows identical to the provincial row, rows
+    new to the pool."""
+
+    file: str
+    changed: tuple[str, ...]
+    unchanged: tuple[str, ...]
+    added: tuple[str, ...]
+
+    def marks(self) -> dict[str, str]:
+        """village_id → "changed" | "unchanged" | "added"."""
+        return {v: kind for kind in ("changed", "unchanged", "added") for v in getattr(self, kind)}
+
+
+@dataclass(frozen=True)
 class Pool:
     """A validated village pool: one row per village, columns named by catalogue key (extras by their header)."""
 
@@ -44,6 +60,7 @@ class Pool:
     encoding: str | None = None
     notices: tuple[Problem, ...] = ()
     file_digest: str | None = None  # read from a file: ``pool.raw.file_digest``; made in memory: None
+    application: Application | None = None  # a county's application merged in (``pool.merge``): what it changed
 
     def __post_init__(self):
         # Place identities (pool.places) are derived here, once, for every pool however it was made.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from contract.texts import t
+from contract.texts import MESSAGES, t
 
 
 def status_text(s, lang: str | None = None) -> str:
@@ -16,3 +16,10 @@ def status_text(s, lang: str | None = None) -> str:
     if s.status == "time_limit" and s.time_limit is not None:
         return t("status.time_limit_in", lang, limit=limit)
     return t(f"status.{s.status}", lang)
+
+
+def stored_status_text(status: str, gap: float | None, lang: str | None = None) -> str:
+    """A stored run's status in the same words, from what the run keeps (its status and gap, not the clock)."""
+    if status == "feasible":
+        return t("status.feasible_gap", lang, gap=f"{gap * 100:.3g}%" if gap is not None else t("status.gap_unknown", lang))
+    return t(f"status.{status}", lang) if f"status.{status}" in MESSAGES else status

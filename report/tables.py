@@ -346,4 +346,8 @@ def preview_table(o: Outcome, preview, lang: str | None = None) -> pd.DataFrame:
         eligible = source["eligible"].to_numpy()
         standing[eligible] = standing[eligible] + stability_notes(o.stability.region, classes[eligible], lang)
     table["standing"] = standing
+    application = o.inputs.pool.application
+    if application is not None:  # a county's application merged in: which of its villages it changed or added
+        marks = application.marks()
+        table.insert(3, "application", [t(f"application.{marks[v]}", lang) if v in marks else "" for v in table["village_id"]])
     return _named(table, lang)

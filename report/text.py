@@ -10,12 +10,12 @@ from rich import box
 from rich.cells import cell_len
 from rich.table import Table
 
-from contract.columns import header_of
-from contract.texts import Msgs, render, t
+from contract.columns import header_of, kind_of
+from contract.texts import Msgs, current_language, render, t
 from pool.read import Pool
 from pool.summary import summarize
 from report.escape import terminal, terminal_plain
-from report.status import status_text
+from report.status import status_text, stored_status_text
 from solver.rules import RuleRef
 
 if TYPE_CHECKING:  # an annotation only: `pool check` prints without the scoring rules (docs/ARCHITECTURE.md)
@@ -236,8 +236,32 @@ def selection_lines(o) -> list:
 def _names(pool: Pool, ids, limit: int = 8) -> str:
     """Villages as 村名（代码）, the first ``limit`` of them."""
     names = pool.frame.set_index("village_id")["village"]
-    shown = "、".join(f"{names.get(v, '')}（{v}）" if v in names.index else v for v in list(ids)[:limit])
-    return shown + (f" 等 {len(ids)} 个" if len(ids) > limit else "")
+    shown = _joined([f"{names.get(v, '')}（{v}）" if v in names.index else v for v in list(ids)[:limit]])
+    return shown + (t("explain.more", count=len(ids), more=len(ids) - limit) if len(ids) > limit else "")
+
+
+def _joined(items) -> str:
+    return ("、" if current_language() == "zh" else ", ").join(items)
+
+
+def _swap(pool: Pool, village_id: str, entering, leaving, side: str) -> dict:
+    """A re-solve's whole swap in words: who comes in and who goes out, the village itself (本村) first on ``side``
+    ("in" when it is forced in, "out" when it is forced out)."""
+    this = t("explain.this_village") + f"（{village_id}）"
+    words = {}
+    for key, ids in (("entering", list(entering)), ("leaving", list(leaving))):
+        own = key == ("entering" if side == "in" else "leaving")
+        words[key] = _joined(([this] if own else []) + ([_names(pool, ids)] if ids else [])) or "—"
+        words[f"{key}_count"] = len(ids) + own
+    return words
+
+
+def _increase_line(criterion: str, amount: float) -> str:
+    """A criterion's raw increase (a decrease for a cost criterion), in the criterion's own unit (its pool value)."""
+    kind = kind_of(criterion)
+    unit = t(f"unit.{kind}") if kind in ("score", "level", "amount", "cost", "year") else t("unit.raw")
+    code = "explain.needed_criterion" if amount >= 0 else "explain.needed_criterion_down"
+    return t(code, criterion=header_of(criterion), amount=f"{abs(amount):.2f}", unit=unit)
 
 
 def explanation_lines(pool: Pool, selection, e) -> list[str]:
@@ -250,28 +274,31 @@ def explanation_lines(pool: Pool, selection, e) -> list[str]:
         return lines + [t("explain.ineligible", reasons=Msgs(e.reasons))]
     lines.append(t("explain.eligible"))
     lines.append(t("explain.score", score=f"{e.score:.4f}", rank=e.rank, eligible=e.eligible_count))
-    lines.append(t("explain.contributions", parts="、".join(f"{header_of(k)} {v:.4f}" for k, v in e.contributions.items() if v)))
+    lines.append(t("explain.contributions", parts=_joined(f"{header_of(k)} {v:.4f}" for k, v in e.contributions.items() if v)))
     cutoff = f"{e.cutoff:.4f}" if e.cutoff is not None else "—"
     if e.selected:
         lines.append(t("explain.in", cutoff=cutoff))
         if e.irreplaceable:
             lines.append(t("explain.irreplaceable", rule=_rule_words(e.blocked_by)))
         else:
-            lines.append(t("explain.replacement", loss=f"{e.importance:.4f}", villages=_names(pool, e.replacement)))
+            swap = _swap(pool, e.village_id, e.replacement, e.also_leaving, "out")
+            lines.append(t("explain.replacement", loss=f"{e.importance:.4f}", **swap))
         return lines
     lines.append(t("explain.out", cutoff=cutoff))
     if e.cutoff is not None and e.score < e.cutoff:
         lines.append(t("explain.below", gap=f"{e.cutoff - e.score:.4f}"))
+    elif e.cutoff is not None and e.score > e.cutoff:
+        lines.append(t("explain.above", gap=f"{e.score - e.cutoff:.4f}"))
     for by, holders in e.group_holders.items():
         table = selection.check.attainment
         high = table.loc[(table["rule"] == RuleRef("group", by)) & (table["label"] == str(row[by])), "high"].iloc[0]
         lines.append(t("explain.group_full", by=header_of(by), value=row[by], high=f"{high:g}", holders=_names(pool, holders)))
     if e.blocked_by is not None or e.needed_increase is None:
         return lines + [t("explain.blocked", rule=_rule_words(e.blocked_by))]
-    if e.displaced:
-        lines.append(t("explain.displaced", villages=_names(pool, e.displaced)))
+    if e.displaced or e.also_entering:
+        lines.append(t("explain.displaced", **_swap(pool, e.village_id, e.also_entering, e.displaced, "in")))
     lines.append(t("explain.needed", delta=f"{e.needed_increase:.6f}"))
-    lines += [t("explain.needed_criterion", criterion=header_of(k), amount=f"{v:.2f}") for k, v in e.criterion_increase.items()]
+    lines += [_increase_line(k, v) for k, v in e.criterion_increase.items()]
     return lines
 
 
@@ -288,6 +315,8 @@ def preview_lines(o, preview) -> list:
 
     lines: list = [t("summary.sample")] if o.inputs.pool.is_sample else []
     lines.append(t("preview.title", county=preview.county, scenario=o.inputs.loaded.scenario.name))
+    if o.inputs.pool.application is not None:
+        lines.append(_application_line(o.inputs.pool))
     lines.append(
         t(
             "preview.summary",
@@ -321,3 +350,77 @@ def comparison_lines(comparison) -> list:
     if len(comparison.changes):
         lines.append(table_of(comparison.changes))
     return lines
+
+
+def runs_table(records, checks) -> TerminalTable:
+    """Stored runs (``store.runs.list_runs``) as a table in the reader's language; ``checks`` is each run's record
+    check (``store.runs.intact``: True, False or None)."""
+    rows = [
+        {
+            t("run.col_id"): r.id,
+            t("col.time"): r.created_at.strftime("%Y-%m-%d %H:%M"),
+            t("run.col_label"): r.label,
+            t("info.scenario"): r.scenario_name,
+            t("info.pool_file"): r.pool_file,
+            t("info.status"): stored_status_text(r.status, r.gap),
+            t("run.col_objective"): r.objective,
+            t("info.count"): r.count,
+            t("info.backend"): r.backend,
+            t("run.col_check"): t({True: "run.intact", False: "run.changed", None: "run.unverified"}[check]),
+        }
+        for r, check in zip(records, checks, strict=True)
+    ]
+    return table_of(pd.DataFrame(rows))
+
+
+def run_lines(record, check: bool | None) -> list:
+    """One stored run for a person: its fields as a table, the shortlist, then the scenario as it was saved, as text."""
+    items = [
+        ("col.time", record.created_at.strftime("%Y-%m-%d %H:%M:%S")),
+        ("run.col_label", record.label),
+        ("run.col_author", record.author or "—"),
+        ("info.scenario", record.scenario_name),
+        ("info.scenario_file", record.scenario_file),
+        ("info.pool_file", record.pool_path),
+        ("info.fingerprint", record.pool_fingerprint),
+        ("info.data", t("summary.sample") if record.sample_data else t("info.real_data")),
+        ("info.backend", record.backend),
+        ("run.col_solver", record.solver_version),
+        ("info.version", record.baicun_version),
+        ("info.status", stored_status_text(record.status, record.gap)),
+        ("info.objective", _number(record.objective, ".6f")),
+        ("info.bound", _number(record.bound, ".6f")),
+        ("info.gap", _number(record.gap, ".1e")),
+        ("info.count", record.count),
+        ("info.budget_used", _number(record.budget_used, ",.1f")),
+        ("info.times", t("run.seconds", seconds=f"{sum(record.timings.values()):.2f}")),
+        ("run.col_check", t({True: "run.intact", False: "run.changed", None: "run.unverified"}[check])),
+    ]
+    table = pd.DataFrame({t("info.item"): [t(code) for code, _ in items], t("info.value"): [str(v) for _, v in items]})
+    lines: list = [t("run.title", id=record.id, label=record.label or "—"), table_of(table)]
+    years = record.years or {}
+    chosen = [f"{v}（{years[v]}）" if v in years else v for v in record.selected]
+    lines.append(t("run.selected", count=len(chosen), villages=_joined(chosen) or "—"))
+    return lines + ["", t("run.scenario_text", file=record.scenario_file), record.scenario_text.rstrip("\n")]
+
+
+def _number(value, spec: str) -> str:
+    return "—" if value is None else format(value, spec)
+
+
+def _application_line(pool: Pool) -> str:
+    """What a county's application merged into the pool changed, added and left as it was (``pool.merge``)."""
+    application, names = pool.application, pool.frame.set_index("village_id")["village"]
+
+    def named(ids) -> str:
+        return _joined(str(names.get(v, v)) for v in ids) or "—"
+
+    return t(
+        "preview.application",
+        file=application.file,
+        changed=len(application.changed),
+        changed_names=named(application.changed),
+        added=len(application.added),
+        added_names=named(application.added),
+        unchanged=len(application.unchanged),
+    )

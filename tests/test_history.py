@@ -172,3 +172,26 @@ def test_runs_commands(tmp_path):
     assert "基准" in run("runs", "list", "--db", db).stdout
     assert run("runs", "rerun", "1", "--db", db).returncode == 0
     assert run("runs", "show", "9", "--db", db).returncode == 2
+
+
+def test_runs_list_and_show_speak_the_readers_language(tmp_path):
+    """``runs list`` has its headers and status in the reader's language (the status in the words every other
+    output uses); ``runs show`` shows the run for a person, the scenario as the text it is; ``--json`` keeps the
+    record as data."""
+    import json
+
+    db = str(tmp_path / "r.sqlite")
+    scenario = ROOT / "scenarios" / "baicun_2024.toml"
+    run = lambda *a: subprocess.run([sys.executable, "-m", "baicun", *a], capture_output=True, text=True)  # noqa: E731
+    assert run("solve", str(scenario), "--save", "--label", "基准", "--db", db, "--no-prices").returncode == 0
+    listed = run("runs", "list", "--db", db).stdout
+    assert all(word in listed for word in ("编号", "情景名称", "求解状态", "已证明最优", "入选村数", "求解器"))
+    assert not any(word in listed.split() for word in ("id", "scenario", "status", "optimal", "count", "backend"))
+    english = run("--lang", "en", "runs", "list", "--db", db).stdout
+    assert "proven optimal" in english and "scenario" in english and "求解状态" not in english
+    shown = run("runs", "show", "1", "--db", db).stdout
+    text = scenario.read_text(encoding="utf-8")
+    assert "\\n" not in shown and all(line in shown for line in text.splitlines() if line.strip())
+    assert "已证明最优" in shown and "入选村（210 个）" in shown
+    record = json.loads(run("runs", "show", "1", "--json", "--db", db).stdout)
+    assert record["scenario_text"] == text and record["label"] == "基准"

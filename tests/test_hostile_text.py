@@ -60,7 +60,7 @@ def every_verb(tmp_path, village: str, township: str, county: str, city: str, la
     assert "Traceback" not in out
     json.loads(cli("robustness", scenario, "--samples", "3", "--workers", "1", "--json").stdout)
     assert shown(label) in cli("runs", "list", "--db", db).stdout
-    assert json.loads(cli("runs", "show", "1", "--db", db).stdout)["label"] == label
+    assert json.loads(cli("runs", "show", "1", "--json", "--db", db).stdout)["label"] == label
     cli("runs", "rerun", "1", "--db", db)
     assert shown(label) in cli("compare", "1", scenario, "--db", db).stdout
 

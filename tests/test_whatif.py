@@ -7,6 +7,7 @@ import sys
 
 import numpy as np
 import openpyxl
+import pandas as pd
 import pytest
 
 from analysis.margins import province_margins
@@ -143,3 +144,80 @@ def test_explain_and_preview_commands():
     assert done.returncode == 2 and "000000000000" in done.stderr
     done = run("preview", str(DEFAULT_SCENARIO), "--county", "九台县")
     assert done.returncode == 2 and "九台区" in done.stderr
+
+
+def _shortlist(selection, pool) -> set[str]:
+    return set(pool.frame.loc[selection.selected, "village_id"])
+
+
+def test_explanation_names_the_whole_swap_and_applying_it_gives_the_forced_shortlist(solved):
+    """Forcing a village out (or in) is a swap of several villages both ways: the explanation names everyone who
+    comes in and everyone who goes out, and solving with the village excluded (included) gives exactly that list."""
+    from report.text import explanation_lines
+
+    pool, inputs, scores, selection = solved
+    current = _shortlist(selection, pool)
+    ranked = scores.table.sort_values("rank")
+    swaps = {}
+    for village in ranked.loc[selection.selected, "village_id"].head(10):
+        e = explain_village(pool, scores, selection, village)
+        if e.also_leaving:
+            swaps["out"] = (e, "must_exclude", set(e.replacement), {village, *e.also_leaving})
+            break
+    for village in ranked.loc[scores.eligible & ~selection.selected, "village_id"].head(40):
+        e = explain_village(pool, scores, selection, village)
+        if e.also_entering and e.needed_increase is not None:
+            swaps["in"] = (e, "must_include", {village, *e.also_entering}, set(e.displaced))
+            break
+    assert set(swaps) == {"out", "in"}  # the sample has both kinds of many-for-many swap
+    for e, key, entering, leaving in swaps.values():
+        forced = solve(bind(scenario_with({f"selection.{key}": [e.village_id]}), pool))[1]
+        assert _shortlist(forced, pool) == (current - leaving) | entering
+        words = "\n".join(explanation_lines(pool, selection, e))
+        assert all(v in words for v in entering | leaving - {e.village_id})
+        swap_line = next(line for line in words.splitlines() if "换入" in line)
+        assert f"换入 {len(entering)} 个村" in swap_line and f"换出 {len(leaving)} 个村" in swap_line
+
+
+def test_explanation_says_the_lowest_score_is_no_threshold_and_gives_the_unit(solved):
+    from contract.texts import set_language
+    from report.text import explanation_lines
+
+    pool, _, scores, selection = solved
+    cutoff = scores.table.loc[selection.selected, "score"].min()
+    above = scores.table[scores.eligible & ~selection.selected & (scores.table["score"] > cutoff)].sort_values("rank")
+    e = next(e for e in (explain_village(pool, scores, selection, v) for v in above["village_id"].head(20)) if "leader" in e.criterion_increase)
+    words = "\n".join(explanation_lines(pool, selection, e))
+    assert "入选线" not in words and "不是分数线" in words and "高 " in words
+    assert f"「带头人」提高 {e.criterion_increase['leader']:.2f} 分（" in words and "0–100" in words
+    set_language("en")
+    try:
+        words = "\n".join(explanation_lines(pool, selection, e))
+    finally:
+        set_language("zh")
+    assert "not a cut-off" in words and "above the lowest selected score" in words and "points" in words
+    assert "、" not in words.split("contributions:")[1].splitlines()[0]
+
+
+def test_preview_with_an_application_says_what_it_changed_and_marks_the_rows(tmp_path):
+    """An application changing one village, repeating one as it is and adding one: the preview says so in a line
+    (both languages) and marks each of those rows; the merge keeps what it did."""
+    pool = read_pool(SAMPLE_CSV)
+    own = pool.frame[pool.frame["county"] == "九台区"].head(2).copy()
+    changed, same = own["village_id"].tolist()
+    own.iloc[0, own.columns.get_loc("leader")] = 99.0
+    added = own.iloc[[0]].copy()
+    added["village_id"], added["village"] = changed[:9] + "999", "新申报村"
+    path = tmp_path / "申报表.csv"
+    write_pool(pd.concat([own, added]).drop(columns=[c for c in own.columns if c.endswith("_place")]), path)
+    merged = merge_application(pool, read_pool(path), "九台区")
+    assert merged.application.marks() == {changed: "changed", same: "unchanged", added["village_id"].iat[0]: "added"}
+    run = lambda *a: subprocess.run([sys.executable, "-m", "baicun", *a], capture_output=True, text=True)  # noqa: E731
+    names = pool.frame.set_index("village_id")["village"]
+    out = run("preview", str(DEFAULT_SCENARIO), "--county", "九台区", "--application", str(path)).stdout
+    assert f"申报表 申报表.csv：改动 1 个村（{names[changed]}），新增 1 个村（新申报村），与省级村庄库相同 1 个村" in out
+    rows = {line.split()[0]: line for line in out.splitlines() if line.strip()[:12].isdigit()}
+    assert " 改动 " in rows[changed] and " 与省级相同 " in rows[same] and " 新增 " in rows[added["village_id"].iat[0]]
+    assert not any(word in line for v, line in rows.items() if v not in (changed, same, added["village_id"].iat[0]) for word in ("改动", "新增"))
+    english = run("--lang", "en", "preview", str(DEFAULT_SCENARIO), "--county", "九台区", "--application", str(path)).stdout
+    assert "1 added (新申报村)" in english and "1 identical to the provincial pool" in english
