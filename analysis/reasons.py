@@ -66,36 +66,73 @@ def budget_swaps(frame: pd.DataFrame, selection: Selection, score: np.ndarray, r
     replace but for the budget: the same value in every group column, a lower score, and quota flags the swap may
     trade (a quota at its minimum keeps j's flag, one at its maximum refuses a new flag). Swapping i for j would
     raise the total score and break no other rule, so at a proven optimum it must break the budget (c_i − c_j >
-    the budget left): the score is enough, the cost is not. j is the lowest-scored such village; −1 where there is
-    none or the scenario has no budget. Only meaningful when ``reads_swaps(selection)``. Shape: ``rows``'s."""
+    the budget left): the score is enough, the cost is not. j is the lowest-scored such village (the first in the
+    pool among equals); −1 where there is none or the scenario has no budget. Only meaningful when
+    ``reads_swaps(selection)``. Shape: ``rows``'s.
+
+    Whole columns, not a loop over villages (a national pool has tens of thousands of left-out villages in full
+    counties): the candidates are grouped by their groups' values and their flags on the quotas that sit on a bound
+    (at most 2^k patterns for k such quotas); the lowest-scored candidate of each (groups, pattern) is found once, and
+    each village takes the lowest of the patterns its own flags allow."""
     out = np.full(len(rows), -1)
-    if selection.rules.budget is None:
+    if selection.rules.budget is None or not len(rows):
         return out
     pinned = frame["village_id"].isin(selection.rules.must_include).to_numpy()
-    groups = [frame[g.by].astype(str).to_numpy() for g in selection.rules.groups]
     candidates = np.flatnonzero(selection.selected & ~pinned)
-    for k, i in enumerate(rows):
-        j = candidates[score[candidates] < score[i] - TOL]
-        for column in groups:
-            j = j[column[j] == column[i]]
-        j = j[_quota_compatible(frame, selection, i, j)]
-        if len(j):
-            out[k] = int(j[np.argmin(score[j])])
+    if not len(candidates):
+        return out
+    keys = _group_keys(frame, selection)
+    tight = _tight_quotas(frame, selection)
+    pattern = sum((member.astype(int) << b for b, (member, _, _) in enumerate(tight)), np.zeros(len(frame), dtype=int))
+    patterns = 1 << len(tight)
+    best_score = np.full((keys.max() + 1, patterns), np.inf)
+    best_position = np.full((keys.max() + 1, patterns), np.iinfo(np.int64).max)
+    table = pd.DataFrame({"key": keys[candidates], "pattern": pattern[candidates], "score": score[candidates], "position": candidates})
+    best = table.sort_values(["score", "position"], kind="stable").drop_duplicates(["key", "pattern"])  # each one's lowest
+    best_score[best["key"], best["pattern"]] = best["score"]
+    best_position[best["key"], best["pattern"]] = best["position"]
+    for mine in range(patterns):
+        who = np.flatnonzero(pattern[rows] == mine)
+        if not len(who):
+            continue
+        allowed = [theirs for theirs in range(patterns) if _swap_keeps_quotas(tight, mine, theirs)]
+        group = keys[rows[who]]
+        scores, positions = best_score[group][:, allowed], best_position[group][:, allowed]
+        lowest = scores.min(axis=1)
+        first = np.where(scores == lowest[:, None], positions, np.iinfo(np.int64).max).min(axis=1)
+        found = lowest < score[rows[who]] - TOL
+        out[who[found]] = first[found]
     return out
 
 
-def _quota_compatible(frame, selection: Selection, i: int, j: np.ndarray) -> np.ndarray:
-    """Which swaps (i in, j out) keep every quota: a quota at its minimum may not lose a member, one at its
-    maximum may not gain one."""
-    ok = np.ones(len(j), dtype=bool)
+def _group_keys(frame: pd.DataFrame, selection: Selection) -> np.ndarray:
+    """One code per distinct combination of the villages' group values (0 for all when there are no groups)."""
+    columns = [frame[g.by].astype(str) for g in selection.rules.groups]
+    if not columns:
+        return np.zeros(len(frame), dtype=int)
+    return pd.MultiIndex.from_arrays(columns).factorize()[0] if len(columns) > 1 else pd.factorize(columns[0])[0]
+
+
+def _tight_quotas(frame: pd.DataFrame, selection: Selection) -> list[tuple[np.ndarray, bool, bool]]:
+    """(members, at its minimum, at its maximum) of each quota the selection meets exactly on a bound."""
+    out = []
     for quota in selection.rules.quotas:
         member = frame[quota.flag].fillna(False).astype(bool).to_numpy()
         actual = int(member[selection.selected].sum())
-        if quota.low is not None and actual <= quota.low:
-            ok &= ~(member[j] & ~member[i])
-        if quota.high is not None and actual >= quota.high:
-            ok &= ~(member[i] & ~member[j])
-    return ok
+        at_min, at_max = quota.low is not None and actual <= quota.low, quota.high is not None and actual >= quota.high
+        if at_min or at_max:
+            out.append((member, at_min, at_max))
+    return out
+
+
+def _swap_keeps_quotas(tight, mine: int, theirs: int) -> bool:
+    """Whether i (flags ``mine``) in and j (flags ``theirs``) out keeps every tight quota: one at its minimum may not
+    lose a member, one at its maximum may not gain one."""
+    for b, (_, at_min, at_max) in enumerate(tight):
+        i_in, j_in = bool(mine >> b & 1), bool(theirs >> b & 1)
+        if (at_min and j_in and not i_in) or (at_max and i_in and not j_in):
+            return False
+    return True
 
 
 def village_reasons(pool: Pool, scores: Scores, selection: Selection) -> Reasons:

@@ -191,3 +191,60 @@ def test_the_funnel_starts_with_the_qiancun_rule_and_is_a_workbook_sheet(tmp_pat
     assert rows[0][:2] == ("全部村庄", inputs.pool.size)
     assert "千村创建年度" in rows[1][0]
     assert rows[-2][:2] == ("符合资格", int(scores.eligible.sum())) and rows[-1][:2] == ("入选", selection.count)
+
+
+def _swaps_by_definition(frame: pd.DataFrame, selection, score: np.ndarray, rows) -> list[int]:
+    """``budget_swaps`` read literally, one village at a time: the selected villages (not must-include) of the same
+    county and city with a lower score whose swap keeps every quota on its bound; the lowest-scored, first among
+    equals."""
+    selected = selection.selected
+    out = []
+    for i in rows:
+        allowed = []
+        for j in np.flatnonzero(selected):
+            if score[j] >= score[i] - 1e-7 or frame["county"].iat[j] != frame["county"].iat[i] or frame["city"].iat[j] != frame["city"].iat[i]:
+                continue
+            keeps = True
+            for quota in selection.rules.quotas:
+                member = frame[quota.flag].to_numpy(dtype=bool)
+                actual = int(member[selected].sum())
+                if quota.low is not None and actual <= quota.low and member[j] and not member[i]:
+                    keeps = False
+                if quota.high is not None and actual >= quota.high and member[i] and not member[j]:
+                    keeps = False
+            if keeps:
+                allowed.append(j)
+        out.append(min(allowed, key=lambda j: (score[j], j)) if allowed else -1)
+    return out
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.integers(1, 6), min_size=9, max_size=9),
+    st.lists(st.integers(1, 9), min_size=9, max_size=9),
+    st.lists(st.sampled_from(["甲县", "乙县"]), min_size=9, max_size=9),
+    st.lists(st.booleans(), min_size=9, max_size=9),
+    st.lists(st.booleans(), min_size=9, max_size=9),
+    st.integers(0, 3),
+    st.integers(12, 40),
+)
+def test_budget_swaps_are_the_rule_read_one_village_at_a_time(score, cost, county, border, poor, bound, budget):
+    """The whole-column ``budget_swaps`` (a national pool's left-out villages at once) against the rule read literally,
+    with two group columns, a quota on its minimum and one on its maximum, and ties in the scores."""
+    from analysis.reasons import budget_swaps
+
+    frame = _frame(score, cost, county)
+    frame["city"] = np.where(np.array(county) == "甲县", "甲市", np.where(np.arange(9) % 2 == 0, "甲市", "乙市"))
+    frame["border"], frame["poverty_alleviated"] = border, poor
+    rules = {
+        "count": [3, 5],
+        "budget": budget,
+        "group": [{"by": "county", "max": 3}, {"by": "city", "max": 4}],
+        "quota": [{"flag": "border", "min": bound}, {"flag": "poverty_alleviated", "max": 3 - bound}],
+    }
+    pool, scores, selection = _case(frame, rules)
+    if not selection.found:
+        return
+    values = scores.table["score"].to_numpy(dtype=float)
+    rows = np.flatnonzero(scores.eligible & ~selection.selected)
+    assert budget_swaps(pool.frame, selection, values, rows).tolist() == _swaps_by_definition(pool.frame, selection, values, rows)
