@@ -356,6 +356,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "no header found: the first row must hold column names such as 村庄代码 / village_id",
     ),
     "pool.missing_column": ("缺少必填列「{header}」（英文 {key}）", "required column '{header}' ({key}) is missing"),
+    "pool.missing_column_near": (
+        "缺少必填列「{header}」（英文 {key}）：是不是「{found}」？请把该列的表头改为「{header}」",
+        "required column '{header}' ({key}) is missing: did you mean '{found}'? Rename that column's header to '{header}'",
+    ),
     "pool.duplicate_column": ("列名重复：「{header}」出现了不止一次", "column '{header}' appears more than once"),
     "pool.no_rows": ("只有表头，没有数据行", "the file has a header but no data rows"),
     "pool.blank_row": ("空行：请删除空行，或补全这一行", "blank row: delete it or fill it in"),

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from contract.columns import CATALOGUE, DEFAULT_COST, Column, header_of
-from contract.errors import InputError, Problem, row_list
+from contract.errors import InputError, Problem, row_list, suggest
 from contract.texts import SAMPLE_LABEL
 from pool.convert import convert_column, infer_extra
 from pool.places import PLACE_COLUMNS, derive_places, without_places
@@ -167,14 +167,27 @@ def _map_headers(raw: RawTable, file: str) -> tuple[dict[int, Column | str], dic
         labels[key] = (
             column.zh if column and name in (normalize_header(column.zh), *column.aliases) else (f"{column.zh}（{text}）" if column else name)
         )
-    missing = [
-        Problem("pool.missing_column", row=raw.header_row, params={"header": column.zh, "key": column.key})
-        for column in CATALOGUE
-        if column.required and column.key not in labels
-    ]
+    unmatched = [text for index, text in enumerate(raw.header) if isinstance(columns.get(index), str)]
+    missing = [_missing(column, unmatched, raw.header_row) for column in CATALOGUE if column.required and column.key not in labels]
     if missing:
         raise InputError("pool.invalid", problems + missing, file=file)
     return columns, labels, problems
+
+
+def _missing(column: Column, unmatched: list[str], header_row: int) -> Problem:
+    """A required column not found, with the file's nearest unmatched header ("did you mean": 村庄编码 for 村庄代码,
+    边境村 for 重点边境村) when one is close to its name, an alias or its key (``contract.errors.suggest``)."""
+    found = {normalize_header(text): text for text in unmatched} | {normalize_header(text).lower(): text for text in unmatched}
+    best = ""
+    for name in (normalize_header(column.zh), *map(normalize_header, column.aliases), column.key):
+        hit = suggest(name, list(found))
+        if hit:
+            best = found[hit]
+            break
+    params = {"header": column.zh, "key": column.key}
+    if best:
+        return Problem("pool.missing_column_near", row=header_row, column=best, params=params | {"found": best})
+    return Problem("pool.missing_column", row=header_row, params=params)
 
 
 def _letter(index: int) -> str:

@@ -337,3 +337,14 @@ def test_a_line_pasted_in_another_encoding_is_named_at_its_row(tmp_path, text):
     with pytest.raises(InputError) as caught:
         read_pool(path)
     assert [(p.code, p.row) for p in caught.value.problems] == [("pool.encoding_bad_rows", first_data_row(3))]
+
+
+@pytest.mark.parametrize(("typed", "header"), [("村庄编码", "村庄代码"), ("边境村", "重点边境村")])
+def test_a_misspelt_required_header_is_named_in_the_missing_column_problem(tmp_path, text, typed, header):
+    problems = refused(save(text.rename(columns={header: typed}), tmp_path / "f.csv"))
+    assert problems == [("pool.missing_column_near", 1, typed)]
+    with pytest.raises(InputError) as caught:
+        read_pool(tmp_path / "f.csv")
+    zh, en = caught.value.problems[0].render("zh"), caught.value.problems[0].render("en")
+    assert f"缺少必填列「{header}」" in zh and f"是不是「{typed}」" in zh
+    assert f"did you mean '{typed}'" in en and header in en
