@@ -216,13 +216,22 @@ def _convert(raw: RawTable, columns: dict[int, Column | str], labels: dict[str, 
         if isinstance(column, Column):
             numeric = raw.numeric_cells[index].iloc[positions].reset_index(drop=True) if raw.numeric_cells is not None else None
             values, failures = convert_column(column.kind, text, numeric)
-            problems += [Problem(f.code, int(excel_rows[f.position]), labels[column.key], f.value) for f in failures]
+            problems += [_at_date(raw, f, int(excel_rows[f.position]), index, labels[column.key]) for f in failures]
             data[column.key] = values
         else:
             extra[column], data[column] = infer_extra(text)
     ordered = [c.key for c in CATALOGUE if c.key in data] + [k for k in data if k not in {c.key for c in CATALOGUE}]
     frame = pd.DataFrame({k: data[k] for k in ordered})
     return frame, excel_rows, problems, extra
+
+
+def _at_date(raw: RawTable, failure, row: int, index: int, label: str) -> Problem:
+    """A cell that could not be read, said as what it is: one Excel stores as a date (the user sees the date's
+    display, not the ISO text read) gets ``pool.date_cell`` with what Excel shows and how to fix it."""
+    shown = raw.dates.get((row, index))
+    if shown is None or failure.code not in ("pool.not_number", "pool.not_integer"):  # a number column
+        return Problem(failure.code, row, label, failure.value)
+    return Problem("pool.date_cell", row, label, failure.value, {"shown": shown})
 
 
 def _blank_rows(raw: RawTable, positions: np.ndarray) -> list[Problem]:
