@@ -9,6 +9,9 @@
 * **Text is text** (``report.escape.spreadsheet``): xlsxwriter writes every string as a string (no formula, URL or
   number conversion) and a string that a spreadsheet would run as a formula gets Excel's quote prefix, so that
   editing the cell keeps it text; in CSV such a string gets an apostrophe in front (OWASP).
+* **Numbers are numbers** (``Shown``, ``write_value``): a figure is a number cell, never its text ("210",
+  "200,000 / 200,000" would be numbers Excel cannot sum), with the number format that shows it as the text did
+  (thousands separators, four decimals); two figures side by side are two cells.
 """
 
 from __future__ import annotations
