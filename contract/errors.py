@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -97,3 +98,10 @@ class InputError(Exception):
                 )
                 entries.append((line, len(group)))
         return entries
+
+
+def suggest(name: str, candidates: list[str]) -> str:
+    """The nearest valid name, for "did you mean" messages (empty when nothing is close): scenario keys, places,
+    a pool's headers. Here, not in ``contract.scenario``, so that reading a pool loads no scenario schema."""
+    close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.5)
+    return close[0] if close else ""

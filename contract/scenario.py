@@ -8,7 +8,6 @@ yes/no).
 
 from __future__ import annotations
 
-import difflib
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from contract.errors import InputError, Problem
+from contract.errors import InputError, Problem, suggest  # noqa: F401 (suggest: imported from here too)
 
 NonNegative = Annotated[float, Field(ge=0)]
 
@@ -427,12 +426,6 @@ def _problem(error: dict) -> Problem:
     if kind == "literal_error":
         return Problem("scenario.not_one_of", key=key, value=str(error.get("input")), params={"expected": (error.get("ctx") or {}).get("expected")})
     return Problem("scenario.bad_value", key=key, value=str(error.get("input"))[:60], params={"detail": error["msg"]})
-
-
-def suggest(name: str, candidates: list[str]) -> str:
-    """The nearest valid name, for "did you mean" messages (empty when nothing is close)."""
-    close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.5)
-    return close[0] if close else ""
 
 
 def is_table_list(value) -> bool:

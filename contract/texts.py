@@ -356,6 +356,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "no header found: the first row must hold column names such as 村庄代码 / village_id",
     ),
     "pool.missing_column": ("缺少必填列「{header}」（英文 {key}）", "required column '{header}' ({key}) is missing"),
+    "pool.missing_column_near": (
+        "缺少必填列「{header}」（英文 {key}）：是不是「{found}」？请把该列的表头改为「{header}」",
+        "required column '{header}' ({key}) is missing: did you mean '{found}'? Rename that column's header to '{header}'",
+    ),
     "pool.duplicate_column": ("列名重复：「{header}」出现了不止一次", "column '{header}' appears more than once"),
     "pool.no_rows": ("只有表头，没有数据行", "the file has a header but no data rows"),
     "pool.blank_row": ("空行：请删除空行，或补全这一行", "blank row: delete it or fill it in"),
@@ -377,6 +381,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         " as text and re-enter the full 12-digit code",
     ),
     "pool.not_number": ("「{value}」不是数字", "'{value}' is not a number"),
+    "pool.date_cell": (
+        "该单元格存成了日期（Excel 中显示为 {shown}，读到的是 {value}），本列要填数字：请把该列设为「常规」或「数值」格式后重新输入",
+        "the cell is stored as a date (Excel shows {shown}; read as {value}) but this column takes a number:"
+        " set the column's format to General or Number and type the value again",
+    ),
+    "pool.notice_date_year": (
+        "{count} 个单元格存成了只显示年份的日期，已按显示的年份读取（{cells}）；建议把该列设为「常规」或「数值」格式后重新输入",
+        "{count} cell(s) stored as dates formatted to show only the year were read as the year shown ({cells});"
+        " better set the column's format to General or Number and type the years again",
+    ),
     "pool.not_integer": ("「{value}」不是整数", "'{value}' is not a whole number"),
     "pool.out_of_range": ("{value} 超出允许范围 {low}–{high}", "{value} is outside the allowed range {low}–{high}"),
     "pool.negative": ("{value} 不能为负数", "{value} must not be negative"),

@@ -22,6 +22,7 @@ from __future__ import annotations
 import bisect
 import codecs
 import csv
+import datetime as _dt
 import hashlib
 import io
 import re
@@ -35,7 +36,7 @@ import pyarrow.csv as pa_csv
 
 from contract.columns import CATALOGUE
 from contract.errors import InputError, Problem, row_list
-from pool.xlsx import SheetFacts, cell_ref, read_other_sheet_head, read_sheet
+from pool.xlsx import SheetFacts, cell_ref, displayed_date, read_other_sheet_head, read_sheet, shows_only_the_year
 
 _KNOWN_HEADERS = {c.zh for c in CATALOGUE} | {c.key for c in CATALOGUE} | {a for c in CATALOGUE for a in c.aliases}
 _HEADER_SCAN_ROWS = 20
@@ -79,6 +80,7 @@ class RawTable:
     percent: frozenset = frozenset()  # (Excel row, column index) of cells formatted as percent
     changed: pd.DataFrame | None = None  # which cells the normalisation changed
     digest: str | None = None  # SHA-256 of the file's bytes and of how they were read (``file_digest``)
+    dates: dict = field(default_factory=dict)  # xlsx: (Excel row, column index) of a cell stored as a date -> as displayed
 
     def excel_row(self, position: int) -> int:
         return self.header_row + 1 + position
@@ -338,6 +340,7 @@ def _suspect_text(text: str, start: int) -> bool:
 def _read_xlsx(data: bytes, file: str, sheet: str | None, header_row: int, known: frozenset[str] = frozenset()) -> RawTable:
     values, facts, names = read_sheet(data, file, sheet)
     rows = [[_cell_text(v) for v in row] for row in values]
+    dates, years = _date_cells(values, rows, facts.dates)
     if sheet is None and not _header_found(rows, known):
         for other in (n for n in names if n != facts.name):
             if _header_found([[_cell_text(v) for v in r] for r in read_other_sheet_head(data, file, other, _HEADER_SCAN_ROWS)], known):
@@ -348,7 +351,30 @@ def _read_xlsx(data: bytes, file: str, sheet: str | None, header_row: int, known
         if row - 1 < len(rows) and column < len(rows[row - 1]):
             rows[row - 1][column] = ""
     table = _table_from_rows(rows, file, header_row, numeric=numeric, sheet=facts.name, known=known)
-    return _with_facts(table, facts, header_row)
+    table = _with_facts(table, facts, header_row)
+    below = {k: v for k, v in dates.items() if k[0] > header_row}
+    years = [k for k in years if k[0] > header_row]
+    notices = table.notices + (
+        [Problem("pool.notice_date_year", params={"count": len(years), "cells": "、".join(cell_ref(r, c) for r, c in years[:20])})] if years else []
+    )
+    return replace(table, dates=below, notices=notices)
+
+
+def _date_cells(values: list[list], rows: list[list[str]], formats: dict[tuple[int, int], str]):
+    """Cells Excel stores as dates: one whose format shows only the year reads as that year (what the user sees,
+    listed for a notice); every other one is kept as (Excel row, column) -> what Excel displays, so that a
+    message can say the cell is a date."""
+    dates, years = {}, []
+    for row, column in sorted(formats):  # only the date-formatted cells: calamine makes a date of no other
+        value = values[row - 1][column] if row - 1 < len(values) and column < len(values[row - 1]) else None
+        if not isinstance(value, (_dt.date, _dt.time)):
+            continue
+        if shows_only_the_year(formats[(row, column)]) and isinstance(value, _dt.date):
+            rows[row - 1][column] = str(value.year)
+            years.append((row, column))
+        else:
+            dates[(row, column)] = displayed_date(value, formats[(row, column)])
+    return dates, years
 
 
 def _with_facts(table: RawTable, facts: SheetFacts, header_row: int) -> RawTable:

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from contract.columns import CATALOGUE, DEFAULT_COST, Column, header_of
-from contract.errors import InputError, Problem, row_list
+from contract.errors import InputError, Problem, row_list, suggest
 from contract.texts import SAMPLE_LABEL
 from pool.convert import convert_column, infer_extra
 from pool.places import PLACE_COLUMNS, derive_places, without_places
@@ -184,14 +184,27 @@ def _map_headers(raw: RawTable, file: str) -> tuple[dict[int, Column | str], dic
         labels[key] = (
             column.zh if column and name in (normalize_header(column.zh), *column.aliases) else (f"{column.zh}（{text}）" if column else name)
         )
-    missing = [
-        Problem("pool.missing_column", row=raw.header_row, params={"header": column.zh, "key": column.key})
-        for column in CATALOGUE
-        if column.required and column.key not in labels
-    ]
+    unmatched = [text for index, text in enumerate(raw.header) if isinstance(columns.get(index), str)]
+    missing = [_missing(column, unmatched, raw.header_row) for column in CATALOGUE if column.required and column.key not in labels]
     if missing:
         raise InputError("pool.invalid", problems + missing, file=file)
     return columns, labels, problems
+
+
+def _missing(column: Column, unmatched: list[str], header_row: int) -> Problem:
+    """A required column not found, with the file's nearest unmatched header ("did you mean": 村庄编码 for 村庄代码,
+    边境村 for 重点边境村) when one is close to its name, an alias or its key (``contract.errors.suggest``)."""
+    found = {normalize_header(text): text for text in unmatched} | {normalize_header(text).lower(): text for text in unmatched}
+    best = ""
+    for name in (normalize_header(column.zh), *map(normalize_header, column.aliases), column.key):
+        hit = suggest(name, list(found))
+        if hit:
+            best = found[hit]
+            break
+    params = {"header": column.zh, "key": column.key}
+    if best:
+        return Problem("pool.missing_column_near", row=header_row, column=best, params=params | {"found": best})
+    return Problem("pool.missing_column", row=header_row, params=params)
 
 
 def _letter(index: int) -> str:
@@ -220,13 +233,22 @@ def _convert(raw: RawTable, columns: dict[int, Column | str], labels: dict[str, 
         if isinstance(column, Column):
             numeric = raw.numeric_cells[index].iloc[positions].reset_index(drop=True) if raw.numeric_cells is not None else None
             values, failures = convert_column(column.kind, text, numeric)
-            problems += [Problem(f.code, int(excel_rows[f.position]), labels[column.key], f.value) for f in failures]
+            problems += [_at_date(raw, f, int(excel_rows[f.position]), index, labels[column.key]) for f in failures]
             data[column.key] = values
         else:
             extra[column], data[column] = infer_extra(text)
     ordered = [c.key for c in CATALOGUE if c.key in data] + [k for k in data if k not in {c.key for c in CATALOGUE}]
     frame = pd.DataFrame({k: data[k] for k in ordered})
     return frame, excel_rows, problems, extra
+
+
+def _at_date(raw: RawTable, failure, row: int, index: int, label: str) -> Problem:
+    """A cell that could not be read, said as what it is: one Excel stores as a date (the user sees the date's
+    display, not the ISO text read) gets ``pool.date_cell`` with what Excel shows and how to fix it."""
+    shown = raw.dates.get((row, index))
+    if shown is None or failure.code not in ("pool.not_number", "pool.not_integer"):  # a number column
+        return Problem(failure.code, row, label, failure.value)
+    return Problem("pool.date_cell", row, label, failure.value, {"shown": shown})
 
 
 def _blank_rows(raw: RawTable, positions: np.ndarray) -> list[Problem]:

@@ -8,7 +8,8 @@
    expressions (C speed; an element parser costs as much as reading the sheet with openpyxl) for what the values
    alone do not tell: the real extent of the data — last row and widest column, whatever ``<dimension>`` claims —
    against ``MAX_COLUMNS`` and ``MAX_CELLS``; text longer than ``MAX_CELL_CHARS``; merged ranges; hidden rows and
-   columns; formula cells without a saved value; Excel error values (#N/A …); cells formatted as percent.
+   columns; formula cells without a saved value; Excel error values (#N/A …); cells formatted as percent; cells
+   formatted as dates, with their format (a year that Excel shows as 2021 but stores as 2021-01-01).
 4. **The values**: python-calamine reads a new in-memory package holding only the checked parts, with the
    ``<dimension>`` element removed so that no reader sizes anything from a claim. Measured against openpyxl's
    read-only mode on the 9,300-village sample (``bench/bench_xlsx.py``): see ``bench/README.md``.
@@ -73,6 +74,7 @@ class SheetFacts:
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
     formulas_without_value: list[tuple[int, int]] = field(default_factory=list)
     percent: set[tuple[int, int]] = field(default_factory=set)
+    dates: dict[tuple[int, int], str] = field(default_factory=dict)  # cells with a date format -> its format code
 
 
 @dataclass(frozen=True)
@@ -168,7 +170,65 @@ def _percent_styles(styles: bytes | None, file: str) -> list[bytes]:
     return out
 
 
-def _scan(xml: bytes, facts: SheetFacts, percent_styles: list[bytes], file: str) -> None:
+# Excel's built-in date formats (numFmtId) as a Chinese Excel/WPS shows them; 27–36 and 50–58 are the East Asian ones
+_BUILTIN_DATES = {"14": "yyyy/m/d", "15": "d-mmm-yy", "16": "d-mmm", "17": "mmm-yy", "22": "yyyy/m/d h:mm"}
+_BUILTIN_DATES |= {str(i): 'yyyy"年"m"月"d"日"' for i in (*range(27, 37), *range(50, 59))}
+_LITERAL = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
+
+
+def _date_styles(styles: bytes | None, file: str) -> dict[bytes, str]:
+    """Cell style index (as bytes) -> number format code, for the styles whose format shows a date or a time."""
+    if not styles:
+        return {}
+    root = _xml(styles, file)
+    custom = {f.get("numFmtId"): f.get("formatCode", "") for f in root.iter(f"{_MAIN}numFmt")}
+    xfs = root.find(f"{_MAIN}cellXfs")
+    out = {}
+    for index, xf in enumerate(xfs if xfs is not None else []):
+        number_format = xf.get("numFmtId", "0")
+        code = custom.get(number_format) or _BUILTIN_DATES.get(number_format, "")
+        if number_format in _BUILTIN_DATES or re.search(r"[ymdhs]", _LITERAL.sub("", code).lower().replace("general", "")):
+            out[str(index).encode()] = code
+    return out
+
+
+def shows_only_the_year(code: str) -> bool:
+    """A date format that shows nothing but the year ("yyyy", 'yyyy"年"'): what Excel displays is a whole number."""
+    letters = set(re.sub(r"[^a-z]", "", _LITERAL.sub("", code).lower()))
+    return letters == {"y"}
+
+
+_DATE_TOKEN = re.compile(r'"([^"]*)"|\\(.)|\[[^\]]*\]|(yyyy|yy|mmmm|mmm|mm|m|dd|d|hh|h|ss|s)|(.)', re.I)
+
+
+def displayed_date(value, code: str) -> str:
+    """What Excel shows for a date or time ``value`` under the format ``code`` (the common codes; ISO otherwise)."""
+    parts, after_hour = [], False
+    tokens = list(_DATE_TOKEN.finditer(code or ""))
+    if not any(m.group(3) for m in tokens):
+        return value.isoformat()
+    for m in tokens:
+        literal, escaped, token, other = m.groups()
+        if token is None:
+            parts.append(literal if literal is not None else escaped if escaped is not None else other or "")
+            continue
+        token = token.lower()
+        if token[0] == "m" and len(token) <= 2 and after_hour:  # m after an hour is minutes
+            parts.append(f"{getattr(value, 'minute', 0):0{len(token)}d}")
+            continue
+        after_hour = token[0] == "h"
+        field_value = {"y": getattr(value, "year", 0), "m": getattr(value, "month", 0), "d": getattr(value, "day", 0)}
+        field_value |= {"h": getattr(value, "hour", 0), "s": getattr(value, "second", 0)}
+        if token == "yy":
+            parts.append(f"{field_value['y'] % 100:02d}")
+        elif token in ("mmm", "mmmm"):
+            parts.append(value.strftime("%b" if token == "mmm" else "%B"))
+        else:
+            parts.append(f"{field_value[token[0]]:0{len(token) if len(token) == 2 else 1}d}")
+    return "".join(parts)
+
+
+def _scan(xml: bytes, facts: SheetFacts, percent_styles: list[bytes], file: str, date_styles: dict[bytes, str] | None = None) -> None:
     """Fill ``facts`` from the sheet's XML; raise ``InputError`` as soon as a limit is passed."""
     dimension = _DIMENSION.search(xml)
     facts.dimension = dimension.group(1).decode() if dimension else None
@@ -202,6 +262,9 @@ def _scan(xml: bytes, facts: SheetFacts, percent_styles: list[bytes], file: str)
     if percent_styles:
         styled = re.compile(rb"<" + _NS + rb"c\b([^>]*\bs=" + _Q + rb"(?:" + b"|".join(percent_styles) + rb")" + _Q + rb"[^>]*)>")
         facts.percent = {w for m in styled.finditer(xml) if (w := _ref_of(m.group(1))) is not None}
+    if date_styles:
+        styled = re.compile(rb"<" + _NS + rb"c\b([^>]*\bs=" + _Q + rb"(" + b"|".join(date_styles) + rb")" + _Q + rb"[^>]*)>")
+        facts.dates = {w: date_styles[m.group(2)] for m in styled.finditer(xml) if (w := _ref_of(m.group(1))) is not None}
 
 
 def _scan_formulas(xml: bytes, facts: SheetFacts) -> None:
@@ -276,7 +339,8 @@ def _read(package: zipfile.ZipFile, chosen: _Sheet, file: str) -> tuple[list[lis
     if xml is None:
         raise _fail("pool.unreadable_xlsx", file, detail=chosen.part)
     facts = SheetFacts(chosen.name)
-    _scan(xml, facts, _percent_styles(_part(package, "xl/styles.xml", file), file), file)
+    styles = _part(package, "xl/styles.xml", file)
+    _scan(xml, facts, _percent_styles(styles, file), file, _date_styles(styles, file))
     checked = _checked_package(package, chosen.part, xml, file)
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(checked))

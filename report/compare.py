@@ -19,6 +19,7 @@ from contract.texts import t
 from report.changes import change_lines, ordered
 from report.escape import html
 from report.reasons import reason_text
+from report.sheets import ONE_DECIMAL, TEN_DIGITS, Shown
 from report.status import status_text
 from report.tables import attainment_table, column_name
 
@@ -76,13 +77,13 @@ def _unique(names: list[str]) -> list[str]:
 def _overview(names, outcomes, lang) -> pd.DataFrame:
     rows = {
         t("info.status", lang): [status_text(o.selection, lang) for o in outcomes],
-        t("info.objective", lang): [o.selection.objective for o in outcomes],
+        t("info.objective", lang): [Shown(o.selection.objective, TEN_DIGITS) for o in outcomes],  # as 运行信息 shows them
         t("info.count", lang): [o.selection.count for o in outcomes],
-        t("info.budget_used", lang): [o.selection.check.budget_used for o in outcomes],
+        t("info.budget_used", lang): [Shown(o.selection.check.budget_used, ONE_DECIMAL) for o in outcomes],
         t("info.eligible", lang): [int(o.scores.eligible.sum()) for o in outcomes],
         t("info.fingerprint", lang): [o.inputs.pool.fingerprint[:12] for o in outcomes],
     }
-    return pd.DataFrame(rows, index=names).T.rename_axis(t("info.item", lang)).reset_index()
+    return pd.DataFrame(rows, index=names, dtype=object).T.rename_axis(t("info.item", lang)).reset_index()  # Shown numbers kept
 
 
 def _rules(names, outcomes, lang) -> pd.DataFrame:
@@ -114,7 +115,7 @@ def _change_row(name, direction, village, reference: Outcome, o: Outcome, lang) 
     position = frame.index[frame["village_id"] == village][0]
     ref_frame = reference.inputs.pool.frame
     ref_position = ref_frame.index[ref_frame["village_id"] == village]
-    score_a = reference.scores.table["score"].iat[ref_position[0]] if len(ref_position) else None
+    score_a = round(reference.scores.table["score"].iat[ref_position[0]], 10) if len(ref_position) else None  # as every score column
     return {
         "item": name,
         "direction": t(f"cmp.{direction}", lang),
@@ -123,7 +124,7 @@ def _change_row(name, direction, village, reference: Outcome, o: Outcome, lang) 
         "county": frame.at[position, "county"],
         "city": frame.at[position, "city"],
         "score_a": score_a,
-        "score_b": o.scores.table["score"].iat[position],
+        "score_b": round(o.scores.table["score"].iat[position], 10),
         "reason_b": reason_text(o.reasons, position, lang),
     }
 

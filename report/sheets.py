@@ -9,6 +9,9 @@
 * **Text is text** (``report.escape.spreadsheet``): xlsxwriter writes every string as a string (no formula, URL or
   number conversion) and a string that a spreadsheet would run as a formula gets Excel's quote prefix, so that
   editing the cell keeps it text; in CSV such a string gets an apostrophe in front (OWASP).
+* **Numbers are numbers** (``Shown``, ``write_value``): a figure is a number cell, never its text ("210",
+  "200,000 / 200,000" would be numbers Excel cannot sum), with the number format that shows it as the text did
+  (thousands separators, four decimals); two figures side by side are two cells.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from contract.errors import InputError, Problem
@@ -26,6 +30,34 @@ from report.escape import formula_like, spreadsheet
 
 XLSX_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 MIN_FREE_BYTES = 16 * 1024 * 1024
+
+
+class Shown(float):
+    """A number together with how it is shown: a workbook gets a number cell with the Excel number format
+    ``excel`` (Excel can sum and format it; no "number stored as text"), text (the terminal, the PDF, str()) gets
+    ``format(value, python)`` — the same figures both ways (``GROUPED``, ``ONE_DECIMAL``, ``FOUR_DECIMALS``)."""
+
+    python: str
+    excel: str
+
+    def __new__(cls, value, style: tuple[str, str]):
+        number = super().__new__(cls, value)
+        number.python, number.excel = style
+        return number
+
+    def __str__(self) -> str:
+        return format(float(self), self.python)
+
+    def __format__(self, spec: str) -> str:
+        return str(self) if not spec else format(float(self), spec)
+
+
+GROUPED = (",.0f", "#,##0")  # 200,000
+ONE_DECIMAL = (",.1f", "#,##0.0")  # 1,234.5
+FOUR_DECIMALS = (".4f", "0.0000")  # 129.3928
+GENERAL = ("g", "General")  # as Excel's General shows a plain number
+TEN_DIGITS = (".10g", "General")  # 129.3927872: ten significant digits, as General shows them
+SCIENTIFIC = (".2e", "0.00E+00")  # 1.23e-04
 SIZE_FACTOR = 3  # an output is at most about this many times the pool file it is made from
 
 
@@ -79,6 +111,30 @@ def write_text(sheet, row: int, column: int, value, fmt=None, quoted=None) -> No
     sheet.write_string(row, column, text, quoted if formula_like(text) else fmt)
 
 
+class NumberFormats:
+    """A workbook's cell formats by Excel number format, each made once."""
+
+    def __init__(self, book):
+        self.book, self.made = book, {}
+
+    def __call__(self, code: str):
+        if code not in self.made:
+            self.made[code] = self.book.add_format({"num_format": code})
+        return self.made[code]
+
+
+def write_value(sheet, row: int, column: int, value, numbers: NumberFormats, fmt=None, quoted=None) -> None:
+    """One cell holding ``value`` as what it is: a ``Shown`` number with its number format, another number as a
+    number, None or NaN as a blank, anything else as text (``write_text``)."""
+    if isinstance(value, Shown):
+        sheet.write_number(row, column, float(value), numbers(value.excel))
+    elif isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_)):
+        if np.isfinite(value):
+            sheet.write_number(row, column, float(value), fmt)
+    elif value is not None:
+        write_text(sheet, row, column, value, fmt, quoted)
+
+
 def write_tables(path: Path, sheets: list[tuple[str, pd.DataFrame]], width: float) -> None:
     """A workbook of plain tables, one sheet each (name cut to Excel's 31 characters), header frozen, columns
     ``width`` characters wide: the study and comparison workbooks."""
@@ -104,6 +160,13 @@ def write_frame(writer, sheet_name: str, table: pd.DataFrame, startrow: int = 0,
         if formula_like(value):
             quoted = quoted or quoted_format(writer.book)
             sheet.write_string(row, column, str(value), quoted)
+    numbers = NumberFormats(writer.book)
+    for c in range(len(table.columns)):
+        values = table.iloc[:, c]
+        if values.dtype == object:  # a Shown number keeps its number format in the cell (to_excel wrote it as General)
+            for r, v in enumerate(values):
+                if isinstance(v, Shown):
+                    write_value(sheet, first + r, c, v, numbers)
 
 
 def write_csv_table(table: pd.DataFrame, path: Path) -> None:

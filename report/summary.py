@@ -23,6 +23,7 @@ from analysis.outcome import Outcome
 from contract import __version__
 from contract.texts import SAMPLE_LABEL, t
 from report.fonts import cjk_font
+from report.sheets import FOUR_DECIMALS, GROUPED, NumberFormats, Shown, write_text, write_value
 from report.status import status_text
 from report.tables import attainment_rows, distribution_table
 
@@ -39,7 +40,8 @@ class MeetingSummary:
     title: str  # the scenario's name
     sample: bool  # the pool is the synthetic sample: the page says 示例数据
     status: str  # 已证明最优 / 可行，差距 g …
-    figures: list[tuple[str, str]]  # (label, value): selected, total score, budget, eligible
+    figures: list[tuple[str, tuple]]  # (label, values): selected, total score, used / budget, eligible / pool size —
+    # numbers as ``Shown`` (a number cell each in the workbook, " / " between them on the page), "—" when absent
     changes: list[str]  # what the session changed in the scenario, one line each ([] : the scenario file as is)
     rules: pd.DataFrame  # columns rule, required, actual, met, price (labels in the reader's language)
     by_city: pd.DataFrame  # city (label), selected_count, low, high (NaN where no bound)
@@ -55,10 +57,10 @@ def meeting_summary(o: Outcome, lang: str | None = None, changes: list[str] | No
     budget = s.rules.budget
     used = s.check.budget_used if s.check else 0.0
     figures = [
-        (t("info.count", lang), f"{s.count:,}"),
-        (t("info.objective", lang), f"{s.objective:.4f}" if s.objective is not None else "—"),
-        (t("meeting.budget", lang), f"{used:,.0f} / {budget:,.0f}" if budget else f"{used:,.0f}"),
-        (t("meeting.eligible", lang), f"{int(o.scores.eligible.sum()):,} / {pool.size:,}"),
+        (t("info.count", lang), (Shown(s.count, GROUPED),)),
+        (t("info.objective", lang), (Shown(s.objective, FOUR_DECIMALS),) if s.objective is not None else ("—",)),
+        (t("meeting.budget", lang), (Shown(used, GROUPED), Shown(budget, GROUPED)) if budget else (Shown(used, GROUPED),)),
+        (t("meeting.eligible", lang), (Shown(int(o.scores.eligible.sum()), GROUPED), Shown(pool.size, GROUPED))),
     ]
     by_city = distribution_table(o, "city", lang, named=False)
     for bound in ("low", "high"):
@@ -92,8 +94,8 @@ def _rules_with_prices(o: Outcome, lang) -> pd.DataFrame:
     rows = []
     for ref, row in attainment_rows(o, lang):
         price = prices.get(ref)
-        rows.append({**row, "met": t("word.yes" if row["met"] else "word.no", lang), "price": "—" if price is None else f"{price:.4f}"})
-    return pd.DataFrame(rows, columns=["rule", "required", "actual", "met", "price"])
+        rows.append({**row, "met": t("word.yes" if row["met"] else "word.no", lang), "price": "—" if price is None else Shown(price, FOUR_DECIMALS)})
+    return pd.DataFrame(rows, columns=["rule", "required", "actual", "met", "price"], dtype=object)  # Shown numbers kept
 
 
 # --- the PDF page ------------------------------------------------------------------------------------------------
@@ -147,7 +149,12 @@ def _figure_boxes(figure, figures: list[tuple[str, str]], top: float, font: str)
     for i, (label, value) in enumerate(figures):
         x = 0.06 + i * width
         figure.text(x, top, label, fontsize=8, color="#444444", family=font, va="top", parse_math=False)
-        figure.text(x, top - 0.022, value, fontsize=14, weight="bold", family=font, va="top", parse_math=False)
+        figure.text(x, top - 0.022, figure_text(value), fontsize=14, weight="bold", family=font, va="top", parse_math=False)
+
+
+def figure_text(values: tuple) -> str:
+    """A figure's values as the page shows them: "200,000 / 200,000"."""
+    return " / ".join(str(v) for v in values)
 
 
 def draw_by_city(axes, summary: MeetingSummary, font: str) -> None:
@@ -250,31 +257,30 @@ def write_summary_pdf(o: Outcome, path: Path, lang: str | None = None, changes: 
 def write_summary_sheet(writer, o: Outcome, lang: str | None, formats: dict, changes: list[str] | None = None) -> None:
     """The summary as the workbook's first sheet 会议摘要: the same data as the PDF page, as cells (copyable) and the
     by-city chart as a picture. ``formats``: xlsxwriter formats ``banner``, ``sample``, ``header``, ``quoted``."""
-    from report.sheets import write_text
-
     summary = meeting_summary(o, lang, changes)
+    numbers = NumberFormats(writer.book)
     sheet = writer.book.add_worksheet(t("sheet.meeting", lang))
-    rows: list[tuple[str, str, object]] = [("banner", t("meeting.title", lang, name=summary.title), None)]
+    rows: list[tuple[str, str, tuple]] = [("banner", t("meeting.title", lang, name=summary.title), ())]
     if summary.sample:
-        rows.append(("sample", t("meeting.sample", lang, label=SAMPLE_LABEL), None))
-    rows.append(("pair", t("info.status", lang), summary.status))
-    rows += [("pair", label, value) for label, value in summary.figures]
-    rows.append(("heading", t("meeting.changes", lang), None))
-    rows += [("line", "· " + text, None) for text in summary.changes or [t("meeting.no_changes", lang)]]
-    rows.append(("heading", t("meeting.rules", lang), None))
+        rows.append(("sample", t("meeting.sample", lang, label=SAMPLE_LABEL), ()))
+    rows.append(("pair", t("info.status", lang), (summary.status,)))
+    rows += [("pair", label, values) for label, values in summary.figures]  # "used / budget": one number cell each
+    rows.append(("heading", t("meeting.changes", lang), ()))
+    rows += [("line", "· " + text, ()) for text in summary.changes or [t("meeting.no_changes", lang)]]
+    rows.append(("heading", t("meeting.rules", lang), ()))
     row = 0
-    for kind, first, second in rows:
+    for kind, first, values in rows:
         fmt = formats.get({"banner": "banner", "sample": "sample", "heading": "header"}.get(kind, ""))
         write_text(sheet, row, 0, first, fmt, formats["quoted"])
-        if second is not None:
-            write_text(sheet, row, 1, second, None, formats["quoted"])
+        for column, value in enumerate(values, start=1):
+            write_value(sheet, row, column, value, numbers, None, formats["quoted"])
         row += 1
     for column, key in enumerate(summary.rules.columns):
         write_text(sheet, row, column, summary.headers[key], formats["header"], formats["quoted"])
     for values in summary.rules.itertuples(index=False):
         row += 1
         for column, value in enumerate(values):
-            write_text(sheet, row, column, value, None, formats["quoted"])
+            write_value(sheet, row, column, value, numbers, None, formats["quoted"])
     row += 2
     for label, value in summary.provenance:
         write_text(sheet, row, 0, label, None, formats["quoted"])
@@ -288,8 +294,6 @@ def write_summary_sheet(writer, o: Outcome, lang: str | None, formats: dict, cha
 def _by_city_chart(book, sheet, summary: MeetingSummary, first_row: int, formats: dict) -> None:
     """The by-city figures as cells under the summary and a native Excel chart of them beside it (columns: villages
     selected; markers: the group bounds) — editable in Excel/WPS, and no plotting library loaded for a workbook."""
-    from report.sheets import write_text
-
     lang = summary.lang
     table = summary.by_city
     labels = [t("summary.city_header", lang), t("ui.metric.selected", lang), t("col.low", lang), t("col.high", lang)]

@@ -14,6 +14,7 @@ from contract.columns import CATALOGUE, header_of
 from contract.texts import Msg, render, t
 from pool.places import PLACE_COLUMNS
 from report.reasons import reason_texts
+from report.sheets import GENERAL, ONE_DECIMAL, SCIENTIFIC, TEN_DIGITS, Shown
 from report.status import status_text
 from solver import families
 from solver.rules import RuleRef
@@ -90,8 +91,9 @@ def shortlist_table(o: Outcome, lang: str | None = None) -> pd.DataFrame:
         table["year"] = rows["year"]
     if o.selection.spatial is not None:
         table["belt"] = o.belts.number.reindex(rows.index).fillna(0).astype(int)
-    for key in ("rank", "village_id", "village", "township", "county", "city", "score"):
+    for key in ("rank", "village_id", "village", "township", "county", "city"):
         table[key] = rows[key]
+    table["score"] = rows["score"].round(10)  # as every other score column (and the CSV's)
     contributions = o.scores.contributions.loc[rows.index]
     for key in contributions.columns:
         table[f"contrib:{key}"] = contributions[key].round(10)
@@ -174,7 +176,7 @@ def distribution_table(o: Outcome, by: str, lang: str | None = None, named: bool
 def attainment_table(o: Outcome, lang: str | None = None) -> pd.DataFrame:
     """Count, budget, quotas, must lists: required against achieved, with group rules (and locked villages)
     summarised in one line each."""
-    out = pd.DataFrame([row for _, row in attainment_rows(o, lang)], columns=["rule", "required", "actual", "met"])
+    out = pd.DataFrame([row for _, row in attainment_rows(o, lang)], columns=["rule", "required", "actual", "met"], dtype=object)  # Shown kept
     out["met"] = _yes(out["met"], lang)
     return _named(out, lang)
 
@@ -207,8 +209,9 @@ def rule_label(rule: RuleRef, lang: str | None = None) -> str:
     return render(families.label(rule, base), lang)
 
 
-def _amount(value, kind: str) -> str:
-    return f"{value:,.1f}" if kind == "budget" else f"{value:g}"
+def _amount(value, kind: str) -> Shown:
+    """A rule's amount: a number (a number cell in a workbook) shown "1,234.5" for a budget, as General otherwise."""
+    return Shown(value, ONE_DECIMAL if kind == "budget" else GENERAL)
 
 
 def _range(low, high, kind: str) -> str:
@@ -230,12 +233,12 @@ def run_info(o: Outcome, seconds: float | None = None, lang: str | None = None) 
         ("info.data", t("summary.sample", lang) if pool.is_sample else t("info.real_data", lang)),
         ("info.backend", s.version),
         ("info.status", status_text(s, lang)),
-        ("info.objective", f"{s.objective:.10g}" if s.objective is not None else ""),
-        ("info.bound", f"{s.bound:.10g}" if s.bound is not None else ""),
-        ("info.gap", f"{s.gap:.2e}" if s.gap is not None else ""),
+        ("info.objective", Shown(s.objective, TEN_DIGITS) if s.objective is not None else ""),
+        ("info.bound", Shown(s.bound, TEN_DIGITS) if s.bound is not None else ""),
+        ("info.gap", Shown(s.gap, SCIENTIFIC) if s.gap is not None else ""),
         *_tiebreak_item(s, lang),
         ("info.count", s.count),
-        ("info.budget_used", f"{s.check.budget_used:,.1f}" if s.check else ""),
+        ("info.budget_used", Shown(s.check.budget_used, ONE_DECIMAL) if s.check else ""),
         ("info.eligible", int(o.scores.eligible.sum())),
         ("info.pool_size", pool.size),
         ("info.times", "、".join(f"{k} {v:.3f}s" for k, v in s.timings.items())),
@@ -244,7 +247,8 @@ def run_info(o: Outcome, seconds: float | None = None, lang: str | None = None) 
     ]
     notices = list(pool.notices) + list(o.scores.notices) + list(s.rules.notices)
     items += [("info.review" if n.code == "review.applied" else "info.notice", n.render(lang)) for n in notices]
-    return pd.DataFrame({t("info.item", lang): [t(k, lang) for k, _ in items], t("info.value", lang): [str(v) for _, v in items]})
+    values = [v if isinstance(v, (Shown, int, np.integer)) and not isinstance(v, bool) else str(v) for _, v in items]  # numbers stay numbers
+    return pd.DataFrame({t("info.item", lang): [t(k, lang) for k, _ in items], t("info.value", lang): pd.Series(values, dtype=object)})
 
 
 def _tiebreak_item(s, lang: str | None) -> list[tuple[str, str]]:

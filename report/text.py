@@ -15,6 +15,7 @@ from contract.texts import Msgs, current_language, render, t
 from pool.read import Pool
 from pool.summary import summarize
 from report.escape import terminal, terminal_plain
+from report.sheets import Shown
 from report.status import status_text, stored_status_text
 from solver.rules import RuleRef
 
@@ -153,7 +154,7 @@ def _header_min(header: str) -> int:
 def _cell(value) -> str:
     if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
         return ""
-    if isinstance(value, float):
+    if isinstance(value, float) and not isinstance(value, Shown):  # a Shown number says how it is shown
         return f"{value:.4f}" if abs(value) < 10 else f"{value:,.1f}"
     return str(value)
 

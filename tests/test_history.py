@@ -126,6 +126,11 @@ def test_compare_lists_exactly_the_villages_that_differ(tmp_path):
         "按县(市、区)对比",
         "重合度",
     ]
+    book = openpyxl.load_workbook(tmp_path / "c.xlsx")
+    moved = [r for r in book["入选变化"].iter_rows(min_row=2, values_only=True)]
+    assert moved and all(v == round(v, 10) for r in moved for v in r[6:8] if v is not None)  # scores to 10 decimals, as every score column
+    overview = {r[0].value: r[1] for r in book["总览"].iter_rows(min_row=2)}
+    assert overview["计划投资合计(万元)"].number_format == "#,##0.0" and isinstance(overview["计划投资合计(万元)"].value, float | int)
 
 
 def test_compare_a_stored_run_with_a_scenario_file(tmp_path):

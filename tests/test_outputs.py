@@ -240,3 +240,43 @@ def test_wording_option_plural_unit_and_help():
     assert "(10k yuan)" in baicun("--lang", "en", "solve", str(DEFAULT_SCENARIO), "--no-prices").stdout
     helped = baicun("robustness", "--help").stdout + baicun("--help").stdout
     assert "[robustness]" in helped and "旧版" not in helped
+
+
+NUMBER_AS_TEXT = r"^[-+]?\d[\d,]*(\.\d+)?(e[-+]?\d+)?$|^[-+]?\d[\d,]*(\.\d+)? / [-+]?\d[\d,]*(\.\d+)?$"
+
+
+@pytest.mark.parametrize("scenario", ["scenarios/baicun_2024.toml", "scenarios/baicun_2024_2028.toml"])
+def test_every_sheet_stores_numbers_as_numbers_shown_as_the_text_showed(tmp_path, scenario):
+    """No sheet of the workbook holds a number as text (Excel cannot sum it and marks it green) — a village code is
+    text, it is an identifier; a figure shown with separators or four decimals is a number cell with that number
+    format; and every score column is stored to the same 10 decimals."""
+    import re
+
+    book_path = tmp_path / "x.xlsx"
+    result = baicun("solve", scenario, "--out", str(book_path))
+    assert result.returncode == 0, result.stderr
+    book = openpyxl.load_workbook(book_path)
+    codes = {column_name("village_id", "zh")}
+    as_text = []
+    for sheet in book.worksheets:
+        header = {c.column: c.value for c in sheet[2]} if sheet.title != "会议摘要" else {}
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and re.match(NUMBER_AS_TEXT, cell.value.strip()) and header.get(cell.column) not in codes:
+                    as_text.append((sheet.title, cell.coordinate, cell.value))
+    assert not as_text
+    summary = {row[0].value: row[1:] for row in book["会议摘要"].iter_rows() if row[0].value}
+    count = summary["入选村数"][0]
+    assert isinstance(count.value, int | float) and count.number_format == "#,##0"
+    objective = summary["入选村综合得分合计（目标值）"][0]
+    assert isinstance(objective.value, float) and objective.number_format == "0.0000"
+    used, budget = summary["计划投资合计 / 预算（万元）"][:2]
+    assert used.number_format == "#,##0" and isinstance(used.value, int | float)
+    assert budget.value is None or (budget.number_format == "#,##0" and isinstance(budget.value, int | float))  # a plan: no one budget
+    shortlist = book["入选名单"]
+    names = [c.value for c in shortlist[2]]
+    score_columns = [i for i, n in enumerate(names) if str(n).endswith("得分")]  # 综合得分 and each contribution
+    assert score_columns
+    for row in shortlist.iter_rows(min_row=3, max_row=30):
+        for i in score_columns:
+            assert row[i].value == round(row[i].value, 10), (names[i], row[i].value)

@@ -337,3 +337,51 @@ def test_a_line_pasted_in_another_encoding_is_named_at_its_row(tmp_path, text):
     with pytest.raises(InputError) as caught:
         read_pool(path)
     assert [(p.code, p.row) for p in caught.value.problems] == [("pool.encoding_bad_rows", first_data_row(3))]
+
+
+def _with_date_year(tmp_path, small_frame, number_format: str):
+    """A workbook whose 千村创建年度 on the third village is an Excel date (2021-01-01) in ``number_format``."""
+    import datetime
+
+    import openpyxl
+
+    path = tmp_path / "f.xlsx"
+    file_text_frame(small_frame.head(5)).to_excel(path, index=False)
+    book = openpyxl.load_workbook(path)
+    sheet = book.active
+    column = next(c.column for c in sheet[1] if c.value == "千村创建年度")
+    cell = sheet.cell(first_data_row(2), column)
+    cell.value, cell.number_format = datetime.date(2021, 1, 1), number_format
+    book.save(path)
+    return path
+
+
+def test_a_year_stored_as_a_date_says_so_at_its_cell(tmp_path, small_frame):
+    """The user sees 2021/1/1, not the ISO text read: the message says the cell is a date, as shown, and the fix."""
+    with pytest.raises(InputError) as caught:
+        read_pool(_with_date_year(tmp_path, small_frame, "yyyy/m/d"))
+    [problem] = caught.value.problems
+    assert (problem.code, problem.row, problem.column) == ("pool.date_cell", first_data_row(2), "千村创建年度")
+    zh, en = problem.render("zh"), problem.render("en")
+    assert "日期" in zh and "2021/1/1" in zh and "常规" in zh and "数值" in zh
+    assert "stored as a date" in en and "2021/1/1" in en and "General" in en
+
+
+@pytest.mark.parametrize("number_format", ["yyyy", 'yyyy"年"'])
+def test_a_date_formatted_to_show_only_the_year_reads_as_the_year_shown(tmp_path, small_frame, number_format):
+    pool = read_pool(_with_date_year(tmp_path, small_frame, number_format))
+    assert pool.frame["qiancun_year"].iat[2] == 2021
+    [notice] = [n for n in pool.notices if n.code == "pool.notice_date_year"]
+    cell = f"{chr(65 + list(pool.headers).index('qiancun_year'))}{first_data_row(2)}"
+    assert cell in notice.render("zh") and "常规" in notice.render("zh") and "General" in notice.render("en")
+
+
+@pytest.mark.parametrize(("typed", "header"), [("村庄编码", "村庄代码"), ("边境村", "重点边境村")])
+def test_a_misspelt_required_header_is_named_in_the_missing_column_problem(tmp_path, text, typed, header):
+    problems = refused(save(text.rename(columns={header: typed}), tmp_path / "f.csv"))
+    assert problems == [("pool.missing_column_near", 1, typed)]
+    with pytest.raises(InputError) as caught:
+        read_pool(tmp_path / "f.csv")
+    zh, en = caught.value.problems[0].render("zh"), caught.value.problems[0].render("en")
+    assert f"缺少必填列「{header}」" in zh and f"是不是「{typed}」" in zh
+    assert f"did you mean '{typed}'" in en and header in en
