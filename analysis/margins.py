@@ -29,7 +29,6 @@ from solver.backends.highs import Status, make_highs, run
 from solver.rules import RuleRef
 from solver.solve import Selection
 
-TOL = 1e-7  # score points: objective values closer than this are equal (HiGHS's feasibility tolerance is 1e-7)
 CAUSE_ORDER = ("budget", "group", "quota", "count")  # the order in which a family is tried as the binding cause
 
 
